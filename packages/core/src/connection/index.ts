@@ -1,0 +1,2 @@
+// Connection management (reconnect with backoff, connection state) lives here.
+export {};

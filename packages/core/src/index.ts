@@ -1,0 +1,3 @@
+export * from './connection/index.js';
+export * from './journal/index.js';
+export * from './transport.js';

@@ -1,0 +1,102 @@
+/**
+ * The journal seam: the session writes every step of every flow here, and a final result is written (and,
+ * for a durable journal, made durable) before its event_ack is sent. Reading back is what recovery and
+ * idempotency stand on.
+ */
+
+/** A JSON object as it came from, or went to, the wire. */
+export type JsonObject = { readonly [key: string]: unknown };
+
+interface RecordBase {
+  readonly flowId: string;
+  /** Epoch milliseconds from the session's clock. */
+  readonly at: number;
+}
+
+export type JournalRecord =
+  | (RecordBase & {
+      readonly kind: 'request_sent';
+      readonly endpoint: string;
+      readonly resource: JsonObject;
+      readonly idempotencyKey?: string;
+    })
+  | (RecordBase & { readonly kind: 'started' })
+  | (RecordBase & {
+      readonly kind: 'event';
+      readonly status: string;
+      readonly final: boolean;
+      readonly resource: JsonObject;
+      /** True when no live subscriber owned the flow (unsubscribed, or an unknown flow id). */
+      readonly unclaimed?: boolean;
+    })
+  | (RecordBase & { readonly kind: 'ack_sent'; readonly status: string })
+  | (RecordBase & {
+      readonly kind: 'flow_ended';
+      /** completed: final event acked; failed: refused or error known; unknown: outcome not known. */
+      readonly outcome: 'completed' | 'failed' | 'unknown';
+      readonly error?: { readonly code: string; readonly message: string };
+    })
+  | (RecordBase & {
+      readonly kind: 'reconciled';
+      /** What reconciliation concluded for a flow left open (see docs/recovery.md). */
+      readonly verdict: 'recovered' | 'not_found' | 'still_unknown' | 'failed';
+      readonly resource?: JsonObject;
+      readonly note?: string;
+    });
+
+export type JournalRecordKind = JournalRecord['kind'];
+
+/** What the journal knows of one flow, folded from its records. */
+export interface FlowSummary {
+  readonly flowId: string;
+  readonly endpoint?: string;
+  readonly request?: JsonObject;
+  readonly idempotencyKey?: string;
+  readonly sentAt?: number;
+  readonly started: boolean;
+  /** Event resources in arrival order (duplicates are not journaled twice by the session). */
+  readonly events: readonly JsonObject[];
+  /** The final event's resource, once one arrived. */
+  readonly final?: JsonObject;
+  readonly finalAcked: boolean;
+  /** Set once a flow_ended record exists. */
+  readonly ended?: {
+    readonly outcome: 'completed' | 'failed' | 'unknown';
+    readonly at: number;
+    readonly error?: { readonly code: string; readonly message: string };
+  };
+  /** Set once reconciliation wrote a verdict. */
+  readonly reconciled?: {
+    readonly verdict: 'recovered' | 'not_found' | 'still_unknown' | 'failed';
+    readonly at: number;
+    readonly resource?: JsonObject;
+    readonly note?: string;
+  };
+}
+
+export interface Journal {
+  /**
+   * Appends one record. A returned promise resolves once the record is durable; the session waits for it
+   * before acking a final event. Synchronous journals return void (no microtask on the hot path).
+   * Rejects (or throws) only with a `JournalError`.
+   */
+  append(record: JournalRecord): void | Promise<void>;
+  /** Flows that need attention: final result not acked, ended as unknown, or never ended — and not yet reconciled to a terminal verdict. */
+  openFlows(): Promise<readonly FlowSummary[]>;
+  flow(flowId: string): Promise<FlowSummary | undefined>;
+  /** The most recent flow sent with this idempotency key. */
+  byIdempotencyKey(key: string): Promise<FlowSummary | undefined>;
+  /** Flushes and releases resources; idempotent. */
+  close(): Promise<void>;
+}
+
+export class JournalError extends Error {
+  override readonly name = 'JournalError';
+  constructor(
+    readonly code: 'write_failed' | 'read_failed' | 'closed' | 'corrupt',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
