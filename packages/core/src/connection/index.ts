@@ -1,2 +1,3 @@
-// Connection management (reconnect with backoff, connection state) lives here.
-export {};
+export * from './connection.js';
+export * from './policy.js';
+export * from './state.js';

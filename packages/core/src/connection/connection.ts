@@ -1,0 +1,269 @@
+import {
+  AsyncSubject,
+  asyncScheduler,
+  defer,
+  type Observable,
+  of,
+  ReplaySubject,
+  type SchedulerLike,
+  Subject,
+  Subscription,
+  take,
+  throwError,
+  timer,
+} from 'rxjs';
+import { type Link, type LinkClose, type Transport, TransportError } from '../transport.js';
+import { backoffDelay, type ReconnectPolicy, resolveReconnectPolicy } from './policy.js';
+import type { ConnectionState } from './state.js';
+
+export interface ConnectionOptions {
+  /** Reconnection after an established link drops; `false` disables it. Defaults in `defaultReconnectPolicy`. */
+  readonly reconnect?: Partial<ReconnectPolicy> | false;
+  /** Runs the backoff timers; inject a TestScheduler/VirtualTimeScheduler for virtual time. */
+  readonly scheduler?: SchedulerLike;
+  /** Source of jitter in [0, 1); inject a seeded one for reproducible delays. */
+  readonly random?: () => number;
+}
+
+/** One dial in flight; every `acquire` of the same path while it runs shares its result. */
+interface Dial {
+  readonly path: string;
+  readonly attempt: number;
+  readonly result: AsyncSubject<Link>;
+  subscription: Subscription;
+}
+
+type Phase =
+  | { readonly kind: 'idle' }
+  | { readonly kind: 'dialing'; readonly dial: Dial }
+  | { readonly kind: 'open'; readonly path: string; readonly link: Link; watch: Subscription }
+  | { readonly kind: 'backoff'; readonly path: string; readonly attempt: number; timer: Subscription }
+  | { readonly kind: 'closed'; readonly disposed: boolean };
+
+const pathOf = (phase: Phase): string | undefined => {
+  switch (phase.kind) {
+    case 'dialing':
+      return phase.dial.path;
+    case 'open':
+    case 'backoff':
+      return phase.path;
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * Keeps at most one live `Link` over a `Transport` (a terminal serves one POS link at a time).
+ *
+ * - `acquire(path)` dials once; it never retries by itself. Reconnection runs only after an established link
+ *   drops without this side having closed it, with exponential backoff and jitter, up to `maxAttempts`.
+ * - Reconnection only re-establishes the link: nothing is ever replayed on the new link.
+ * - `close()` is final: it cancels any dial or backoff, closes the link and makes later `acquire`s fail.
+ */
+export class Connection {
+  private readonly policy: ReconnectPolicy;
+  private readonly scheduler: SchedulerLike;
+  private readonly random: () => number;
+  private readonly stateSubject = new ReplaySubject<ConnectionState>(1);
+  private readonly linkSubject = new Subject<Link>();
+  private phase: Phase = { kind: 'idle' };
+  private currentState: ConnectionState = { kind: 'idle' };
+
+  /** Every state change; replays the current state to new subscribers; completes after `close()`. */
+  readonly state$: Observable<ConnectionState> = this.stateSubject.asObservable();
+  /** Every link that becomes open (first dial and each reconnect), synchronously as it opens. */
+  readonly links$: Observable<Link> = this.linkSubject.asObservable();
+
+  constructor(
+    private readonly transport: Transport,
+    options: ConnectionOptions = {},
+  ) {
+    this.policy = resolveReconnectPolicy(options.reconnect);
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.random = options.random ?? Math.random;
+    this.stateSubject.next(this.currentState);
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The open link, if any. */
+  get link(): Link | undefined {
+    return this.phase.kind === 'open' && this.phase.link.isOpen ? this.phase.link : undefined;
+  }
+
+  /**
+   * Cold: on subscription, emits the open link for `path` and completes. Reuses an open link to the same path,
+   * joins a dial in flight to it, or closes the link to another path and dials. During a reconnect backoff to
+   * the same path it dials at once (an explicit demand beats the timer). Errors with
+   * `TransportError('connect_failed')` when that one dial fails, `TransportError('not_open')` after `close()`.
+   * Unsubscribing does not cancel a dial: the link it yields becomes the connection's current link.
+   */
+  acquire(path: string): Observable<Link> {
+    return defer(() => this.acquireNow(path));
+  }
+
+  /** Stops everything for good: cancels dial and backoff, closes the link (clean), completes the streams. */
+  close(reason = 'closed by client'): void {
+    if (this.phase.kind === 'closed' && this.phase.disposed) return;
+    const path = pathOf(this.phase);
+    this.abandon(new TransportError('not_open', 'connection closed while dialing'), reason);
+    this.phase = { kind: 'closed', disposed: true };
+    this.emit({
+      kind: 'closed',
+      ...(path === undefined ? {} : { path }),
+      reason: { reason, clean: true },
+      disposed: true,
+    });
+    this.stateSubject.complete();
+    this.linkSubject.complete();
+  }
+
+  private acquireNow(path: string): Observable<Link> {
+    const phase = this.phase;
+    switch (phase.kind) {
+      case 'closed':
+        if (phase.disposed) return throwError(() => new TransportError('not_open', 'connection is closed'));
+        break;
+      case 'open':
+        if (phase.path === path && phase.link.isOpen) return of(phase.link);
+        break;
+      case 'dialing':
+        if (phase.dial.path === path) return phase.dial.result;
+        break;
+      case 'backoff':
+        if (phase.path === path) {
+          phase.timer.unsubscribe();
+          return this.dial(path, phase.attempt).result;
+        }
+        break;
+    }
+    this.abandon(
+      new TransportError('connect_failed', `dial cancelled: ${path} was acquired instead`),
+      'path switch',
+    );
+    return this.dial(path, 0).result;
+  }
+
+  /** Leaves the current phase without reacting to it: the link closes cleanly, a dial's waiters get `error`. */
+  private abandon(error: TransportError, reason: string): void {
+    const phase = this.phase;
+    this.phase = { kind: 'idle' };
+    switch (phase.kind) {
+      case 'open':
+        phase.watch.unsubscribe();
+        phase.link.close(reason, 1000);
+        break;
+      case 'dialing':
+        phase.dial.subscription.unsubscribe();
+        phase.dial.result.error(error);
+        break;
+      case 'backoff':
+        phase.timer.unsubscribe();
+        break;
+    }
+  }
+
+  private dial(path: string, attempt: number): Dial {
+    const dial: Dial = { path, attempt, result: new AsyncSubject<Link>(), subscription: Subscription.EMPTY };
+    this.phase = { kind: 'dialing', dial };
+    this.emit({ kind: 'connecting', path, attempt });
+    if (!this.isDialing(dial)) return dial; // a state subscriber moved us on
+    // defer: a transport that throws instead of erroring still ends up in onDialFailed.
+    const subscription = defer(() => this.transport.open(path))
+      .pipe(take(1))
+      .subscribe({
+        next: (link) => this.onOpened(dial, link),
+        error: (err: unknown) => this.onDialFailed(dial, err),
+        complete: () => {
+          if (this.isDialing(dial)) {
+            this.onDialFailed(
+              dial,
+              new TransportError('connect_failed', 'transport completed without a link'),
+            );
+          }
+        },
+      });
+    // A transport may answer synchronously: only keep the subscription if the dial is still pending.
+    if (this.isDialing(dial)) dial.subscription = subscription;
+    return dial;
+  }
+
+  private isDialing(dial: Dial): boolean {
+    return this.phase.kind === 'dialing' && this.phase.dial === dial;
+  }
+
+  private onOpened(dial: Dial, link: Link): void {
+    if (!this.isDialing(dial)) {
+      link.close('dial no longer wanted', 1000);
+      return;
+    }
+    const open: Phase & { kind: 'open' } = { kind: 'open', path: dial.path, link, watch: Subscription.EMPTY };
+    this.phase = open;
+    this.emit({ kind: 'open', path: dial.path });
+    this.linkSubject.next(link);
+    const watch = link.closed$.pipe(take(1)).subscribe((close) => this.onClosed(link, close));
+    if (this.phase === open) open.watch = watch;
+    dial.result.next(link);
+    dial.result.complete();
+  }
+
+  private onClosed(link: Link, close: LinkClose): void {
+    const phase = this.phase;
+    if (phase.kind !== 'open' || phase.link !== link) return;
+    if (close.clean) {
+      // Someone on this side closed the link itself: a deliberate end, not a drop.
+      this.phase = { kind: 'closed', disposed: false };
+      this.emit({ kind: 'closed', path: phase.path, reason: close });
+      return;
+    }
+    this.reconnectOrGiveUp(phase.path, 1, close);
+  }
+
+  private onDialFailed(dial: Dial, err: unknown): void {
+    if (!this.isDialing(dial)) return;
+    const error =
+      err instanceof TransportError && err.code === 'connect_failed'
+        ? err
+        : new TransportError('connect_failed', `could not open ${dial.path}: ${describe(err)}`, {
+            cause: err,
+          });
+    const close: LinkClose = { reason: `connect_failed: ${error.message}`, clean: false, cause: err };
+    if (dial.attempt === 0) {
+      this.phase = { kind: 'closed', disposed: false };
+      this.emit({ kind: 'closed', path: dial.path, reason: close });
+    } else {
+      this.reconnectOrGiveUp(dial.path, dial.attempt + 1, close);
+    }
+    dial.result.error(error);
+  }
+
+  private reconnectOrGiveUp(path: string, attempt: number, lastClose: LinkClose): void {
+    if (attempt > this.policy.maxAttempts) {
+      this.phase = { kind: 'closed', disposed: false };
+      this.emit({ kind: 'closed', path, reason: lastClose });
+      return;
+    }
+    const delayMs = backoffDelay(this.policy, attempt, this.random);
+    const backoff: Phase & { kind: 'backoff' } = {
+      kind: 'backoff',
+      path,
+      attempt,
+      timer: Subscription.EMPTY,
+    };
+    this.phase = backoff;
+    this.emit({ kind: 'reconnecting', path, attempt, delayMs, lastClose });
+    if (this.phase !== backoff) return;
+    backoff.timer = timer(delayMs, this.scheduler).subscribe(() => {
+      if (this.phase === backoff) this.dial(path, attempt);
+    });
+  }
+
+  private emit(state: ConnectionState): void {
+    this.currentState = state;
+    this.stateSubject.next(state);
+  }
+}
+
+const describe = (err: unknown): string => (err instanceof Error ? err.message : String(err));
