@@ -1,1 +1,5 @@
+export * from './flow-index.js';
+export * from './guards.js';
+export * from './memory-journal.js';
+export * from './reduce.js';
 export * from './types.js';

@@ -90,10 +90,16 @@ export interface Journal {
   close(): Promise<void>;
 }
 
+/**
+ * `locked`: another live process owns the journal; `invalid`: a record or an option is malformed
+ * (both added after the first seam; existing codes unchanged).
+ */
+export type JournalErrorCode = 'write_failed' | 'read_failed' | 'closed' | 'corrupt' | 'locked' | 'invalid';
+
 export class JournalError extends Error {
   override readonly name = 'JournalError';
   constructor(
-    readonly code: 'write_failed' | 'read_failed' | 'closed' | 'corrupt',
+    readonly code: JournalErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -1,0 +1,122 @@
+import { DEFAULT_FOLD_LIMITS, type FoldLimits, foldRecord, isOpenFlow } from './reduce.js';
+import { type FlowSummary, JournalError, type JournalRecord } from './types.js';
+
+export interface FlowIndexOptions {
+  /** Most flows kept (default 10_000). Only settled flows are evicted, so open ones may exceed it. */
+  readonly maxFlows?: number;
+  readonly maxEventsPerFlow?: number;
+}
+
+export const DEFAULT_MAX_FLOWS = 10_000;
+
+/**
+ * The bounded in-memory state of a journal: one summary per flow, folded by the reducer, with lookups by
+ * flow id and by idempotency key. When over its bound it evicts the flows that settled longest ago; an open
+ * flow is never evicted, because recovery needs it. Every operation is O(1) amortized.
+ */
+export class FlowIndex {
+  /** Every kept flow, in order of its first record. */
+  private readonly flows = new Map<string, FlowSummary>();
+  /** Ids of kept flows that need attention. */
+  private readonly open = new Set<string>();
+  /** Ids of kept settled flows, in the order they settled: the eviction queue. */
+  private readonly settled = new Set<string>();
+  private readonly keys = new Map<string, string>();
+  private readonly maxFlows: number;
+  private readonly limits: FoldLimits;
+
+  constructor(options: FlowIndexOptions = {}) {
+    this.maxFlows = positiveInteger('maxFlows', options.maxFlows ?? DEFAULT_MAX_FLOWS);
+    this.limits = {
+      maxEventsPerFlow: positiveInteger(
+        'maxEventsPerFlow',
+        options.maxEventsPerFlow ?? DEFAULT_FOLD_LIMITS.maxEventsPerFlow,
+      ),
+    };
+  }
+
+  get size(): number {
+    return this.flows.size;
+  }
+
+  /** Folds one record in and returns the flow's new summary. */
+  apply(record: JournalRecord): FlowSummary {
+    const next = foldRecord(this.flows.get(record.flowId), record, this.limits);
+    this.put(next);
+    return next;
+  }
+
+  /** Replaces a flow's summary wholesale (a compacted journal stores summaries, not records). */
+  restore(flow: FlowSummary): void {
+    this.put(flow);
+  }
+
+  get(flowId: string): FlowSummary | undefined {
+    return this.flows.get(flowId);
+  }
+
+  byIdempotencyKey(key: string): FlowSummary | undefined {
+    const flowId = this.keys.get(key);
+    return flowId === undefined ? undefined : this.flows.get(flowId);
+  }
+
+  openFlows(): FlowSummary[] {
+    const result: FlowSummary[] = [];
+    for (const flowId of this.open) {
+      const flow = this.flows.get(flowId);
+      if (flow !== undefined) result.push(flow);
+    }
+    return result;
+  }
+
+  /** Every kept flow, in order of its first record. */
+  values(): IterableIterator<FlowSummary> {
+    return this.flows.values();
+  }
+
+  private put(flow: FlowSummary): void {
+    const { flowId } = flow;
+    const previousKey = this.flows.get(flowId)?.idempotencyKey;
+    if (previousKey !== undefined && previousKey !== flow.idempotencyKey) this.forgetKey(previousKey, flowId);
+    this.flows.set(flowId, flow);
+    // The most recent flow sent with a key wins; a flow id seen again keeps its place in `flows`.
+    if (flow.idempotencyKey !== undefined && previousKey !== flow.idempotencyKey) {
+      this.keys.set(flow.idempotencyKey, flowId);
+    }
+    if (isOpenFlow(flow)) {
+      this.settled.delete(flowId);
+      this.open.add(flowId);
+    } else if (!this.settled.has(flowId)) {
+      this.open.delete(flowId);
+      this.settled.add(flowId);
+    }
+    this.evict();
+  }
+
+  private evict(): void {
+    while (this.flows.size > this.maxFlows) {
+      const oldest = this.settled.values().next();
+      if (oldest.done) return;
+      this.remove(oldest.value);
+    }
+  }
+
+  private remove(flowId: string): void {
+    const key = this.flows.get(flowId)?.idempotencyKey;
+    if (key !== undefined) this.forgetKey(key, flowId);
+    this.flows.delete(flowId);
+    this.settled.delete(flowId);
+    this.open.delete(flowId);
+  }
+
+  private forgetKey(key: string, flowId: string): void {
+    if (this.keys.get(key) === flowId) this.keys.delete(key);
+  }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new JournalError('invalid', `${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,80 @@
+import type { FlowSummary, JournalRecord, JsonObject } from './types.js';
+
+/**
+ * Structural checks for what a journal reads back from storage (or is handed by untyped callers). They
+ * check the shape the reducer relies on, not the TSI contents of resources.
+ */
+
+const OUTCOMES: ReadonlySet<unknown> = new Set(['completed', 'failed', 'unknown']);
+const VERDICTS: ReadonlySet<unknown> = new Set(['recovered', 'not_found', 'still_unknown', 'failed']);
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const optional = (value: unknown, check: (v: unknown) => boolean): boolean =>
+  value === undefined || check(value);
+
+function isErrorInfo(value: unknown): boolean {
+  return isJsonObject(value) && isString(value.code) && isString(value.message);
+}
+
+export function isJournalRecord(value: unknown): value is JournalRecord {
+  if (!isJsonObject(value) || !isString(value.flowId) || !isTime(value.at)) return false;
+  switch (value.kind) {
+    case 'request_sent':
+      return (
+        isString(value.endpoint) && isJsonObject(value.resource) && optional(value.idempotencyKey, isString)
+      );
+    case 'started':
+      return true;
+    case 'event':
+      return (
+        isString(value.status) &&
+        typeof value.final === 'boolean' &&
+        isJsonObject(value.resource) &&
+        optional(value.unclaimed, (v) => typeof v === 'boolean')
+      );
+    case 'ack_sent':
+      return isString(value.status);
+    case 'flow_ended':
+      return OUTCOMES.has(value.outcome) && optional(value.error, isErrorInfo);
+    case 'reconciled':
+      return (
+        VERDICTS.has(value.verdict) &&
+        optional(value.resource, isJsonObject) &&
+        optional(value.note, isString)
+      );
+    default:
+      return false;
+  }
+}
+
+export function isFlowSummary(value: unknown): value is FlowSummary {
+  if (!isJsonObject(value) || !isString(value.flowId)) return false;
+  if (typeof value.started !== 'boolean' || typeof value.finalAcked !== 'boolean') return false;
+  if (!Array.isArray(value.events) || !value.events.every(isJsonObject)) return false;
+  const { ended, reconciled } = value;
+  return (
+    optional(value.endpoint, isString) &&
+    optional(value.request, isJsonObject) &&
+    optional(value.idempotencyKey, isString) &&
+    optional(value.sentAt, isTime) &&
+    optional(value.final, isJsonObject) &&
+    optional(
+      ended,
+      (e) => isJsonObject(e) && OUTCOMES.has(e.outcome) && isTime(e.at) && optional(e.error, isErrorInfo),
+    ) &&
+    optional(
+      reconciled,
+      (r) =>
+        isJsonObject(r) &&
+        VERDICTS.has(r.verdict) &&
+        isTime(r.at) &&
+        optional(r.resource, isJsonObject) &&
+        optional(r.note, isString),
+    )
+  );
+}

@@ -1,0 +1,108 @@
+import type { FlowSummary, JournalRecord, JsonObject } from './types.js';
+
+/** Bounds the reducer applies so that one chatty flow (a trace stream, say) cannot grow without limit. */
+export interface FoldLimits {
+  /** Most event resources kept per flow; the oldest are dropped first. The final one is also kept apart. */
+  readonly maxEventsPerFlow: number;
+}
+
+export const DEFAULT_FOLD_LIMITS: FoldLimits = { maxEventsPerFlow: 1_000 };
+
+/** A flow the journal has heard of but knows nothing else about yet. */
+export function emptyFlow(flowId: string): FlowSummary {
+  return { flowId, started: false, events: [], finalAcked: false };
+}
+
+/**
+ * Folds one record into what is known of its flow. Pure: returns a new summary and never mutates `flow`.
+ * A record may be the first one seen for its flow (an unclaimed event for an unknown flow id, or a journal
+ * whose older records were compacted away), so every kind starts from an empty flow when needed.
+ */
+export function foldRecord(
+  flow: FlowSummary | undefined,
+  record: JournalRecord,
+  limits: FoldLimits = DEFAULT_FOLD_LIMITS,
+): FlowSummary {
+  const base = flow ?? emptyFlow(record.flowId);
+  switch (record.kind) {
+    case 'request_sent':
+      return {
+        ...base,
+        endpoint: record.endpoint,
+        request: record.resource,
+        sentAt: record.at,
+        ...(record.idempotencyKey === undefined ? {} : { idempotencyKey: record.idempotencyKey }),
+      };
+    case 'started':
+      return { ...base, started: true };
+    case 'event': {
+      const events = appendBounded(base.events, record.resource, limits.maxEventsPerFlow);
+      if (!record.final) return { ...base, events };
+      // A new final result needs its own ack, even if an earlier one was acked.
+      return { ...base, events, final: record.resource, finalAcked: false };
+    }
+    case 'ack_sent':
+      return ackAcknowledgesFinal(base, record.status) ? { ...base, finalAcked: true } : base;
+    case 'flow_ended':
+      return {
+        ...base,
+        ended: {
+          outcome: record.outcome,
+          at: record.at,
+          ...(record.error === undefined ? {} : { error: record.error }),
+        },
+      };
+    case 'reconciled':
+      return {
+        ...base,
+        reconciled: {
+          verdict: record.verdict,
+          at: record.at,
+          ...(record.resource === undefined ? {} : { resource: record.resource }),
+          ...(record.note === undefined ? {} : { note: record.note }),
+        },
+      };
+  }
+}
+
+/** Folds records in order into one summary per flow, in order of each flow's first record. */
+export function foldRecords(
+  records: Iterable<JournalRecord>,
+  limits: FoldLimits = DEFAULT_FOLD_LIMITS,
+): Map<string, FlowSummary> {
+  const flows = new Map<string, FlowSummary>();
+  for (const record of records)
+    flows.set(record.flowId, foldRecord(flows.get(record.flowId), record, limits));
+  return flows;
+}
+
+/** Verdicts after which reconciliation has nothing more to do for a flow. */
+export function isTerminalVerdict(verdict: NonNullable<FlowSummary['reconciled']>['verdict']): boolean {
+  return verdict !== 'still_unknown';
+}
+
+/**
+ * A flow needs attention (recovery must look at it) when its final result was not acked, it ended as
+ * unknown, or it never ended — unless reconciliation already reached a terminal verdict for it.
+ */
+export function isOpenFlow(flow: FlowSummary): boolean {
+  if (flow.reconciled !== undefined && isTerminalVerdict(flow.reconciled.verdict)) return false;
+  if (flow.final !== undefined && !flow.finalAcked) return true;
+  return flow.ended === undefined || flow.ended.outcome === 'unknown';
+}
+
+/**
+ * Whether an ack_sent record acknowledges the final event. Before a final event arrived an ack is for an
+ * intermediate one. After it, the record's status is either the wire ack's status ("ok") or the acked
+ * event's status; a late re-ack of an intermediate event (another status) does not count.
+ */
+function ackAcknowledgesFinal(flow: FlowSummary, ackStatus: string): boolean {
+  if (flow.final === undefined) return false;
+  const finalStatus = flow.final.status;
+  return typeof finalStatus !== 'string' || ackStatus === finalStatus || ackStatus === 'ok';
+}
+
+function appendBounded(events: readonly JsonObject[], event: JsonObject, max: number): readonly JsonObject[] {
+  const kept = events.length >= max ? events.slice(events.length - max + 1) : events;
+  return [...kept, event];
+}

@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FlowIndex, isOpenFlow, JournalError, type JournalRecord, MemoryJournal } from '../src/index.js';
+import { completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
+
+const appendAll = (journal: MemoryJournal, records: JournalRecord[]): void => {
+  for (const record of records) journal.append(record);
+};
+
+describe('MemoryJournal', () => {
+  it('appends synchronously and reads back by flow id and idempotency key', async () => {
+    const journal = new MemoryJournal();
+    expect(journal.append(sent('1', 1, 'key'))).toBeUndefined();
+    appendAll(journal, completedFlow('2', 'other'));
+    expect((await journal.flow('1'))?.idempotencyKey).toBe('key');
+    expect((await journal.byIdempotencyKey('other'))?.flowId).toBe('2');
+    expect(await journal.flow('nope')).toBeUndefined();
+    expect(await journal.byIdempotencyKey('nope')).toBeUndefined();
+    expect((await journal.openFlows()).map((f) => f.flowId)).toEqual(['1']);
+  });
+
+  it('returns the most recent flow sent with an idempotency key', async () => {
+    const journal = new MemoryJournal();
+    appendAll(journal, [...completedFlow('1', 'k'), sent('2', 7, 'k'), ended('1', 'completed', 9)]);
+    expect((await journal.byIdempotencyKey('k'))?.flowId).toBe('2');
+  });
+
+  it('lists a flow as open until reconciliation reaches a terminal verdict', async () => {
+    const journal = new MemoryJournal();
+    appendAll(journal, [sent('1'), started('1'), ended('1', 'unknown')]);
+    expect(await journal.openFlows()).toHaveLength(1);
+    journal.append(reconciled('1', 'still_unknown'));
+    expect(await journal.openFlows()).toHaveLength(1);
+    journal.append(reconciled('1', 'recovered', 8));
+    expect(await journal.openFlows()).toHaveLength(0);
+    expect((await journal.flow('1'))?.reconciled).toEqual({ verdict: 'recovered', at: 8 });
+  });
+
+  it('throws a typed error after close, and for a malformed record', async () => {
+    const journal = new MemoryJournal();
+    expect(() => journal.append({ kind: 'bogus' } as unknown as JournalRecord)).toThrow(
+      expect.objectContaining({ name: 'JournalError', code: 'invalid' }),
+    );
+    await journal.close();
+    await journal.close();
+    expect(() => journal.append(sent('1'))).toThrow(JournalError);
+    expect(() => journal.append(sent('1'))).toThrow(expect.objectContaining({ code: 'closed' }));
+  });
+
+  it('rejects a bound that is not a positive integer', () => {
+    expect(() => new MemoryJournal({ maxFlows: 0 })).toThrow(expect.objectContaining({ code: 'invalid' }));
+    expect(() => new MemoryJournal({ maxFlows: 1.5 })).toThrow(JournalError);
+  });
+
+  it('evicts the flows that settled first, never an open one', async () => {
+    const journal = new MemoryJournal({ maxFlows: 3 });
+    journal.append(sent('open-old', 1, 'k-open'));
+    appendAll(journal, completedFlow('a', 'k-a'));
+    appendAll(journal, completedFlow('b', 'k-b'));
+    appendAll(journal, completedFlow('c'));
+    expect(journal.size).toBe(3);
+    expect(await journal.flow('a')).toBeUndefined();
+    expect(await journal.byIdempotencyKey('k-a')).toBeUndefined();
+    expect((await journal.flow('open-old'))?.flowId).toBe('open-old');
+    expect((await journal.byIdempotencyKey('k-open'))?.flowId).toBe('open-old');
+
+    // With only open flows left, the bound gives way rather than lose one.
+    for (const id of ['o1', 'o2', 'o3']) journal.append(sent(id));
+    expect(journal.size).toBe(4);
+    expect((await journal.openFlows()).map((f) => f.flowId)).toEqual(['open-old', 'o1', 'o2', 'o3']);
+    // Once one settles, the bound applies again.
+    appendAll(journal, [event('o1', 'completed', true), ended('o1', 'failed')]);
+    expect(journal.size).toBe(4);
+    journal.append(reconciled('o1', 'recovered'));
+    expect(journal.size).toBe(3);
+  });
+});
+
+describe('FlowIndex (property)', () => {
+  const flowIds = ['1', '2', '3', '4', '5', '6'];
+  const record = fc.oneof(
+    fc
+      .record({
+        id: fc.constantFrom(...flowIds),
+        key: fc.option(fc.constantFrom('k1', 'k2'), { nil: undefined }),
+      })
+      .map(({ id, key }) => sent(id, 1, key)),
+    fc.constantFrom(...flowIds).map((id) => started(id)),
+    fc
+      .tuple(fc.constantFrom(...flowIds), fc.boolean())
+      .map(([id, final]) => event(id, final ? 'completed' : 'proceed', final)),
+    fc
+      .constantFrom(...flowIds)
+      .map((id): JournalRecord => ({ kind: 'ack_sent', flowId: id, at: 4, status: 'ok' })),
+    fc
+      .tuple(fc.constantFrom(...flowIds), fc.constantFrom('completed', 'failed', 'unknown' as const))
+      .map(([id, o]) => ended(id, o)),
+    fc
+      .tuple(
+        fc.constantFrom(...flowIds),
+        fc.constantFrom('recovered', 'not_found', 'still_unknown', 'failed' as const),
+      )
+      .map(([id, v]) => reconciled(id, v)),
+  );
+
+  it('never evicts an open flow, stays within its bound when it can, and agrees with an unbounded fold', () => {
+    fc.assert(
+      fc.property(
+        fc.array(record, { maxLength: 60 }),
+        fc.integer({ min: 1, max: 6 }),
+        (records, maxFlows) => {
+          const bounded = new FlowIndex({ maxFlows });
+          const unbounded = new FlowIndex();
+          const evicted = new Set<string>();
+          for (const r of records) {
+            const before = [...bounded.values()];
+            const applied = bounded.apply(r);
+            unbounded.apply(r);
+            // A new flow that settled at once may be the one evicted.
+            if (bounded.get(r.flowId) === undefined) evicted.add(r.flowId);
+            for (const flow of before) {
+              if (bounded.get(flow.flowId) !== undefined) continue;
+              expect(isOpenFlow(flow.flowId === r.flowId ? applied : flow)).toBe(false);
+              evicted.add(flow.flowId);
+            }
+            expect(bounded.size).toBeLessThanOrEqual(Math.max(maxFlows, bounded.openFlows().length));
+          }
+          expect(bounded.openFlows().every(isOpenFlow)).toBe(true);
+          // A flow never evicted has exactly the state an unbounded fold gives it.
+          for (const flow of unbounded.values()) {
+            if (!evicted.has(flow.flowId)) expect(bounded.get(flow.flowId)).toEqual(flow);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
