@@ -1,3 +1,4 @@
 export * from './connection/index.js';
 export * from './journal/index.js';
+export * from './session/index.js';
 export * from './transport.js';

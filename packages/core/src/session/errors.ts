@@ -1,0 +1,91 @@
+import type { ErrorInfo, FrameError } from '@bluechip-ws/protocol';
+
+/**
+ * Every way a flow can end badly, one code each. `outcomeUnknown` is true when the request may have reached
+ * the terminal and no final result was seen: the POS must reconcile (recall_last_transaction) before it
+ * tells anyone the payment failed.
+ */
+export type FlowErrorCode =
+  | 'busy' // local single-flight queue full (nothing sent)
+  | 'refused' // the terminal answered the request with status "error" (e.g. TSI busy)
+  | 'invalid_request' // the resource failed validation (nothing sent)
+  | 'connect_failed' // no link could be opened (nothing sent)
+  | 'send_failed' // the request could not be written (nothing sent)
+  | 'response_timeout'
+  | 'event_timeout'
+  | 'flow_timeout'
+  | 'link_closed'
+  | 'session_closed'
+  | 'journal_failed'
+  | 'consumer_error'
+  | 'bad_response';
+
+export class FlowError extends Error {
+  override readonly name: string = 'FlowError';
+  constructor(
+    readonly code: FlowErrorCode,
+    message: string,
+    readonly flowId: string | undefined,
+    readonly outcomeUnknown: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The terminal refused the request in its `response` (tsi-notes §2.2, §8 C). No events will follow. */
+export class FlowRefusedError extends FlowError {
+  override readonly name = 'FlowRefusedError';
+  /** True for "TSI busy": another flow is running on the terminal. */
+  readonly terminalBusy: boolean;
+  constructor(
+    flowId: string,
+    readonly errorInfo: ErrorInfo | undefined,
+    readonly resource: { readonly [key: string]: unknown },
+  ) {
+    const text = errorInfo?.text ?? 'no error_info';
+    super('refused', `terminal refused the request: ${text}`, flowId, false);
+    this.terminalBusy = /busy/i.test(text);
+  }
+}
+
+export class FlowTimeoutError extends FlowError {
+  override readonly name = 'FlowTimeoutError';
+  constructor(
+    code: 'response_timeout' | 'event_timeout' | 'flow_timeout',
+    flowId: string,
+    readonly afterMs: number,
+  ) {
+    const what =
+      code === 'response_timeout'
+        ? 'no response to the request'
+        : code === 'event_timeout'
+          ? 'no event from the terminal'
+          : 'the flow did not finish';
+    super(
+      code,
+      `${what} within ${afterMs} ms; the outcome is unknown, reconcile before retrying`,
+      flowId,
+      true,
+    );
+  }
+}
+
+/** A frame the session could not use, reported on `diagnostics$`. */
+export type Diagnostic =
+  | { readonly kind: 'decode_error'; readonly error: FrameError; readonly frame: string }
+  | { readonly kind: 'binary_frame'; readonly bytes: number }
+  | { readonly kind: 'unexpected_envelope'; readonly envelope: string; readonly flowId: string }
+  | { readonly kind: 'out_of_order'; readonly flowId: string; readonly detail: string }
+  | { readonly kind: 'duplicate_event'; readonly flowId: string; readonly reacked: boolean }
+  | { readonly kind: 'late_response'; readonly flowId: string; readonly status: unknown }
+  | { readonly kind: 'unknown_status'; readonly flowId: string; readonly status: unknown }
+  | { readonly kind: 'ack_failed'; readonly flowId: string; readonly error: unknown }
+  | { readonly kind: 'journal_failed'; readonly flowId: string; readonly error: unknown }
+  | { readonly kind: 'consumer_error'; readonly flowId: string; readonly error: unknown }
+  | {
+      readonly kind: 'endpoint_mismatch';
+      readonly flowId: string;
+      readonly expected: string;
+      readonly got: string;
+    };

@@ -1,0 +1,87 @@
+import { flowIdMatches } from '@bluechip-ws/protocol';
+import { BoundedMap } from './bounded-map.js';
+import type { Flow, Orphan } from './flow.js';
+import type { UnclaimedReason } from './types.js';
+
+/**
+ * The one owner of the flow table. Lookup is a Map.get per frame (O(1) in open flows); `finish` is the single
+ * cleanup every exit path goes through, so timers, slots and subscriptions are released exactly once.
+ */
+export class FlowTable {
+  private readonly live = new Map<string, Flow>();
+  private readonly orphans: BoundedMap<string, Orphan>;
+  private inFlightCount = 0;
+
+  constructor(
+    memory: number,
+    private readonly suffixMatch: boolean,
+    private readonly onSlotFreed: () => void,
+  ) {
+    this.orphans = new BoundedMap(memory);
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  get inFlight(): number {
+    return this.inFlightCount;
+  }
+
+  add(flow: Flow): void {
+    this.live.set(flow.id, flow);
+  }
+
+  /** The live flow an incoming flow id belongs to. The suffix quirk costs a scan only on a miss. */
+  get(flowId: string): Flow | undefined {
+    const flow = this.live.get(flowId);
+    if (flow !== undefined || !this.suffixMatch) return flow;
+    for (const candidate of this.live.values()) {
+      if (flowIdMatches(candidate.id, flowId, { suffixMatch: true })) return candidate;
+    }
+    return undefined;
+  }
+
+  flows(): IterableIterator<Flow> {
+    return this.live.values();
+  }
+
+  /** Marks a flow as holding one of the in-flight slots. */
+  occupy(): void {
+    this.inFlightCount++;
+  }
+
+  /** The remembered orphan for a flow id, created as `unknown_flow` when never seen. */
+  orphan(flowId: string): Orphan {
+    let orphan = this.orphans.get(flowId);
+    if (orphan === undefined) {
+      orphan = { reason: 'unknown_flow', request: undefined, seen: new Map() };
+      this.orphans.set(flowId, orphan);
+    }
+    return orphan;
+  }
+
+  peekOrphan(flowId: string): Orphan | undefined {
+    return this.orphans.get(flowId);
+  }
+
+  /**
+   * Removes a flow for good: clears its timers and pending dial, frees its slot, and remembers what it saw so
+   * a repeated final event is re-acked instead of re-delivered.
+   */
+  finish(flow: Flow, reason: UnclaimedReason): void {
+    if (flow.phase === 'done') return;
+    const held = flow.phase !== 'queued';
+    flow.phase = 'done';
+    flow.clearTimers();
+    flow.connecting?.unsubscribe();
+    flow.connecting = undefined;
+    flow.subscriber = undefined;
+    this.live.delete(flow.id);
+    this.orphans.set(flow.id, { reason, request: flow.resource, seen: flow.seen });
+    if (held) {
+      this.inFlightCount--;
+      this.onSlotFreed();
+    }
+  }
+}

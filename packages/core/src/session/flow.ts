@@ -1,0 +1,63 @@
+import type { JsonObject } from '@bluechip-ws/protocol';
+import type { Subscriber, Subscription } from 'rxjs';
+import type { Link } from '../transport.js';
+import type { AckMode, FlowTimeouts, FlowUpdate, UnclaimedReason } from './types.js';
+
+/** What became of one received event (keyed by its frame text): duplicates are matched against this. */
+export interface EventState {
+  acked: boolean;
+  /** Copies that arrived while the consumer was still deciding; answered by the one ack. */
+  held: number;
+  readonly endpoint: string | undefined;
+  readonly status: string;
+}
+
+export type FlowPhase = 'queued' | 'connecting' | 'sent' | 'started' | 'final' | 'done';
+
+/** The state of one flow in flight. Owned and mutated only by the Session and its FlowTable. */
+export class Flow {
+  phase: FlowPhase = 'queued';
+  subscriber: Subscriber<FlowUpdate> | undefined;
+  link: Link | undefined;
+  readonly seen = new Map<string, EventState>();
+  readonly timers: { response?: Subscription; gap?: Subscription; flow?: Subscription } = {};
+  connecting: Subscription | undefined;
+  /** Serializes this flow's frames behind an asynchronous journal write. */
+  tail: Promise<void> | undefined;
+  /** Why events of this flow are unclaimed, once its subscriber is gone. */
+  detachedAs: UnclaimedReason | undefined;
+
+  constructor(
+    readonly id: string,
+    /** Endpoint path the request goes to ('/tsi/v1/payment'). */
+    readonly path: string,
+    readonly resource: JsonObject,
+    readonly ackMode: AckMode,
+    readonly trace: boolean,
+    readonly timeouts: FlowTimeouts,
+    readonly idempotencyKey: string | undefined,
+    subscriber: Subscriber<FlowUpdate>,
+  ) {
+    this.subscriber = subscriber;
+  }
+
+  get sent(): boolean {
+    return this.phase === 'sent' || this.phase === 'started' || this.phase === 'final';
+  }
+
+  clearTimers(): void {
+    this.timers.response?.unsubscribe();
+    this.timers.gap?.unsubscribe();
+    this.timers.flow?.unsubscribe();
+    this.timers.response = undefined;
+    this.timers.gap = undefined;
+    this.timers.flow = undefined;
+  }
+}
+
+/** What is remembered of a finished or unknown flow: enough to re-ack duplicates and explain late events. */
+export interface Orphan {
+  readonly reason: UnclaimedReason;
+  readonly request: JsonObject | undefined;
+  readonly seen: Map<string, EventState>;
+}

@@ -1,0 +1,753 @@
+import {
+  classifyFinal,
+  createFlowIdGenerator,
+  DEFAULT_MAX_FRAME_BYTES,
+  decodeFrame,
+  ENDPOINTS,
+  type Envelope,
+  encodeEventAck,
+  encodeRequest,
+  type FlowIdGenerator,
+  isFinalEventStatus,
+  type JsonObject,
+  maskPan,
+  normalizePath,
+  SINGLE_ENDPOINT_PATH,
+  validateRequest,
+} from '@bluechip-ws/protocol';
+import {
+  asyncScheduler,
+  type Observable,
+  ReplaySubject,
+  type SchedulerLike,
+  Subject,
+  type Subscriber,
+  type Subscription,
+  timer,
+} from 'rxjs';
+import { Connection, type ConnectionState } from '../connection/index.js';
+import { type Journal, type JournalRecord, MemoryJournal } from '../journal/index.js';
+import type { Frame, Link, Transport } from '../transport.js';
+import { consumerFailure, GuardedObservable } from './consumer-guard.js';
+import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
+import { type EventState, Flow } from './flow.js';
+import { FlowTable } from './flow-table.js';
+import {
+  type AckMode,
+  DEFAULT_TIMEOUTS,
+  type EndpointMode,
+  type FlowEvent,
+  type FlowOptions,
+  type FlowTimeouts,
+  type FlowUpdate,
+  type SessionOptions,
+  type UnclaimedAckPolicy,
+  type UnclaimedEvent,
+  type UnclaimedReason,
+} from './types.js';
+
+const sessionFlowIds = createFlowIdGenerator();
+
+/**
+ * A session with one terminal over one transport: it owns the connection (one live link at a time) and the
+ * flow table, turns frames into one Observable per flow, and sends each `event_ack` only once the consumer
+ * accepted the event and the journal holds it. Nothing here throws from a frame handler.
+ */
+export class Session {
+  readonly endpointMode: EndpointMode;
+  readonly connection: Connection;
+  private readonly table: FlowTable;
+  private readonly queue: Flow[] = [];
+  private readonly journal: Journal;
+  private readonly scheduler: SchedulerLike;
+  private readonly now: () => number;
+  private readonly flowIds: FlowIdGenerator;
+  private readonly ackMode: AckMode;
+  private readonly timeouts: FlowTimeouts;
+  private readonly maxInFlight: number;
+  private readonly whenBusy: 'queue' | 'fail';
+  private readonly queueLimit: number;
+  private readonly unclaimedAck: UnclaimedAckPolicy;
+  private readonly maxFrameBytes: number;
+  private readonly validate: boolean;
+  private readonly unclaimedSubject = new ReplaySubject<UnclaimedEvent>(64);
+  private readonly diagnosticsSubject = new Subject<Diagnostic>();
+  private readonly linkSubscription: Subscription;
+  private closed = false;
+
+  /** Events no live flow owned (bounded replay of the last 64 for late subscribers). */
+  readonly unclaimed$: Observable<UnclaimedEvent> = this.unclaimedSubject.asObservable();
+  /** Every frame that could not be used, or was odd. */
+  readonly diagnostics$: Observable<Diagnostic> = this.diagnosticsSubject.asObservable();
+  readonly state$: Observable<ConnectionState>;
+
+  constructor(transport: Transport, options: SessionOptions = {}) {
+    this.endpointMode = options.endpointMode ?? 'multi';
+    this.scheduler = options.scheduler ?? asyncScheduler;
+    this.now = options.now ?? Date.now;
+    this.journal = options.journal ?? new MemoryJournal();
+    this.flowIds = options.flowIds ?? sessionFlowIds;
+    this.ackMode = options.ackMode ?? 'auto';
+    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.maxInFlight = options.maxInFlight ?? 1;
+    this.whenBusy = options.whenBusy ?? 'queue';
+    this.queueLimit = options.queueLimit ?? 16;
+    this.unclaimedAck = options.unclaimedAck ?? 'after_journal';
+    this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+    this.validate = options.validate ?? true;
+    this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, () => this.dispatch());
+    this.connection = new Connection(transport, {
+      scheduler: this.scheduler,
+      ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
+    });
+    this.state$ = this.connection.state$;
+    this.linkSubscription = this.connection.links$.subscribe((link) => this.attach(link));
+  }
+
+  /** Flows currently in the table (in flight or waiting for their final event). */
+  get openFlows(): number {
+    return this.table.size;
+  }
+
+  /**
+   * A cold Observable of one flow: subscribing sends `resource` to `endpoint` ('/tsi/v1/payment' or a short
+   * name like 'payment'), emits `started`, then each event, and completes once the final event is acked.
+   * Unsubscribing stops delivery only: the terminal's events are still journaled and acked (`unclaimed$`).
+   */
+  flow(endpoint: string, resource: JsonObject, options: FlowOptions = {}): Observable<FlowUpdate> {
+    return new GuardedObservable<FlowUpdate>((subscriber) => {
+      const path = resolveEndpoint(endpoint);
+      let id: string;
+      try {
+        id = options.flowId ?? this.flowIds();
+      } catch (cause) {
+        subscriber.error(
+          new FlowError('invalid_request', 'no flow id could be generated', undefined, false, { cause }),
+        );
+        return;
+      }
+      const refusal = this.refuse(id, path, resource);
+      if (refusal !== undefined) {
+        subscriber.error(refusal);
+        return;
+      }
+      const flow = new Flow(
+        id,
+        path,
+        resource,
+        options.ackMode ?? this.ackMode,
+        options.trace ?? path === ENDPOINTS.trace,
+        { ...this.timeouts, ...options.timeouts },
+        options.idempotencyKey,
+        subscriber,
+      );
+      this.table.add(flow);
+      this.queue.push(flow);
+      this.dispatch();
+      return () => this.detach(flow);
+    });
+  }
+
+  /** Ends every flow (outcome unknown where a request went out), closes the link, completes the streams. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const flow of [...this.table.flows()]) {
+      this.fail(flow, new FlowError('session_closed', 'session closed', flow.id, flow.sent));
+    }
+    this.linkSubscription.unsubscribe();
+    this.connection.close('session closed');
+    this.unclaimedSubject.complete();
+    this.diagnosticsSubject.complete();
+  }
+
+  // ── admission and dispatch ────────────────────────────────────────────────────────────────────────────
+
+  private refuse(id: string, path: string, resource: JsonObject): FlowError | undefined {
+    if (this.closed) return new FlowError('session_closed', 'session is closed', id, false);
+    if (this.table.get(id) !== undefined) {
+      return new FlowError('invalid_request', `flow id ${id} is already in flight`, id, false);
+    }
+    if (this.validate && path !== ENDPOINTS.trace) {
+      const checked = validateRequest(resource);
+      if (checked._tag === 'Left') {
+        return new FlowError('invalid_request', `invalid request: ${checked.left.message}`, id, false, {
+          cause: checked.left,
+        });
+      }
+    }
+    const busy = this.table.inFlight >= this.maxInFlight;
+    if (busy && (this.whenBusy === 'fail' || this.queue.length >= this.queueLimit)) {
+      const why =
+        this.whenBusy === 'fail'
+          ? 'a flow is already in flight'
+          : `${this.queue.length} flows already waiting`;
+      return new FlowError('busy', `session busy: ${why}`, id, false);
+    }
+    return undefined;
+  }
+
+  /** Starts queued flows while slots are free. In multi mode a flow for another endpoint waits for idle. */
+  private dispatch(): void {
+    while (this.queue.length > 0 && this.table.inFlight < this.maxInFlight) {
+      const next = this.queue[0]!;
+      const current = this.connection.link;
+      if (this.table.inFlight > 0 && current !== undefined && current.path !== this.linkPath(next)) return;
+      this.queue.shift();
+      this.start(next);
+    }
+  }
+
+  private linkPath(flow: Flow): string {
+    return this.endpointMode === 'single' ? SINGLE_ENDPOINT_PATH : flow.path;
+  }
+
+  private start(flow: Flow): void {
+    this.table.occupy();
+    flow.phase = 'connecting';
+    flow.timers.flow = timer(flow.timeouts.flowMs, this.scheduler).subscribe(() =>
+      this.timeout(flow, 'flow_timeout', flow.timeouts.flowMs),
+    );
+    flow.connecting = this.connection.acquire(this.linkPath(flow)).subscribe({
+      next: (link) => {
+        flow.connecting = undefined;
+        this.journalThen(flow, this.record(flow, 'request_sent'), () => this.send(flow, link));
+      },
+      error: (err: unknown) =>
+        this.fail(
+          flow,
+          new FlowError('connect_failed', `could not connect: ${describe(err)}`, flow.id, false, {
+            cause: err,
+          }),
+        ),
+    });
+  }
+
+  private send(flow: Flow, link: Link): void {
+    if (flow.phase !== 'connecting') return;
+    if (flow.subscriber === undefined) {
+      this.finishUnsent(flow, 'cancelled before the request was sent');
+      return;
+    }
+    if (!link.isOpen) {
+      this.fail(
+        flow,
+        new FlowError('send_failed', 'the link closed before the request was sent', flow.id, false),
+      );
+      return;
+    }
+    const endpoint = this.endpointMode === 'single' ? flow.path : undefined;
+    try {
+      link.send(encodeRequest(flow.id, flow.resource, endpoint));
+    } catch (cause) {
+      this.fail(
+        flow,
+        new FlowError('send_failed', `could not send the request: ${describe(cause)}`, flow.id, false, {
+          cause,
+        }),
+      );
+      return;
+    }
+    flow.link = link;
+    flow.phase = 'sent';
+    flow.timers.response = timer(flow.timeouts.responseMs, this.scheduler).subscribe(() =>
+      this.timeout(flow, 'response_timeout', flow.timeouts.responseMs),
+    );
+  }
+
+  // ── incoming frames ───────────────────────────────────────────────────────────────────────────────────
+
+  private attach(link: Link): void {
+    const frames = link.frames$.subscribe({
+      next: (frame) => this.onFrame(link, frame),
+      error: () => undefined, // a transport error is followed by closed$, handled below
+    });
+    link.closed$.subscribe((close) => {
+      frames.unsubscribe();
+      this.onLinkClosed(link, close.reason);
+    });
+  }
+
+  private onFrame(link: Link, frame: Frame): void {
+    try {
+      this.route(link, frame);
+    } catch (error) {
+      // A bug here must not take the session down with it; it is reported like any odd frame.
+      this.diagnose({ kind: 'consumer_error', flowId: '', error });
+    }
+  }
+
+  private route(link: Link, frame: Frame): void {
+    if (typeof frame !== 'string') {
+      this.diagnose({ kind: 'binary_frame', bytes: frame.byteLength });
+      return;
+    }
+    const decoded = decodeFrame(frame, { maxBytes: this.maxFrameBytes });
+    if (decoded._tag === 'Left') {
+      this.diagnose({ kind: 'decode_error', error: decoded.left, frame: maskPan(frame.slice(0, 512)) });
+      return;
+    }
+    const envelope = decoded.right;
+    const flow = this.table.get(envelope.flow_id);
+    switch (envelope.kind) {
+      case 'event':
+        if (flow?.sent) this.onEvent(flow, link, envelope, frame);
+        else this.onOrphanEvent(link, envelope, frame);
+        return;
+      case 'response':
+        if (flow?.sent) this.onResponse(flow, envelope);
+        else
+          this.diagnose({
+            kind: 'late_response',
+            flowId: envelope.flow_id,
+            status: envelope.resource.status,
+          });
+        return;
+      default:
+        this.diagnose({ kind: 'unexpected_envelope', envelope: envelope.kind, flowId: envelope.flow_id });
+    }
+  }
+
+  private onResponse(flow: Flow, envelope: Envelope): void {
+    if (flow.phase !== 'sent') {
+      this.diagnose({ kind: 'late_response', flowId: flow.id, status: envelope.resource.status });
+      return;
+    }
+    this.checkEndpoint(flow, envelope);
+    const status = envelope.resource.status;
+    if (status === 'started') {
+      this.markStarted(flow, envelope.resource);
+    } else if (status === 'error') {
+      this.fail(
+        flow,
+        new FlowRefusedError(flow.id, classifyFinal(envelope.resource).errorInfo, envelope.resource),
+      );
+    } else if (status === 'completed') {
+      // A final result with no events (tsi-notes §2.2): nothing to ack, but it is journaled first.
+      flow.phase = 'final';
+      flow.clearTimers();
+      this.journalThen(flow, this.eventRecord(flow.id, envelope.resource, true, false), () =>
+        this.deliverFinalResponse(flow, envelope.resource),
+      );
+    } else {
+      this.diagnose({ kind: 'unknown_status', flowId: flow.id, status });
+      this.fail(
+        flow,
+        new FlowError('bad_response', `unknown response status ${JSON.stringify(status)}`, flow.id, true),
+      );
+    }
+  }
+
+  private markStarted(flow: Flow, resource: JsonObject): void {
+    flow.phase = 'started';
+    flow.timers.response?.unsubscribe();
+    flow.timers.response = undefined;
+    this.restartGapTimer(flow);
+    this.append(this.record(flow, 'started'));
+    flow.subscriber?.next({ type: 'started', flowId: flow.id, resource });
+  }
+
+  private onEvent(flow: Flow, link: Link, envelope: Envelope, key: string): void {
+    const seen = flow.seen.get(key);
+    if (seen !== undefined) {
+      this.onDuplicate(flow.id, link, seen);
+      return;
+    }
+    this.checkEndpoint(flow, envelope);
+    if (flow.phase === 'sent') {
+      this.diagnose({ kind: 'out_of_order', flowId: flow.id, detail: 'event before the response' });
+      this.markStarted(flow, { status: 'started' });
+    }
+    const status = String(envelope.resource.status);
+    const final = !flow.trace && isFinalEventStatus(envelope.resource.status);
+    const state: EventState = { acked: false, held: 0, endpoint: envelope.endpoint, status };
+    flow.seen.set(key, state);
+    flow.timers.gap?.unsubscribe();
+    flow.timers.gap = undefined;
+    if (final) {
+      flow.phase = 'final';
+      flow.clearTimers();
+    }
+    this.journalThen(flow, this.eventRecord(flow.id, envelope.resource, final, false), () =>
+      this.deliverEvent(flow, link, envelope, state, final),
+    );
+  }
+
+  private deliverEvent(flow: Flow, link: Link, envelope: Envelope, state: EventState, final: boolean): void {
+    const subscriber = flow.subscriber;
+    if (subscriber === undefined) {
+      this.emitUnclaimed(
+        flow.id,
+        flow.detachedAs ?? 'unsubscribed',
+        flow.resource,
+        link,
+        envelope,
+        state,
+        final,
+      );
+      if (final) this.table.finish(flow, flow.detachedAs ?? 'unsubscribed');
+      return;
+    }
+    const event: FlowEvent = {
+      type: 'event',
+      flowId: flow.id,
+      status: state.status,
+      final,
+      resource: envelope.resource,
+      source: 'event',
+      ...(final ? { outcome: classifyFinal(envelope.resource) } : {}),
+      ack: () => this.ackFlowEvent(flow, link, state, final),
+    };
+    subscriber.next(event);
+    const failure = consumerFailure(subscriber as Subscriber<unknown>);
+    if (failure.failed) {
+      this.diagnose({ kind: 'consumer_error', flowId: flow.id, error: failure.error });
+      flow.detachedAs = 'consumer_error';
+      subscriber.error(
+        new FlowError(
+          'consumer_error',
+          `the flow's consumer threw: ${describe(failure.error)}`,
+          flow.id,
+          !final,
+          {
+            cause: failure.error,
+          },
+        ),
+      );
+      // The event was not accepted: it is surfaced as unclaimed, and acked only under that policy.
+      this.emitUnclaimed(flow.id, 'consumer_error', flow.resource, link, envelope, state, final);
+      if (final) this.table.finish(flow, 'consumer_error');
+      return;
+    }
+    if (flow.ackMode === 'auto' || flow.trace) event.ack();
+  }
+
+  private deliverFinalResponse(flow: Flow, resource: JsonObject): void {
+    const outcome = classifyFinal(resource);
+    const complete = () => {
+      this.append({ kind: 'flow_ended', flowId: flow.id, at: this.now(), outcome: 'completed' });
+      flow.subscriber?.complete();
+      this.table.finish(flow, 'unsubscribed');
+    };
+    const subscriber = flow.subscriber;
+    if (subscriber === undefined) {
+      complete();
+      return;
+    }
+    let done = false;
+    const event: FlowEvent = {
+      type: 'event',
+      flowId: flow.id,
+      status: 'completed',
+      final: true,
+      resource,
+      outcome,
+      source: 'response',
+      ack: () => {
+        if (done) return;
+        done = true;
+        complete();
+      },
+    };
+    subscriber.next(event);
+    if (flow.ackMode === 'auto' && !consumerFailure(subscriber as Subscriber<unknown>).failed) event.ack();
+  }
+
+  private ackFlowEvent(flow: Flow, link: Link, state: EventState, final: boolean): void {
+    if (state.acked) return;
+    state.acked = true;
+    if (!flow.trace) this.sendAck(flow.id, link, state);
+    if (final) {
+      this.append({ kind: 'flow_ended', flowId: flow.id, at: this.now(), outcome: 'completed' });
+      const subscriber = flow.subscriber;
+      this.table.finish(flow, 'unsubscribed');
+      subscriber?.complete();
+    } else if (flow.phase === 'started') {
+      this.restartGapTimer(flow);
+    }
+  }
+
+  private sendAck(flowId: string, link: Link, state: EventState): void {
+    try {
+      link.send(encodeEventAck(flowId, state.endpoint ?? this.singleEndpoint(flowId)));
+      this.append({ kind: 'ack_sent', flowId, at: this.now(), status: state.status });
+    } catch (error) {
+      // The link is gone: the terminal will resend, and the duplicate is re-acked on the next link.
+      this.diagnose({ kind: 'ack_failed', flowId, error });
+    }
+  }
+
+  private singleEndpoint(flowId: string): string | undefined {
+    if (this.endpointMode !== 'single') return undefined;
+    return this.table.get(flowId)?.path;
+  }
+
+  private onDuplicate(flowId: string, link: Link, seen: EventState): void {
+    if (seen.acked) {
+      this.sendAck(flowId, link, seen);
+      this.diagnose({ kind: 'duplicate_event', flowId, reacked: true });
+    } else {
+      seen.held++;
+      this.diagnose({ kind: 'duplicate_event', flowId, reacked: false });
+    }
+  }
+
+  // ── unclaimed events ──────────────────────────────────────────────────────────────────────────────────
+
+  private onOrphanEvent(link: Link, envelope: Envelope, key: string): void {
+    const orphan = this.table.orphan(envelope.flow_id);
+    const seen = orphan.seen.get(key);
+    if (seen !== undefined) {
+      this.onDuplicate(envelope.flow_id, link, seen);
+      return;
+    }
+    const state: EventState = {
+      acked: false,
+      held: 0,
+      endpoint: envelope.endpoint,
+      status: String(envelope.resource.status),
+    };
+    orphan.seen.set(key, state);
+    const final = isFinalEventStatus(envelope.resource.status);
+    const write = this.safeAppend(
+      envelope.flow_id,
+      this.eventRecord(envelope.flow_id, envelope.resource, final, true),
+    );
+    const emit = () =>
+      this.emitUnclaimed(envelope.flow_id, orphan.reason, orphan.request, link, envelope, state, final);
+    if (write === true) emit();
+    else if (write !== false) write.then((ok) => ok && emit());
+  }
+
+  private emitUnclaimed(
+    flowId: string,
+    reason: UnclaimedReason,
+    request: JsonObject | undefined,
+    link: Link,
+    envelope: Envelope,
+    state: EventState,
+    final: boolean,
+  ): void {
+    const ack = () => {
+      if (state.acked) return;
+      state.acked = true;
+      this.sendAck(flowId, link, state);
+      if (final) this.append({ kind: 'flow_ended', flowId, at: this.now(), outcome: 'completed' });
+    };
+    const item: UnclaimedEvent = {
+      flowId,
+      reason,
+      resource: envelope.resource,
+      final,
+      ack,
+      get acked() {
+        return state.acked;
+      },
+      ...(envelope.endpoint === undefined ? {} : { endpoint: envelope.endpoint }),
+      ...(final ? { outcome: classifyFinal(envelope.resource) } : {}),
+      ...(request === undefined ? {} : { request }),
+    };
+    // Journaled already: acking now can never lose the result.
+    if (this.unclaimedAck === 'after_journal') ack();
+    this.unclaimedSubject.next(item);
+  }
+
+  // ── endings ───────────────────────────────────────────────────────────────────────────────────────────
+
+  private detach(flow: Flow): void {
+    if (flow.phase === 'done' || flow.subscriber === undefined) return;
+    flow.subscriber = undefined;
+    flow.detachedAs ??= 'unsubscribed';
+    if (flow.phase === 'queued') {
+      const index = this.queue.indexOf(flow);
+      if (index >= 0) this.queue.splice(index, 1);
+      this.table.finish(flow, 'unsubscribed');
+    }
+    // Once dialing or sent, the flow stays in the table: the terminal may still answer, and its events
+    // must be journaled and acked; its timers still bound how long it holds the slot.
+  }
+
+  private timeout(flow: Flow, code: 'response_timeout' | 'event_timeout' | 'flow_timeout', ms: number): void {
+    if (flow.phase === 'connecting') {
+      this.fail(flow, new FlowError('connect_failed', `could not connect within ${ms} ms`, flow.id, false));
+      return;
+    }
+    this.fail(flow, new FlowTimeoutError(code, flow.id, ms), 'timed_out');
+  }
+
+  private onLinkClosed(link: Link, reason: string): void {
+    for (const flow of [...this.table.flows()]) {
+      if (flow.link !== link || flow.phase === 'final') continue;
+      this.fail(
+        flow,
+        new FlowError(
+          'link_closed',
+          `link closed during the flow (${reason}); the outcome is unknown`,
+          flow.id,
+          true,
+        ),
+        'link_closed',
+      );
+    }
+  }
+
+  /** The one error exit: journal the ending, tell the subscriber, free everything. */
+  private fail(flow: Flow, error: FlowError, reason: UnclaimedReason = 'unsubscribed'): void {
+    if (flow.phase === 'done') return;
+    if (flow.phase === 'queued') {
+      const index = this.queue.indexOf(flow);
+      if (index >= 0) this.queue.splice(index, 1);
+    }
+    if (flow.sent || flow.phase === 'connecting') {
+      this.append({
+        kind: 'flow_ended',
+        flowId: flow.id,
+        at: this.now(),
+        outcome: error.outcomeUnknown ? 'unknown' : 'failed',
+        error: { code: error.code, message: error.message },
+      });
+    }
+    const subscriber = flow.subscriber;
+    this.table.finish(flow, reason);
+    subscriber?.error(error);
+  }
+
+  private finishUnsent(flow: Flow, message: string): void {
+    this.append({
+      kind: 'flow_ended',
+      flowId: flow.id,
+      at: this.now(),
+      outcome: 'failed',
+      error: { code: 'cancelled', message },
+    });
+    this.table.finish(flow, 'unsubscribed');
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
+
+  private restartGapTimer(flow: Flow): void {
+    flow.timers.gap?.unsubscribe();
+    flow.timers.gap = timer(flow.timeouts.eventGapMs, this.scheduler).subscribe(() =>
+      this.timeout(flow, 'event_timeout', flow.timeouts.eventGapMs),
+    );
+  }
+
+  private checkEndpoint(flow: Flow, envelope: Envelope): void {
+    if (envelope.endpoint !== undefined && normalizePath(envelope.endpoint) !== flow.path) {
+      this.diagnose({
+        kind: 'endpoint_mismatch',
+        flowId: flow.id,
+        expected: flow.path,
+        got: envelope.endpoint,
+      });
+    }
+  }
+
+  private record(flow: Flow, kind: 'request_sent' | 'started'): JournalRecord {
+    if (kind === 'started') return { kind, flowId: flow.id, at: this.now() };
+    return {
+      kind,
+      flowId: flow.id,
+      at: this.now(),
+      endpoint: flow.path,
+      resource: flow.resource,
+      ...(flow.idempotencyKey === undefined ? {} : { idempotencyKey: flow.idempotencyKey }),
+    };
+  }
+
+  private eventRecord(
+    flowId: string,
+    resource: JsonObject,
+    final: boolean,
+    unclaimed: boolean,
+  ): JournalRecord {
+    return {
+      kind: 'event',
+      flowId,
+      at: this.now(),
+      status: String(resource.status),
+      final,
+      resource,
+      ...(unclaimed ? { unclaimed } : {}),
+    };
+  }
+
+  /**
+   * Appends, then runs `next` once the record is durable. A synchronous journal runs `next` at once, so the
+   * common path adds no microtask; an asynchronous one chains behind the flow's earlier writes, keeping order.
+   */
+  private journalThen(flow: Flow, record: JournalRecord, next: () => void): void {
+    const run = () => {
+      const write = this.safeAppend(flow.id, record);
+      if (write === true) {
+        next();
+        return undefined;
+      }
+      if (write === false) {
+        this.fail(
+          flow,
+          new FlowError('journal_failed', 'the journal could not record the flow', flow.id, flow.sent),
+        );
+        return undefined;
+      }
+      return write.then((ok) => {
+        if (ok) next();
+        else
+          this.fail(
+            flow,
+            new FlowError('journal_failed', 'the journal could not record the flow', flow.id, flow.sent),
+          );
+      });
+    };
+    if (flow.tail !== undefined) {
+      flow.tail = flow.tail.then(run);
+      return;
+    }
+    const pending = run();
+    if (pending !== undefined) {
+      const tail: Promise<void> = pending.then(() => {
+        if (flow.tail === tail) flow.tail = undefined;
+      });
+      flow.tail = tail;
+    }
+  }
+
+  /** true: durable now; false: failed (reported); a promise of either for asynchronous journals. */
+  private safeAppend(flowId: string, record: JournalRecord): boolean | Promise<boolean> {
+    try {
+      const result = this.journal.append(record);
+      if (result === undefined) return true;
+      return result.then(
+        () => true,
+        (error: unknown) => {
+          this.diagnose({ kind: 'journal_failed', flowId, error });
+          return false;
+        },
+      );
+    } catch (error) {
+      this.diagnose({ kind: 'journal_failed', flowId, error });
+      return false;
+    }
+  }
+
+  /** Fire-and-forget journal write for records that gate nothing (failures are still reported). */
+  private append(record: JournalRecord): void {
+    const write = this.safeAppend(record.flowId, record);
+    if (typeof write !== 'boolean') void write;
+  }
+
+  private diagnose(diagnostic: Diagnostic): void {
+    if (!this.diagnosticsSubject.closed) this.diagnosticsSubject.next(diagnostic);
+  }
+}
+
+const SHORT_ENDPOINTS: Readonly<Record<string, string>> = ENDPOINTS;
+
+/** Accepts '/tsi/v1/payment' (any case) or a short name ('payment'). */
+export function resolveEndpoint(endpoint: string): string {
+  return SHORT_ENDPOINTS[endpoint] ?? normalizePath(endpoint);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,115 @@
+import type { FlowIdGenerator, JsonObject, Outcome } from '@bluechip-ws/protocol';
+import type { SchedulerLike } from 'rxjs';
+import type { ReconnectPolicy } from '../connection/index.js';
+import type { Journal } from '../journal/index.js';
+
+/** The terminal said the service started (the `response` with status "started"). */
+export interface FlowStarted {
+  readonly type: 'started';
+  readonly flowId: string;
+  readonly resource: JsonObject;
+}
+
+/** One terminal event (or a final `completed` response), delivered exactly once. */
+export interface FlowEvent {
+  readonly type: 'event';
+  readonly flowId: string;
+  readonly status: string;
+  /** Every status but `proceed` ends the flow. */
+  readonly final: boolean;
+  readonly resource: JsonObject;
+  /** Set on final events: what the result means to a POS. */
+  readonly outcome?: Outcome;
+  /** `event` for events; `response` when the terminal answered `completed` with no events. */
+  readonly source: 'event' | 'response';
+  /**
+   * Accepts the event: the session sends its `event_ack`. Idempotent. In `auto` mode the session calls it
+   * when your `next` handler returns; in `manual` mode nothing is acked until you call it.
+   */
+  ack(): void;
+}
+
+export type FlowUpdate = FlowStarted | FlowEvent;
+
+export type AckMode = 'auto' | 'manual';
+
+export interface FlowTimeouts {
+  /** From sending the request to the response (default 10 s). */
+  readonly responseMs: number;
+  /** Between two events, counted after the response and after each event is acked (default 180 s). */
+  readonly eventGapMs: number;
+  /** The whole flow, request to final ack (default 300 s). */
+  readonly flowMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: FlowTimeouts = { responseMs: 10_000, eventGapMs: 180_000, flowMs: 300_000 };
+
+export interface FlowOptions {
+  /** Use this flow id instead of a generated one. */
+  readonly flowId?: string;
+  readonly ackMode?: AckMode;
+  readonly timeouts?: Partial<FlowTimeouts>;
+  /** Written to the journal with the request, for idempotent retries (e.g. the POS order id). */
+  readonly idempotencyKey?: string;
+  /** Trace flows (`/log/v1/trace`) are never acked and never end on an event. Default: by endpoint. */
+  readonly trace?: boolean;
+}
+
+/** Why an event had no live consumer. */
+export type UnclaimedReason =
+  | 'unknown_flow'
+  | 'unsubscribed'
+  | 'timed_out'
+  | 'link_closed'
+  | 'consumer_error';
+
+/** An event no live flow owned. It is journaled, and acked under `unclaimedAck`; never dropped. */
+export interface UnclaimedEvent {
+  readonly flowId: string;
+  readonly reason: UnclaimedReason;
+  readonly endpoint?: string;
+  readonly resource: JsonObject;
+  readonly final: boolean;
+  readonly outcome?: Outcome;
+  /** The request that opened the flow, when this session sent it. */
+  readonly request?: JsonObject;
+  /** Sends the ack if it was not sent yet. Idempotent. */
+  ack(): void;
+  readonly acked: boolean;
+}
+
+/**
+ * When the session acks an unclaimed event by itself: `after_journal` (default: once the journal has it, so
+ * it can always be recovered), `never` (only when you call `ack()` on the item).
+ */
+export type UnclaimedAckPolicy = 'after_journal' | 'never';
+
+export type EndpointMode = 'multi' | 'single';
+
+export interface SessionOptions {
+  /** `multi`: one socket per endpoint URL (default). `single`: one socket at `/`, `endpoint` in envelopes. */
+  readonly endpointMode?: EndpointMode;
+  readonly ackMode?: AckMode;
+  readonly timeouts?: Partial<FlowTimeouts>;
+  /** Flows in flight at once (default 1: the terminal is one-to-one). */
+  readonly maxInFlight?: number;
+  /** What a flow does when `maxInFlight` is reached: wait in a queue (default) or fail with `busy`. */
+  readonly whenBusy?: 'queue' | 'fail';
+  /** Bound of the waiting queue (default 16). */
+  readonly queueLimit?: number;
+  readonly unclaimedAck?: UnclaimedAckPolicy;
+  readonly journal?: Journal;
+  readonly scheduler?: SchedulerLike;
+  /** Clock for journal timestamps (default Date.now). */
+  readonly now?: () => number;
+  readonly flowIds?: FlowIdGenerator;
+  /** Accept incoming flow ids that end with ours (quirk of Ingenico's tools). Default false. */
+  readonly suffixMatch?: boolean;
+  readonly maxFrameBytes?: number;
+  /** Validate request resources before sending (default true; `raw` operations turn it off). */
+  readonly validate?: boolean;
+  /** Reconnect after an unexpected drop (passed to the Connection). Default: Connection's defaults. */
+  readonly reconnect?: Partial<ReconnectPolicy> | false;
+  /** How many finished flows are remembered to re-ack duplicates and route late events (default 1024). */
+  readonly memory?: number;
+}
