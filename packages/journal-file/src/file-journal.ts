@@ -1,0 +1,316 @@
+import { mkdir, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  type FlowIndex,
+  type FlowSummary,
+  isJournalRecord,
+  type Journal,
+  JournalError,
+  type JournalRecord,
+} from '@bluechip-ws/core';
+import { writeCompactedSegment } from './compaction.js';
+import type { JournalDiagnostic } from './diagnostics.js';
+import { encodeFrame } from './frame.js';
+import { isCode, syncDir } from './fs-util.js';
+import { acquireLock, type DirectoryLock, LOCK_FILE } from './lock.js';
+import { type FileJournalOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { replay } from './replay.js';
+import { SegmentWriter } from './segment-writer.js';
+import { COMPACT_TEMP, listSegments, segmentFile } from './segments.js';
+
+interface PendingAppend {
+  readonly record: JournalRecord;
+  readonly frame: Buffer;
+  readonly resolve: () => void;
+  readonly reject: (error: JournalError) => void;
+}
+
+interface Waiter {
+  readonly resolve: () => void;
+  readonly reject: (error: JournalError) => void;
+}
+
+type State = 'open' | 'closing' | 'closed' | 'failed';
+
+/**
+ * Opens (creating if needed) the journal in `dir`, taking its lock and rebuilding the index from disk.
+ * Rejects with `JournalError('locked')` when a live process holds the directory, `'invalid'` for bad
+ * options, `'read_failed'` when the directory cannot be read or prepared.
+ */
+export async function openFileJournal(dir: string, options: FileJournalOptions = {}): Promise<FileJournal> {
+  const resolved = resolveOptions(options);
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    throw new JournalError('read_failed', `cannot create journal directory ${dir}`, { cause: error });
+  }
+  const lock = await asJournalError('read_failed', `cannot lock journal ${dir}`, () => acquireLock(dir));
+  try {
+    await unlink(join(dir, COMPACT_TEMP)).catch((error: unknown) => {
+      if (!isCode(error, 'ENOENT')) throw error;
+    });
+    const state = await replay(dir, resolved);
+    if (lock.tookOverFrom !== undefined) {
+      state.diagnostics.unshift({
+        kind: 'stale_lock',
+        file: LOCK_FILE,
+        offset: 0,
+        length: 0,
+        error: new JournalError('locked', `took over the lock of dead process ${lock.tookOverFrom}`),
+      });
+    }
+    const last = state.segments.at(-1);
+    const writer =
+      last === undefined
+        ? await SegmentWriter.create(dir, 1, resolved.durability)
+        : await SegmentWriter.resume(last, state.lastSize, resolved.durability);
+    return new FileJournal(dir, resolved, lock, state.index, writer, Math.max(1, state.segments.length), [
+      ...state.diagnostics,
+    ]);
+  } catch (error) {
+    await lock.release().catch(() => undefined);
+    throw error instanceof JournalError
+      ? error
+      : new JournalError('read_failed', `cannot open journal ${dir}`, { cause: error });
+  }
+}
+
+/**
+ * A durable journal in a directory of append-only segment files (see docs/recovery.md, "The journal").
+ * `append` resolves once the record is synced to disk; appends that arrive while a sync is running are
+ * written and synced together by the next one (group commit). Reads are served from an in-memory index and
+ * see every record whose append has resolved. One process at a time owns the directory.
+ */
+export class FileJournal implements Journal {
+  private state: State = 'open';
+  private failure: JournalError | undefined;
+  private readonly queue: PendingAppend[] = [];
+  private compactWaiters: Waiter[] = [];
+  private compactDue = false;
+  private draining = false;
+  private idleWaiters: (() => void)[] = [];
+  private closing: Promise<void> | undefined;
+
+  /** @internal Use `openFileJournal`. */
+  constructor(
+    readonly dir: string,
+    private readonly options: ResolvedOptions,
+    private readonly lock: DirectoryLock,
+    private readonly index: FlowIndex,
+    private writer: SegmentWriter,
+    private segmentCount: number,
+    private readonly found: JournalDiagnostic[],
+  ) {}
+
+  /** What opening (and later, compaction cleanup) found and worked around. */
+  get diagnostics(): readonly JournalDiagnostic[] {
+    return this.found;
+  }
+
+  /** Segment files in use. */
+  get segments(): number {
+    return this.segmentCount;
+  }
+
+  append(record: JournalRecord): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(this.unusable());
+    if (!isJournalRecord(record)) {
+      return Promise.reject(new JournalError('invalid', 'not a journal record', { cause: record }));
+    }
+    let frame: Buffer;
+    try {
+      frame = encodeFrame({ r: record });
+    } catch (error) {
+      return Promise.reject(new JournalError('invalid', 'record has no JSON form', { cause: error }));
+    }
+    if (frame.length > this.options.maxRecordBytes) {
+      return Promise.reject(
+        new JournalError('invalid', `record of ${frame.length} bytes exceeds ${this.options.maxRecordBytes}`),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ record, frame, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Rewrites the live state into one fresh segment now (it also happens by itself past `maxSegments`). */
+  compact(): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(this.unusable());
+    return new Promise((resolve, reject) => {
+      this.compactWaiters.push({ resolve, reject });
+      this.kick();
+    });
+  }
+
+  async openFlows(): Promise<readonly FlowSummary[]> {
+    return this.index.openFlows();
+  }
+
+  async flow(flowId: string): Promise<FlowSummary | undefined> {
+    return this.index.get(flowId);
+  }
+
+  async byIdempotencyKey(key: string): Promise<FlowSummary | undefined> {
+    return this.index.byIdempotencyKey(key);
+  }
+
+  /** Lets pending appends finish, then releases the files and the lock. Reads keep working. */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    if (this.state === 'open') this.state = 'closing';
+    if (this.draining) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.state = 'closed';
+    await asJournalError('write_failed', `cannot close journal ${this.dir}`, async () => {
+      await this.writer.close().catch(() => undefined);
+      await this.lock.release();
+    });
+  }
+
+  /** A getter, so that checks after an await are not narrowed away by the compiler. */
+  private get failed(): boolean {
+    return this.state === 'failed';
+  }
+
+  private unusable(): JournalError {
+    return this.state === 'failed'
+      ? new JournalError('write_failed', 'an earlier write failed; reopen the journal', {
+          cause: this.failure,
+        })
+      : new JournalError('closed', 'the journal is closed');
+  }
+
+  private kick(): void {
+    if (this.draining) return;
+    this.draining = true;
+    void this.drain();
+  }
+
+  /** The single writer: one batch (or one compaction) at a time, in arrival order. */
+  private async drain(): Promise<void> {
+    try {
+      while (!this.failed && (this.queue.length > 0 || this.compactWaiters.length > 0)) {
+        if (this.queue.length > 0) await this.commitBatch();
+        if (this.failed) break;
+        if (this.compactDue || this.compactWaiters.length > 0) {
+          const waiters = this.compactWaiters;
+          this.compactWaiters = [];
+          this.compactDue = false;
+          await this.compactNow(waiters);
+        }
+      }
+    } finally {
+      // No await between the loop's last check and here, so an append cannot slip in unseen.
+      this.draining = false;
+      for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private takeBatch(): PendingAppend[] {
+    const batch: PendingAppend[] = [];
+    let bytes = 0;
+    while (this.queue.length > 0 && (batch.length === 0 || bytes < this.options.maxBatchBytes)) {
+      const next = this.queue.shift()!;
+      batch.push(next);
+      bytes += next.frame.length;
+    }
+    return batch;
+  }
+
+  private async commitBatch(): Promise<void> {
+    const batch = this.takeBatch();
+    try {
+      if (this.writer.size >= this.options.maxSegmentBytes) await this.rotate();
+      await this.writer.write(
+        batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame)),
+      );
+      await this.writer.sync();
+    } catch (error) {
+      this.fail(error, batch);
+      return;
+    }
+    for (const pending of batch) {
+      this.index.apply(pending.record);
+      pending.resolve();
+    }
+  }
+
+  private async rotate(): Promise<void> {
+    const next = await SegmentWriter.create(this.dir, this.writer.seq + 1, this.options.durability);
+    await this.writer.close().catch(() => undefined);
+    this.writer = next;
+    this.segmentCount += 1;
+    if (this.segmentCount > this.options.maxSegments) this.compactDue = true;
+  }
+
+  private async compactNow(waiters: readonly Waiter[]): Promise<void> {
+    const seq = this.writer.seq + 1;
+    let size: number;
+    try {
+      ({ size } = await writeCompactedSegment(this.dir, seq, this.index.values(), this.options.durability));
+    } catch (error) {
+      // Nothing changed on disk that replay would read: keep going on the old segments.
+      const failure = new JournalError('write_failed', 'compaction failed', { cause: error });
+      for (const waiter of waiters) waiter.reject(failure);
+      return;
+    }
+    // From here the compacted segment is authoritative, and appends continue at its end.
+    try {
+      await this.writer.close().catch(() => undefined);
+      this.writer = await SegmentWriter.resume(segmentFile(this.dir, seq), size, this.options.durability);
+      this.segmentCount = 1;
+    } catch (error) {
+      this.fail(error, []);
+      const failure = this.unusable();
+      for (const waiter of waiters) waiter.reject(failure);
+      return;
+    }
+    await this.removeSegmentsBefore(seq);
+    for (const waiter of waiters) waiter.resolve();
+  }
+
+  /** Obsolete segments are only clutter (replay skips them), so failing to remove one is reported, not fatal. */
+  private async removeSegmentsBefore(seq: number): Promise<void> {
+    try {
+      for (const segment of await listSegments(this.dir)) {
+        if (segment.seq < seq) await unlink(segment.path);
+      }
+      await syncDir(this.dir, this.options.durability);
+    } catch (error) {
+      this.found.push({
+        kind: 'cleanup_failed',
+        file: '',
+        offset: 0,
+        length: 0,
+        error: new JournalError('write_failed', 'could not remove obsolete segments', { cause: error }),
+      });
+    }
+  }
+
+  /**
+   * After a failed write or sync the file's state is unknown (and a failed fsync cannot be retried
+   * safely), so the journal stops: everything pending is rejected and reopening repairs the tail.
+   */
+  private fail(cause: unknown, batch: readonly PendingAppend[]): void {
+    this.state = 'failed';
+    this.failure = new JournalError('write_failed', `write to journal ${this.dir} failed`, { cause });
+    for (const pending of [...batch, ...this.queue.splice(0)]) pending.reject(this.failure);
+    for (const waiter of this.compactWaiters.splice(0)) waiter.reject(this.failure);
+  }
+}
+
+async function asJournalError<T>(
+  code: 'read_failed' | 'write_failed',
+  message: string,
+  action: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw error instanceof JournalError ? error : new JournalError(code, message, { cause: error });
+  }
+}
