@@ -1,0 +1,82 @@
+/**
+ * The part of a WebSocket this transport uses: the WHATWG API shared by browsers and `ws`, plus `ws`'s
+ * optional `ping`/`on('pong')`/`terminate` on Node. Any runtime's constructor with this shape can be injected.
+ */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  binaryType: string;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: never) => void): void;
+  ping?: () => void;
+  on?: (event: 'pong', listener: () => void) => unknown;
+  terminate?: () => void;
+}
+
+/**
+ * A WebSocket constructor. The third argument carries Node `ws` options (`maxPayload`); browsers ignore it.
+ */
+export type WebSocketConstructor = new (
+  url: string,
+  protocols?: string | string[],
+  options?: { maxPayload?: number },
+) => WebSocketLike;
+
+export interface MessageEventLike {
+  readonly data: unknown;
+}
+
+export interface CloseEventLike {
+  readonly code?: number;
+  readonly reason?: string;
+  readonly wasClean?: boolean;
+}
+
+/** What an error event tells, which in browsers is nothing at all. */
+export function errorMessage(event: unknown): string {
+  if (event instanceof Error) return event.message;
+  if (typeof event === 'object' && event !== null) {
+    const { error, message } = event as { error?: unknown; message?: unknown };
+    if (error instanceof Error) return error.message;
+    if (typeof message === 'string' && message) return message;
+  }
+  return 'WebSocket error';
+}
+
+/** Closes without throwing: browsers reject codes other than 1000 and 3000–4999, and reasons over 123 bytes. */
+export function closeQuietly(socket: WebSocketLike, code: number, reason: string): void {
+  const shortReason = utf8Length(reason) > 123 ? reason.slice(0, 40) : reason;
+  try {
+    socket.close(code, shortReason);
+  } catch {
+    try {
+      socket.close(1000, shortReason);
+    } catch {
+      // The socket is already unusable; nothing more to do.
+    }
+  }
+}
+
+/** UTF-8 byte length without allocating. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      bytes += 4; // surrogate pair
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Text stays a string; any binary payload becomes a Uint8Array view (no copy). */
+export function toFrame(data: unknown): string | Uint8Array | undefined {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
+}

@@ -1,0 +1,183 @@
+import { type Frame, type Link, type LinkClose, TransportError } from '@bluechip-ws/core';
+import { AsyncSubject, type Observable, ReplaySubject, Subject, type Subscription } from 'rxjs';
+import { LivenessMonitor } from './liveness.js';
+import type { ResolvedWsOptions } from './options.js';
+import {
+  type CloseEventLike,
+  closeQuietly,
+  errorMessage,
+  type MessageEventLike,
+  toFrame,
+  utf8Length,
+  type WebSocketLike,
+} from './socket.js';
+
+const OPEN = 1;
+
+/** `ws` reports its own maxPayload breach as this error, then closes the socket (the close event says 1006). */
+function isPayloadTooLarge(event: unknown): boolean {
+  const error = (event as { error?: unknown } | undefined)?.error ?? event;
+  return (error as { code?: unknown } | undefined)?.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+}
+
+/**
+ * One WebSocket as a `Link`. It is created while the socket connects; `opened$` emits it once the socket is
+ * open, or errors with `connect_failed`. The socket's listeners stay attached for its whole life (a `ws` socket
+ * with no `error` listener would crash the process), and act according to the phase.
+ */
+export class WsLink implements Link {
+  private phase: 'connecting' | 'open' | 'closed' = 'connecting';
+  private readonly frames = new Subject<Frame>();
+  private readonly closed = new ReplaySubject<LinkClose>(1);
+  private readonly dial = new AsyncSubject<Link>();
+  private readonly connectTimer: Subscription;
+  private readonly liveness: LivenessMonitor;
+  private lastError: unknown;
+
+  readonly frames$: Observable<Frame> = this.frames.asObservable();
+  readonly closed$: Observable<LinkClose> = this.closed.asObservable();
+  /** Emits this link once open, then completes; errors with `TransportError('connect_failed')`. */
+  readonly opened$: Observable<Link> = this.dial.asObservable();
+
+  constructor(
+    private readonly socket: WebSocketLike,
+    readonly path: string,
+    readonly url: string,
+    private readonly options: ResolvedWsOptions,
+  ) {
+    socket.binaryType = 'arraybuffer';
+    socket.addEventListener('open', () => this.onOpen());
+    socket.addEventListener('message', (event: MessageEventLike) => this.onMessage(event));
+    socket.addEventListener('close', (event: CloseEventLike) => this.onClose(event));
+    socket.addEventListener('error', (event: unknown) => this.onError(event));
+    this.liveness = new LivenessMonitor(socket, options.liveness, options.scheduler, (reason) =>
+      this.declareDead(reason),
+    );
+    this.connectTimer = options.scheduler.schedule(
+      () => this.failDial(`no connection within ${options.connectTimeoutMs} ms`),
+      options.connectTimeoutMs,
+    );
+  }
+
+  get isOpen(): boolean {
+    return this.phase === 'open';
+  }
+
+  send(frame: string): void {
+    if (this.phase !== 'open' || this.socket.readyState !== OPEN) {
+      throw new TransportError('not_open', `link to ${this.url} is closed`);
+    }
+    const buffered = this.socket.bufferedAmount;
+    const limit = this.options.maxBufferedBytes;
+    // Exact UTF-8 length only when the cheap upper bound (3 bytes per UTF-16 unit) might pass the limit.
+    if (buffered + frame.length * 3 > limit && buffered + utf8Length(frame) > limit) {
+      throw new TransportError(
+        'buffer_full',
+        `outgoing buffer of ${this.url} holds ${buffered} bytes; sending ${utf8Length(frame)} more would pass maxBufferedBytes ${limit}`,
+      );
+    }
+    try {
+      this.socket.send(frame);
+    } catch (cause) {
+      throw new TransportError('not_open', `send on ${this.url} failed: ${errorMessage(cause)}`, { cause });
+    }
+  }
+
+  close(reason = 'closed', code = 1000): void {
+    if (this.phase !== 'open') return;
+    this.finish({ reason, code, clean: true });
+    closeQuietly(this.socket, code, reason);
+  }
+
+  /** Gives up a dial nobody waits for any more. */
+  abandonDial(): void {
+    if (this.phase !== 'connecting') return;
+    this.phase = 'closed';
+    this.connectTimer.unsubscribe();
+    closeQuietly(this.socket, 1000, 'dial cancelled');
+  }
+
+  private onOpen(): void {
+    if (this.phase !== 'connecting') return;
+    this.phase = 'open';
+    this.connectTimer.unsubscribe();
+    this.liveness.start();
+    this.dial.next(this);
+    this.dial.complete();
+  }
+
+  private onMessage(event: MessageEventLike): void {
+    if (this.phase !== 'open') return;
+    this.liveness.activity();
+    const frame = toFrame(event.data) ?? new Uint8Array(0); // unknown payload types are reported as binary
+    const size = typeof frame === 'string' ? utf8Length(frame) : frame.byteLength;
+    if (size > this.options.maxFrameBytes) {
+      const message = `frame_too_large: incoming frame of ${size} bytes exceeds maxFrameBytes ${this.options.maxFrameBytes}`;
+      this.finish({
+        reason: message,
+        code: 1009,
+        clean: false,
+        cause: new TransportError('frame_too_large', message),
+      });
+      closeQuietly(this.socket, 1009, 'frame too large');
+      return;
+    }
+    this.frames.next(frame);
+  }
+
+  private onError(event: unknown): void {
+    this.lastError = event;
+    if (this.phase === 'connecting') this.failDial(errorMessage(event), event);
+  }
+
+  private onClose(event: CloseEventLike): void {
+    if (this.phase === 'connecting') {
+      this.failDial(`closed during the handshake (code ${event.code ?? 'none'})`, this.lastError);
+      return;
+    }
+    if (this.phase !== 'open') return;
+    const code = event.code ?? 1006;
+    if (code === 1009 || isPayloadTooLarge(this.lastError)) {
+      // `ws` enforces maxPayload itself (before buffering the frame) and closes with 1009.
+      const message = `frame_too_large: incoming frame exceeds maxFrameBytes ${this.options.maxFrameBytes}`;
+      const cause = new TransportError('frame_too_large', message, { cause: this.lastError });
+      this.finish({ reason: message, code: 1009, clean: false, cause });
+      return;
+    }
+    const reason = event.reason || (code === 1006 ? 'connection lost' : `closed by peer (code ${code})`);
+    this.finish({
+      reason,
+      code,
+      clean: false,
+      ...(this.lastError === undefined ? {} : { cause: this.lastError }),
+    });
+  }
+
+  private failDial(message: string, cause?: unknown): void {
+    if (this.phase !== 'connecting') return;
+    this.phase = 'closed';
+    this.connectTimer.unsubscribe();
+    closeQuietly(this.socket, 1000, 'connect failed');
+    this.dial.error(
+      new TransportError('connect_failed', `could not connect to ${this.url}: ${message}`, {
+        ...(cause === undefined ? {} : { cause }),
+      }),
+    );
+  }
+
+  private declareDead(reason: string): void {
+    if (this.phase !== 'open') return;
+    this.finish({ reason, code: 1006, clean: false, cause: new TransportError('liveness_timeout', reason) });
+    if (typeof this.socket.terminate === 'function') this.socket.terminate();
+    else closeQuietly(this.socket, 4000, 'liveness timeout');
+  }
+
+  private finish(close: LinkClose): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.liveness.stop();
+    this.frames.complete();
+    this.closed.next(close);
+    this.closed.complete();
+  }
+}
