@@ -104,7 +104,8 @@ describe('torn and corrupt frames', () => {
     const source = await tempDir();
     const { name, bytes, starts } = await writeJournal(source, 3);
     const damaged = Buffer.from(bytes);
-    damaged[starts[2]! + 20] ^= 0x01;
+    const position = starts[2]! + 20;
+    damaged[position] = damaged[position]! ^ 0x01;
     const dir = await tempDir();
     await replaceSegment(dir, name, damaged);
     expect(await flowIds(dir)).toEqual(ids(2));
