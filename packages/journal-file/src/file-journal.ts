@@ -9,7 +9,7 @@ import {
   type JournalRecord,
 } from '@bluechip-ws/core';
 import { writeCompactedSegment } from './compaction.js';
-import type { JournalDiagnostic } from './diagnostics.js';
+import { DiagnosticList, type JournalDiagnostic } from './diagnostics.js';
 import { encodeFrame } from './frame.js';
 import { isCode, syncDir } from './fs-util.js';
 import { acquireLock, type DirectoryLock, LOCK_FILE } from './lock.js';
@@ -49,9 +49,9 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
     await unlink(join(dir, COMPACT_TEMP)).catch((error: unknown) => {
       if (!isCode(error, 'ENOENT')) throw error;
     });
-    const state = await replay(dir, resolved);
+    const diagnostics = new DiagnosticList();
     if (lock.tookOverFrom !== undefined) {
-      state.diagnostics.unshift({
+      diagnostics.add({
         kind: 'stale_lock',
         file: LOCK_FILE,
         offset: 0,
@@ -59,14 +59,14 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
         error: new JournalError('locked', `took over the lock of dead process ${lock.tookOverFrom}`),
       });
     }
+    const state = await replay(dir, resolved, diagnostics);
     const last = state.segments.at(-1);
     const writer =
       last === undefined
         ? await SegmentWriter.create(dir, 1, resolved.durability)
         : await SegmentWriter.resume(last, state.lastSize, resolved.durability);
-    return new FileJournal(dir, resolved, lock, state.index, writer, Math.max(1, state.segments.length), [
-      ...state.diagnostics,
-    ]);
+    const segments = Math.max(1, state.segments.length);
+    return new FileJournal(dir, resolved, lock, state.index, writer, segments, diagnostics);
   } catch (error) {
     await lock.release().catch(() => undefined);
     throw error instanceof JournalError
@@ -99,12 +99,12 @@ export class FileJournal implements Journal {
     private readonly index: FlowIndex,
     private writer: SegmentWriter,
     private segmentCount: number,
-    private readonly found: JournalDiagnostic[],
+    private readonly found: DiagnosticList,
   ) {}
 
   /** What opening (and later, compaction cleanup) found and worked around. */
   get diagnostics(): readonly JournalDiagnostic[] {
-    return this.found;
+    return this.found.list();
   }
 
   /** Segment files in use. */
@@ -187,7 +187,8 @@ export class FileJournal implements Journal {
   private kick(): void {
     if (this.draining) return;
     this.draining = true;
-    void this.drain();
+    // Start on the next microtask, so appends issued together in one turn share the first write too.
+    queueMicrotask(() => void this.drain());
   }
 
   /** The single writer: one batch (or one compaction) at a time, in arrival order. */
@@ -281,7 +282,7 @@ export class FileJournal implements Journal {
       }
       await syncDir(this.dir, this.options.durability);
     } catch (error) {
-      this.found.push({
+      this.found.add({
         kind: 'cleanup_failed',
         file: '',
         offset: 0,

@@ -12,6 +12,8 @@ export interface DirectoryLock {
 }
 
 const ATTEMPTS = 3;
+/** Makes temporary names unique when one process opens several journals at once. */
+let attemptCounter = 0;
 
 /**
  * Takes the directory's lock file, which holds the owner's pid. The file appears complete or not at all (it
@@ -42,7 +44,7 @@ export async function acquireLock(dir: string): Promise<DirectoryLock> {
 }
 
 async function tryCreate(dir: string, path: string, content: string): Promise<boolean> {
-  const temp = join(dir, `${LOCK_FILE}.${process.pid}.tmp`);
+  const temp = join(dir, `${LOCK_FILE}.${process.pid}.${attemptCounter++}.tmp`);
   await writeFile(temp, content);
   try {
     await link(temp, path);

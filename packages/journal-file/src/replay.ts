@@ -1,6 +1,6 @@
 import { open, readFile, truncate, unlink } from 'node:fs/promises';
 import { FlowIndex, JournalError } from '@bluechip-ws/core';
-import type { JournalDiagnostic } from './diagnostics.js';
+import type { DiagnosticList, JournalDiagnostic } from './diagnostics.js';
 import { decodeEntry } from './entry.js';
 import { scanFrames } from './frame.js';
 import { syncDir } from './fs-util.js';
@@ -9,7 +9,6 @@ import { listSegments, type SegmentFile } from './segments.js';
 
 export interface ReplayResult {
   readonly index: FlowIndex;
-  readonly diagnostics: JournalDiagnostic[];
   /** Segments still in use, oldest first. */
   readonly segments: readonly SegmentFile[];
   /** Valid bytes of the newest segment (after its torn tail, if any, was truncated away). */
@@ -25,9 +24,12 @@ const HEAD_BYTES = 4096;
  * middle is reported and skipped; a damaged end of the newest segment is a torn write, truncated away so the
  * next append starts on a frame boundary.
  */
-export async function replay(dir: string, options: ResolvedOptions): Promise<ReplayResult> {
+export async function replay(
+  dir: string,
+  options: ResolvedOptions,
+  diagnostics: DiagnosticList,
+): Promise<ReplayResult> {
   const index = new FlowIndex({ maxFlows: options.keepFlows, maxEventsPerFlow: options.maxEventsPerFlow });
-  const diagnostics: JournalDiagnostic[] = [];
   const all = await listSegments(dir);
   const start = await newestBase(all);
   for (const obsolete of all.slice(0, start)) await unlink(obsolete.path);
@@ -42,20 +44,20 @@ export async function replay(dir: string, options: ResolvedOptions): Promise<Rep
       if (entry.kind === 'record') index.apply(entry.record);
       else if (entry.kind === 'snapshot') index.restore(entry.flow);
       else if (entry.kind === 'invalid') {
-        diagnostics.push(diagnostic('invalid_entry', segment, offset, end, `skipped entry: ${entry.reason}`));
+        diagnostics.add(diagnostic('invalid_entry', segment, offset, end, `skipped entry: ${entry.reason}`));
       }
     });
     const isLast = i === segments.length - 1;
     for (const bad of scan.bad) {
       if (isLast && bad.offset >= scan.goodEnd) break;
-      diagnostics.push(
+      diagnostics.add(
         diagnostic('corrupt_record', segment, bad.offset, bad.end, `skipped frame: ${bad.reason}`),
       );
     }
     if (!isLast) continue;
     lastSize = scan.goodEnd;
     if (scan.goodEnd < bytes.length) {
-      diagnostics.push(
+      diagnostics.add(
         diagnostic(
           'torn_tail',
           segment,
@@ -67,7 +69,7 @@ export async function replay(dir: string, options: ResolvedOptions): Promise<Rep
       await truncateDurably(segment.path, scan.goodEnd, options);
     }
   }
-  return { index, diagnostics, segments, lastSize };
+  return { index, segments, lastSize };
 }
 
 /** Position in `segments` of the newest compacted segment, or 0. */

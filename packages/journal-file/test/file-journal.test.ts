@@ -54,19 +54,35 @@ describe('FileJournal', () => {
     expect(flowIds).toEqual(Array.from({ length: 200 }, (_, i) => `f${i}`));
   });
 
-  it('batches appends that arrive during a sync into one write', async () => {
+  it('writes and syncs appends that arrive during a sync together, in one batch', async () => {
     const dir = await tempDir();
     const journal = await openFileJournal(dir, { durability: 'none' });
-    const writer = (journal as unknown as { writer: { write(b: Uint8Array): Promise<void> } }).writer;
-    const original = writer.write.bind(writer);
+    type Writer = { write(b: Uint8Array): Promise<void>; sync(): Promise<void> };
+    const writer = (journal as unknown as { writer: Writer }).writer;
+    const write = writer.write.bind(writer);
     const writes: number[] = [];
+    let syncs = 0;
+    let releaseFirstSync!: () => void;
+    const firstSyncHeld = new Promise<void>((resolve) => {
+      releaseFirstSync = resolve;
+    });
     writer.write = (bytes) => {
       writes.push(bytes.length);
-      return original(bytes);
+      return write(bytes);
     };
-    await Promise.all(Array.from({ length: 50 }, (_, i) => journal.append(sent(`f${i}`))));
-    // The first append goes alone; the 49 queued behind it share the next write.
-    expect(writes.length).toBe(2);
+    writer.sync = () => (++syncs === 1 ? firstSyncHeld : Promise.resolve());
+
+    const first = journal.append(sent('first'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(syncs).toBe(1);
+    const rest = Array.from({ length: 49 }, (_, i) => journal.append(sent(`f${i}`)));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(writes).toHaveLength(1);
+    releaseFirstSync();
+    await Promise.all([first, ...rest]);
+    expect(writes).toHaveLength(2);
+    expect(syncs).toBe(2);
+    expect(await journal.flow('f48')).toBeDefined();
     await journal.close();
   });
 

@@ -123,3 +123,18 @@ describe('torn and corrupt frames', () => {
     await journal.close();
   });
 });
+
+describe('diagnostics', () => {
+  it('keeps a bounded number of them, counting the rest', async () => {
+    const source = await tempDir();
+    const { name, bytes } = await writeJournal(source, 1);
+    const junk = Buffer.from('garbage\n'.repeat(1_500));
+    const dir = await tempDir();
+    await replaceSegment(dir, name, Buffer.concat([junk, bytes]));
+    const journal = await openFileJournal(dir, options);
+    expect(journal.diagnostics).toHaveLength(1_001);
+    expect(journal.diagnostics.at(-1)).toMatchObject({ kind: 'truncated', error: { code: 'corrupt' } });
+    expect((await journal.openFlows()).map((f) => f.flowId)).toEqual(['f0']);
+    await journal.close();
+  });
+});
