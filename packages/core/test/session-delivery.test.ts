@@ -1,3 +1,4 @@
+import { Subscriber } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { FlowEvent, FlowUpdate } from '../src/index.js';
 import { approved, harness, proceed } from './support/harness.js';
@@ -43,6 +44,26 @@ describe('ack only after the consumer accepted', () => {
     h.advance();
     expect(h.terminal.acks(id)).toHaveLength(1);
     expect(await h.journal.openFlows()).toEqual([]);
+  });
+
+  it('a wrapper passing its own Subscriber that throws is treated as a refusal too', () => {
+    const h = harness();
+    const errors: unknown[] = [];
+    h.session.flow('payment', SALE).subscribe(
+      new Subscriber<FlowUpdate>({
+        next: (u) => {
+          if (u.type === 'event') throw new Error('wrapper refused');
+        },
+        error: (e: unknown) => errors.push(e),
+      }),
+    );
+    h.advance();
+    const id = h.terminal.lastFlowId();
+    h.terminal.started(id);
+    h.terminal.event(id, approved());
+    h.advance();
+    expect(errors[0]).toMatchObject({ code: 'consumer_error' });
+    expect(h.unclaimed[0]).toMatchObject({ flowId: id, reason: 'consumer_error', acked: true });
   });
 
   it('manual mode sends nothing until ack() is called, then completes', () => {

@@ -398,8 +398,7 @@ export class Session {
       ...(final ? { outcome: classifyFinal(envelope.resource) } : {}),
       ack: () => this.ackFlowEvent(flow, link, state, final),
     };
-    subscriber.next(event);
-    const failure = consumerFailure(subscriber as Subscriber<unknown>);
+    const failure = deliver(subscriber, event);
     if (failure.failed) {
       this.diagnose({ kind: 'consumer_error', flowId: flow.id, error: failure.error });
       flow.detachedAs = 'consumer_error';
@@ -449,8 +448,7 @@ export class Session {
         complete();
       },
     };
-    subscriber.next(event);
-    if (flow.ackMode === 'auto' && !consumerFailure(subscriber as Subscriber<unknown>).failed) event.ack();
+    if (!deliver(subscriber, event).failed && flow.ackMode === 'auto') event.ack();
   }
 
   private ackFlowEvent(flow: Flow, link: Link, state: EventState, final: boolean): void {
@@ -746,6 +744,19 @@ const SHORT_ENDPOINTS: Readonly<Record<string, string>> = ENDPOINTS;
 /** Accepts '/tsi/v1/payment' (any case) or a short name ('payment'). */
 export function resolveEndpoint(endpoint: string): string {
   return SHORT_ENDPOINTS[endpoint] ?? normalizePath(endpoint);
+}
+
+/**
+ * Hands an event to the consumer and reports whether it refused it: a throw caught by GuardedObservable, or
+ * one that came straight through a raw Subscriber (a wrapper library passing its own).
+ */
+function deliver(subscriber: Subscriber<FlowUpdate>, event: FlowEvent): { failed: boolean; error?: unknown } {
+  try {
+    subscriber.next(event);
+  } catch (error) {
+    return { failed: true, error };
+  }
+  return consumerFailure(subscriber as Subscriber<unknown>);
 }
 
 function describe(error: unknown): string {
