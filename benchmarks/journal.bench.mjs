@@ -1,0 +1,115 @@
+// Cost of durability in the file journal: one append awaited until durable, and 100 concurrent appends
+// (group commit), under fsync, fdatasync and no sync ('none', the baseline in the same run).
+// Build first: npx tsc -b packages/journal-file   Run: node benchmarks/journal.bench.mjs
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bench, group, run } from 'mitata';
+import { openFileJournal } from '../packages/journal-file/dist/index.js';
+
+const MODES = ['none', 'fdatasync', 'fsync'];
+const CONCURRENT = 100;
+
+/** A realistic record mix: each flow writes request, started, a final event with a sale result, ack, end. */
+function recordSource() {
+  let n = 0;
+  return () => {
+    const flowId = `b${Math.floor(n / 5)}`;
+    const at = Date.now();
+    switch (n++ % 5) {
+      case 0:
+        return {
+          kind: 'request_sent',
+          flowId,
+          at,
+          endpoint: '/tsi/v1/payment',
+          resource: { type: 'sale', amount: 6417 },
+        };
+      case 1:
+        return { kind: 'started', flowId, at };
+      case 2:
+        return { kind: 'event', flowId, at, status: 'completed', final: true, resource: SALE_RESULT };
+      case 3:
+        return { kind: 'ack_sent', flowId, at, status: 'ok' };
+      default:
+        return { kind: 'flow_ended', flowId, at, outcome: 'completed' };
+    }
+  };
+}
+
+const SALE_RESULT = {
+  status: 'completed',
+  results: [
+    {
+      status: 'approved',
+      type: 'sale',
+      authorization_no: '191509',
+      reference_no: '3',
+      total_amount: '6417',
+      transaction_amount: '6417',
+      transaction_date: '26/07/14',
+      transaction_time: '04:21:22',
+      terminal_id: '001',
+      merchant_id: 'VISAMID0123',
+      host_response_text: 'APPROVED 191509',
+      batch_no: '1',
+      card: {
+        account_no: '************2205',
+        entry_mode: { code: '0', text: 'magnetic_strip' },
+        type: { code: '02', text: 'mastercard' },
+      },
+    },
+  ],
+};
+
+const root = await mkdtemp(join(tmpdir(), 'journal-bench-'));
+const journals = new Map();
+for (const mode of MODES) {
+  journals.set(mode, await openFileJournal(join(root, mode), { durability: mode }));
+}
+
+try {
+  group('one append, awaited until durable', () => {
+    for (const mode of MODES) {
+      const journal = journals.get(mode);
+      const next = recordSource();
+      bench(`single ${mode}`, () => journal.append(next()));
+    }
+  });
+  group(`${CONCURRENT} concurrent appends (group commit)`, () => {
+    for (const mode of MODES) {
+      const journal = journals.get(mode);
+      const next = recordSource();
+      bench(`concurrent ${mode}`, () =>
+        Promise.all(Array.from({ length: CONCURRENT }, () => journal.append(next()))),
+      );
+    }
+  });
+  const { benchmarks } = await run();
+  const avg = new Map(benchmarks.map((b) => [b.alias, b.runs[0]?.stats?.avg]));
+  const ns = (name) => avg.get(name) ?? Number.NaN;
+  const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+  console.log(
+    `\nRatios against durability 'none' measured in this run (${process.platform}, node ${process.version}):`,
+  );
+  console.log(
+    '| durability | one append (µs) | × none | 100 concurrent (µs per append) | × none | appends/s | group-commit gain |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const mode of MODES) {
+    const single = ns(`single ${mode}`);
+    const batch = ns(`concurrent ${mode}`);
+    const perAppend = batch / CONCURRENT;
+    console.log(
+      `| ${mode} | ${fmt(single / 1e3)} | ${fmt(single / ns('single none'), 2)} | ${fmt(perAppend / 1e3, 2)} | ` +
+        `${fmt(batch / ns('concurrent none'), 2)} | ${fmt(1e9 / perAppend, 0)} | ${fmt(single / perAppend, 1)} |`,
+    );
+  }
+  console.log(
+    "group-commit gain: one awaited append's latency divided by the per-append cost with 100 in flight.",
+  );
+} finally {
+  for (const journal of journals.values()) await journal.close();
+  await rm(root, { recursive: true, force: true });
+}
