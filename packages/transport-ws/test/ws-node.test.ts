@@ -122,8 +122,11 @@ describe('ws transport (Node, real ws server)', () => {
 
   it('keeps a link whose server answers pings', async () => {
     const s = await server();
-    const link = await open({ url: s.url, liveness: { pingIntervalMs: 20, pongTimeoutMs: 60 } });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    let pings = 0;
+    s.wss.on('connection', (ws) => ws.on('ping', () => pings++));
+    // A generous pong timeout: a busy machine must not turn a slow pong into a false death.
+    const link = await open({ url: s.url, liveness: { pingIntervalMs: 30, pongTimeoutMs: 2000 } });
+    await expect.poll(() => pings, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
     expect(link.isOpen).toBe(true);
   });
 
