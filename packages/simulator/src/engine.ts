@@ -219,7 +219,7 @@ export class SimulatorEngine {
     this.note('connection_opened', `connection ${conn.id} on ${path}`, { connection: conn.id });
     conn.subscriptions.push(
       link.frames$.subscribe({
-        next: (frame) => this.onFrame(conn, frame),
+        next: (frame) => this.guard(conn, () => this.onFrame(conn, frame)),
         error: () => this.connectionClosed(conn, 'frames errored'),
       }),
     );
@@ -238,18 +238,44 @@ export class SimulatorEngine {
     this.logSubject.complete();
   }
 
-  // ---- incoming -------------------------------------------------------------------------------------
+  /**
+   * A bug or a throwing user hook (e.g. a `settlementShape` function) must not kill the server or leave the
+   * terminal stuck: log it, free the terminal, and tell the POS.
+   */
+  private guard(conn: Connection, work: () => void): void {
+    try {
+      work();
+    } catch (cause) {
+      const message = `internal simulator error: ${cause instanceof Error ? cause.message : String(cause)}`;
+      this.note('internal_error', message, { connection: conn.id });
+      const flow = this.active;
+      if (flow !== undefined && flow.conn === conn)
+        this.end(flow, 'flow_abandoned', `flow ${flow.flowId} abandoned: ${message}`);
+      if (!conn.closed) this.respondError(conn, flow?.flowId ?? '', message, '3', flow?.endpoint);
+    }
+  }
 
-  private onFrame(conn: Connection, frame: Frame): void {
-    if (conn.closed) return;
-    const text = typeof frame === 'string' ? frame : `<binary frame of ${frame.byteLength} bytes>`;
+  /** Frame records cost a mask and an allocation per frame: only made when someone listens. */
+  private record(direction: 'in' | 'out', conn: Connection, text: string): void {
+    if (!this.framesSubject.observed) return;
     this.framesSubject.next({
-      direction: 'in',
+      direction,
       path: conn.path,
       text: maskPan(text),
       at: this.scheduler.now(),
       connection: conn.id,
     });
+  }
+
+  // ---- incoming -------------------------------------------------------------------------------------
+
+  private onFrame(conn: Connection, frame: Frame): void {
+    if (conn.closed) return;
+    this.record(
+      'in',
+      conn,
+      typeof frame === 'string' ? frame : `<binary frame of ${frame.byteLength} bytes>`,
+    );
     const decoded = decodeFrame(frame);
     if (decoded._tag === 'Left') {
       const error = decoded.left;
@@ -386,13 +412,7 @@ export class SimulatorEngine {
       this.note('send_failed', 'link already closed, frame not sent', { connection: conn.id });
       return false;
     }
-    this.framesSubject.next({
-      direction: 'out',
-      path: conn.path,
-      text: maskPan(text),
-      at: this.scheduler.now(),
-      connection: conn.id,
-    });
+    this.record('out', conn, text);
     try {
       conn.link.send(text);
       return true;
@@ -431,7 +451,7 @@ export class SimulatorEngine {
     if (event === undefined) return;
     flow.timer = this.scheduler.schedule(() => {
       flow.timer = undefined;
-      this.sendEvent(flow);
+      this.guard(flow.conn, () => this.sendEvent(flow));
     }, event.delayMs);
   }
 
@@ -466,7 +486,7 @@ export class SimulatorEngine {
     flow.timer?.unsubscribe();
     flow.timer = this.scheduler.schedule(() => {
       flow.timer = undefined;
-      this.onAckTimeout(flow);
+      this.guard(flow.conn, () => this.onAckTimeout(flow));
     }, flow.plan.ackTimeoutMs);
   }
 

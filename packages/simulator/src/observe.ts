@@ -26,7 +26,8 @@ export type LogKind =
   | 'flow_abandoned'
   | 'link_dropped_mid_flow'
   | 'link_dropped_by_simulator'
-  | 'send_failed';
+  | 'send_failed'
+  | 'internal_error';
 
 /** A notable happening: what the POS under test did wrong, or what the simulator did on purpose. */
 export interface LogEntry {

@@ -53,6 +53,10 @@ export async function startSimulator(options: SimulatorServerOptions = {}): Prom
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 1024 * 1024 });
 
+  // After listening, server errors are reported, never thrown into the process.
+  server.on('error', (error) => engine.note('internal_error', `server error: ${error.message}`));
+  wss.on('error', (error) => engine.note('internal_error', `WebSocket server error: ${error.message}`));
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
     const raw = req.url ?? '/';

@@ -131,4 +131,29 @@ describe('engine in virtual time', () => {
     expect(link.closeInfo?.code).toBe(1001);
     expect(link.sent).toHaveLength(1);
   });
+
+  it('survives a throwing settlementShape: error response, terminal free, next request served', () => {
+    const { link, advanceTo, engine, logs } = setup({
+      settlementShape: () => {
+        throw new Error('shape bug');
+      },
+    });
+    link.request('1', { type: 'settlement' });
+    expect(link.messages[0].response.resource.error_info.text).toBe('internal simulator error: shape bug');
+    expect(logs.some((l) => l.kind === 'internal_error')).toBe(true);
+    expect(engine.busy).toBe(false);
+    link.request('2', { type: 'sale', amount: 100 });
+    advanceTo(300);
+    expect(link.messages[2].event.resource.results[0].status).toBe('approved');
+  });
+
+  it('makes no frame records when nobody listens to frames$', () => {
+    const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);
+    const engine = new SimulatorEngine({ scheduler });
+    const link = new FakeLink();
+    engine.serve(link);
+    link.request('1', { type: 'sale', amount: 100 });
+    scheduler.flush();
+    expect(link.sent).toHaveLength(5);
+  });
 });

@@ -1,25 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningSimulator, type SimulatorServerOptions, startSimulator } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import type { SimulatorServerOptions } from '../src/index.js';
 import { RawClient } from './raw-client.js';
+import { useSimulator } from './setup.js';
 
-let sim: RunningSimulator | undefined;
-const clients: RawClient[] = [];
-
-async function setup(options: SimulatorServerOptions = {}) {
-  sim = await startSimulator({ port: 0, eventDelayMs: 10, ...options });
-  return sim;
-}
-async function connect(path = '/tsi/v1/payment') {
-  const client = await RawClient.connect(`${sim!.url}${path}`);
-  clients.push(client);
-  return client;
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.socket.terminate();
-  await sim?.close();
-  sim = undefined;
-});
+const t = useSimulator();
+const setup = (options: SimulatorServerOptions = {}) => t.start(options);
+const connect = (path?: string) => t.connect(path);
 
 describe('simulator over ws: sale', () => {
   it('answers started, then a completed event with a full approved result', async () => {
@@ -51,8 +37,8 @@ describe('simulator over ws: sale', () => {
     expect(result.card.type).toEqual({ code: expect.any(String), text: expect.any(String) });
     pos.ack('277554');
     expect(await pos.silentFor(100)).toBe(true);
-    expect(sim!.snapshot().batch.map((e) => e.reference_no)).toEqual(['1']);
-    expect(sim!.snapshot().lastTransaction).toEqual(result);
+    expect(t.sim.snapshot().batch.map((e) => e.reference_no)).toEqual(['1']);
+    expect(t.sim.snapshot().lastTransaction).toEqual(result);
   });
 
   it('increments reference_no and accepts amounts as digit strings; amountsAs number writes numbers', async () => {
@@ -85,7 +71,7 @@ describe('simulator over ws: sale', () => {
       const { authorization_no, card } = event.event.resource.results[0];
       picks.push({ authorization_no, card });
       pos.socket.terminate();
-      await sim!.close();
+      await t.sim.close();
     }
     expect(picks[0]).toEqual(picks[1]);
   });
@@ -99,19 +85,19 @@ describe('simulator over ws: paths and connections', () => {
     expect(event.event.resource.results[0].status).toBe('approved');
     pos.close();
     await pos.closed;
-    expect(await RawClient.refusal(`${sim!.url}/tsi/v1/nope`)).toBe(404);
+    expect(await RawClient.refusal(`${t.sim.url}/tsi/v1/nope`)).toBe(404);
   });
 
   it('refuses a second concurrent connection with 409 and frees the slot when the first leaves', async () => {
     await setup();
     const logs: string[] = [];
-    sim!.log$.subscribe((e) => logs.push(e.kind));
+    t.sim.log$.subscribe((e) => logs.push(e.kind));
     const first = await connect();
-    expect(await RawClient.refusal(`${sim!.url}/tsi/v1/info`)).toBe(409);
+    expect(await RawClient.refusal(`${t.sim.url}/tsi/v1/info`)).toBe(409);
     expect(logs).toContain('connection_refused');
     first.close();
     await first.closed;
-    await expect.poll(() => sim!.snapshot().connections).toBe(0);
+    await expect.poll(() => t.sim.snapshot().connections).toBe(0);
     const second = await connect('/tsi/v1/info');
     const event = await second.run('1', { type: 'terminal_info' });
     expect(event.event.resource.results[0].status).toBe('receipt_information');
@@ -128,7 +114,7 @@ describe('simulator over ws: paths and connections', () => {
 
   it('serves "/" in single-endpoint mode, echoing endpoint on response and events and expecting it in acks', async () => {
     await setup({ endpointMode: 'single' });
-    expect(await RawClient.refusal(`${sim!.url}/tsi/v1/payment`)).toBe(404);
+    expect(await RawClient.refusal(`${t.sim.url}/tsi/v1/payment`)).toBe(404);
     const pos = await connect('/');
     pos.request('109569', { type: 'sale', amount: 100 }, '/tsi/v1/payment');
     expect(await pos.next()).toEqual({
@@ -137,7 +123,7 @@ describe('simulator over ws: paths and connections', () => {
     const event = await pos.next();
     expect(event.event.endpoint).toBe('/tsi/v1/payment');
     pos.ack('109569', '/tsi/v1/payment');
-    await expect.poll(() => sim!.engine.busy).toBe(false);
+    await expect.poll(() => t.sim.engine.busy).toBe(false);
 
     pos.request('2', { type: 'terminal_info' }, '/TSI/v1/info');
     expect((await pos.next()).response.endpoint).toBe('/TSI/v1/info');
@@ -145,9 +131,9 @@ describe('simulator over ws: paths and connections', () => {
     expect(info.event.endpoint).toBe('/TSI/v1/info');
     pos.ack('2'); // no endpoint: does not count
     await new Promise((r) => setTimeout(r, 50));
-    expect(sim!.engine.busy).toBe(true);
+    expect(t.sim.engine.busy).toBe(true);
     pos.ack('2', '/tsi/v1/info');
-    await expect.poll(() => sim!.engine.busy).toBe(false);
+    await expect.poll(() => t.sim.engine.busy).toBe(false);
 
     pos.request('3', { type: 'sale', amount: 100 });
     const refused = await pos.next();
@@ -208,7 +194,7 @@ describe('simulator over ws: busy and invalid input', () => {
     async (_name, frame, flowId, text) => {
       await setup();
       const logs: string[] = [];
-      sim!.log$.subscribe((e) => logs.push(e.kind));
+      t.sim.log$.subscribe((e) => logs.push(e.kind));
       const pos = await connect();
       pos.send(frame);
       const reply = await pos.next();
@@ -226,7 +212,7 @@ describe('simulator over ws: observability', () => {
   it('emits every frame in and out with the PAN masked', async () => {
     await setup();
     const frames: { direction: string; path: string; text: string }[] = [];
-    sim!.frames$.subscribe((f) => frames.push(f));
+    t.sim.frames$.subscribe((f) => frames.push(f));
     const pos = await connect();
     await pos.run('1', { type: 'sale', amount: 100, invoice_no: '4111111111111111' });
     await expect.poll(() => frames.length).toBe(4);
