@@ -1,0 +1,117 @@
+import {
+  type AckMode,
+  type ConnectionState,
+  type Diagnostic,
+  type EndpointMode,
+  type FlowTimeouts,
+  type Journal,
+  type ReconnectPolicy,
+  Session,
+  type Transport,
+  type UnclaimedAckPolicy,
+} from '@bluechip-ws/core';
+import { defaultFlowId, type FlowIdGenerator } from '@bluechip-ws/protocol';
+import {
+  createWsTransport,
+  type WebSocketConstructor,
+  type WsTransportOptions,
+} from '@bluechip-ws/transport-ws';
+import type { SchedulerLike } from 'rxjs';
+import { ClientError } from './errors.js';
+import { type FrameListener, tapFrames } from './frame-tap.js';
+import { Terminal } from './terminal.js';
+
+export interface ConnectOptions {
+  /** `ws://host:50000` of the terminal (or simulator). Give this or `transport`. */
+  readonly url?: string;
+  /** Any transport, e.g. `new MemoryNetwork().transport` in tests. Give this or `url`. */
+  readonly transport?: Transport;
+  /** With `url`: the WebSocket constructor (default: `ws` on Node, the global one in browsers). */
+  readonly WebSocket?: WebSocketConstructor;
+  /** With `url`: connect timeout, liveness and buffer bounds of the WebSocket transport. */
+  readonly ws?: Omit<WsTransportOptions, 'url' | 'WebSocket' | 'scheduler'>;
+  /** `multi` (default): one socket per endpoint URL; `single`: one socket at `/`. */
+  readonly endpointMode?: EndpointMode;
+  /** `auto` (default): results are acked once delivered; `manual`: call `outcome.ack()`. */
+  readonly ackMode?: AckMode;
+  readonly timeouts?: Partial<FlowTimeouts>;
+  /** Where every step of every flow is recorded (default: in memory). Use a file journal in production. */
+  readonly journal?: Journal;
+  readonly scheduler?: SchedulerLike;
+  readonly reconnect?: Partial<ReconnectPolicy> | false;
+  /** Flows in flight at once (default 1) and what happens beyond: wait (`queue`, default) or fail `busy`. */
+  readonly maxInFlight?: number;
+  readonly whenBusy?: 'queue' | 'fail';
+  readonly queueLimit?: number;
+  readonly unclaimedAck?: UnclaimedAckPolicy;
+  readonly flowIds?: FlowIdGenerator;
+  /** Sees every frame in and out (for logs; mask PANs with `maskPan`). */
+  readonly onFrame?: FrameListener;
+}
+
+/**
+ * A handle on one terminal. Nothing is dialed until the first operation; `close()` ends it. The same API
+ * runs in Node and in browsers (`url` then uses the browser's WebSocket).
+ */
+export function connect(options: ConnectOptions): Terminal {
+  const base = transportOf(options);
+  const transport = options.onFrame === undefined ? base : tapFrames(base, options.onFrame);
+  const journal = options.journal;
+  const session = new Session(transport, {
+    // The client validates its typed operations itself, so `raw` can send anything.
+    validate: false,
+    ...pick(options, [
+      'endpointMode',
+      'ackMode',
+      'timeouts',
+      'journal',
+      'scheduler',
+      'reconnect',
+      'maxInFlight',
+      'whenBusy',
+      'queueLimit',
+      'unclaimedAck',
+      'flowIds',
+    ]),
+  });
+  return new Terminal(session, {
+    nextFlowId: options.flowIds ?? defaultFlowId,
+    ackMode: options.ackMode ?? 'auto',
+    ...(journal === undefined ? {} : { journal }),
+  });
+}
+
+function transportOf(options: ConnectOptions): Transport {
+  if (typeof options !== 'object' || options === null) {
+    throw new ClientError('invalid_options', 'connect needs an options object with `url` or `transport`');
+  }
+  if (options.transport !== undefined && options.url !== undefined) {
+    throw new ClientError('invalid_options', 'give either `url` or `transport`, not both');
+  }
+  if (options.transport !== undefined) return options.transport;
+  if (options.url === undefined) {
+    throw new ClientError('invalid_options', 'connect needs `url` (ws://host:port) or `transport`');
+  }
+  try {
+    return createWsTransport({
+      url: options.url,
+      ...options.ws,
+      ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
+      ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }),
+    });
+  } catch (cause) {
+    throw new ClientError('invalid_options', `bad terminal url or ws options: ${describe(cause)}`, { cause });
+  }
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) out[key] = source[key];
+  return out;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export type { ConnectionState, Diagnostic };

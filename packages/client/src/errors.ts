@@ -1,0 +1,42 @@
+/**
+ * Errors the client adds to the core's `FlowError` family. Every rejection of a client operation is one of:
+ * `FlowError` (and its subclasses `FlowRefusedError`, `FlowTimeoutError`), `AmountError`, `ClientError` or
+ * `OperationAbortedError`.
+ */
+
+export type ClientErrorCode = 'invalid_options' | 'invalid_params';
+
+/** Bad input to `connect` or to an operation, found before anything is sent. */
+export class ClientError extends Error {
+  override readonly name = 'ClientError';
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The caller's `AbortSignal` fired. Only the waiting stopped: if the request had gone out, the terminal may
+ * still complete it, and its result arrives on `terminal.unclaimed$` (journaled and acked by the session).
+ * `name` is 'AbortError', as for `fetch`, so `err.name === 'AbortError'` checks work.
+ */
+export class OperationAbortedError extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'aborted';
+  constructor(
+    readonly flowId: string,
+    /** True once the request may have reached the terminal: reconcile before retrying. */
+    readonly outcomeUnknown: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      outcomeUnknown
+        ? `operation ${flowId} aborted while in flight; its result, if any, goes to unclaimed$`
+        : `operation ${flowId} aborted before it was sent`,
+      options,
+    );
+  }
+}

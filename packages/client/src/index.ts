@@ -1,0 +1,21 @@
+export {
+  type ConnectionState,
+  type Diagnostic,
+  FlowError,
+  type FlowErrorCode,
+  FlowRefusedError,
+  FlowTimeoutError,
+  type FlowTimeouts,
+  type Journal,
+  MemoryJournal,
+  type UnclaimedEvent,
+} from '@bluechip-ws/core';
+export { AmountError, type Cents, cents, formatAmount, maskPan, parseAmount } from '@bluechip-ws/protocol';
+export { type ConnectOptions, connect } from './connect.js';
+export { ClientError, type ClientErrorCode, OperationAbortedError } from './errors.js';
+export { type FrameListener, type FrameRecord, tapFrames } from './frame-tap.js';
+export type { OperationOptions } from './operation.js';
+export type { Progress, TransactionOutcome } from './outcome.js';
+export type * from './params.js';
+export { Terminal } from './terminal.js';
+export { snakeCase, toWire } from './wire.js';

@@ -1,0 +1,143 @@
+import { type AckMode, FlowError, type FlowTimeouts, type FlowUpdate, type Session } from '@bluechip-ws/core';
+import { AmountError, isJsonObject, type JsonObject, validateRequest } from '@bluechip-ws/protocol';
+import type { Observable } from 'rxjs';
+import { AcceptingObservable } from './accepting-observable.js';
+import { ClientError, OperationAbortedError } from './errors.js';
+import { type Progress, type TransactionOutcome, toProgress } from './outcome.js';
+
+/** Per-call options of every operation, in both forms. */
+export interface OperationOptions {
+  /** Stops waiting. The flow itself goes on: its result is journaled, acked and put on `unclaimed$`. */
+  readonly signal?: AbortSignal;
+  /** Overrides the terminal's timeouts for this call. */
+  readonly timeouts?: Partial<FlowTimeouts>;
+  /** Journaled with the request, for idempotent retries (e.g. the POS order id); see `recovery/`. */
+  readonly idempotencyKey?: string;
+  /** Use this flow id instead of a generated one. */
+  readonly flowId?: string;
+  /** Overrides the terminal's ack mode for this call. */
+  readonly ackMode?: AckMode;
+}
+
+/** What one operation sends: built lazily, so amount errors surface through the same typed channel. */
+export interface OperationSpec {
+  readonly endpoint: string;
+  readonly build: () => JsonObject;
+  /** Check the resource against the protocol's request codecs (off for `raw`). */
+  readonly validate: boolean;
+}
+
+export interface OperationContext {
+  readonly session: Session;
+  readonly nextFlowId: () => string;
+  readonly ackMode: AckMode;
+}
+
+/**
+ * The Observable form: cold; each subscription sends one request and emits `started`, any `proceed`, then
+ * `final`, and completes once the final event is acked. Errors only with typed errors.
+ */
+export function operation$(
+  context: OperationContext,
+  spec: OperationSpec,
+  options: OperationOptions = {},
+): Observable<Progress> {
+  return new AcceptingObservable<Progress>((subscriber) => {
+    const flowId = options.flowId ?? context.nextFlowId();
+    const signal = options.signal;
+    if (signal?.aborted) {
+      subscriber.error(new OperationAbortedError(flowId, false, { cause: signal.reason }));
+      return;
+    }
+    let resource: JsonObject;
+    let type: string;
+    try {
+      resource = spec.build();
+      type = checkResource(resource, spec.validate, flowId);
+    } catch (error) {
+      subscriber.error(asTypedError(error, flowId));
+      return;
+    }
+    const upstream = context.session
+      .flow(spec.endpoint, resource, {
+        flowId,
+        ...(options.ackMode === undefined ? {} : { ackMode: options.ackMode }),
+        ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      })
+      .subscribe({
+        next: (update: FlowUpdate) => subscriber.next(toProgress(update, type)),
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    if (signal === undefined) return upstream;
+    const onAbort = () => {
+      // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
+      upstream.unsubscribe();
+      subscriber.error(new OperationAbortedError(flowId, true, { cause: signal.reason }));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    return () => {
+      signal.removeEventListener('abort', onAbort);
+      upstream.unsubscribe();
+    };
+  });
+}
+
+/**
+ * The Promise form: resolves with the outcome when the final event arrives (business outcomes included),
+ * rejects with a typed error when there is none. `proceed` events are acked as they come, whatever the ack
+ * mode: only the final result is the caller's to accept.
+ */
+export function operation(
+  context: OperationContext,
+  spec: OperationSpec,
+  options: OperationOptions = {},
+): Promise<TransactionOutcome> {
+  const flowId = options.flowId ?? context.nextFlowId();
+  return new Promise<TransactionOutcome>((resolve, reject) => {
+    let outcome: TransactionOutcome | undefined;
+    operation$(context, spec, { ...options, flowId }).subscribe({
+      next: (progress) => {
+        if (progress.type === 'final') {
+          outcome = progress.outcome;
+          resolve(progress.outcome);
+        } else if (progress.type === 'proceed') {
+          progress.ack();
+        }
+      },
+      error: reject,
+      complete: () => {
+        if (outcome === undefined) {
+          reject(new FlowError('bad_response', 'the flow ended without a final event', flowId, true));
+        }
+      },
+    });
+  });
+}
+
+function checkResource(resource: JsonObject, validate: boolean, flowId: string): string {
+  if (!isJsonObject(resource)) {
+    throw new FlowError('invalid_request', 'resource must be a JSON object', flowId, false);
+  }
+  if (validate) {
+    const checked = validateRequest(resource);
+    if (checked._tag === 'Left') {
+      throw new FlowError('invalid_request', `invalid request: ${checked.left.message}`, flowId, false, {
+        cause: checked.left,
+      });
+    }
+  }
+  const type = resource.type;
+  return typeof type === 'string' ? type : typeof resource.action === 'string' ? 'trace' : 'unknown';
+}
+
+function asTypedError(error: unknown, flowId: string): Error {
+  if (error instanceof AmountError || error instanceof FlowError || error instanceof ClientError)
+    return error;
+  return new ClientError(
+    'invalid_params',
+    `could not build request ${flowId}: ${error instanceof Error ? error.message : String(error)}`,
+    { cause: error },
+  );
+}

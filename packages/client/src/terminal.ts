@@ -1,0 +1,244 @@
+import type {
+  AckMode,
+  ConnectionState,
+  Diagnostic,
+  Journal,
+  Session,
+  UnclaimedEvent,
+} from '@bluechip-ws/core';
+import {
+  ENDPOINTS,
+  formatSetDateTime,
+  type JsonObject,
+  REPORT_TYPES,
+  type ReportType,
+} from '@bluechip-ws/protocol';
+import type { Observable } from 'rxjs';
+import { ClientError } from './errors.js';
+import { type OperationContext, type OperationOptions, operation, operation$ } from './operation.js';
+import type { Progress, TransactionOutcome } from './outcome.js';
+import type {
+  CardBalanceParams,
+  ForceParams,
+  MerchantParams,
+  PreAuthCompletionParams,
+  PreAuthParams,
+  RefundParams,
+  ReportParams,
+  ReprintReceiptParams,
+  SaleParams,
+  SetDateTimeParams,
+  TipAdjustParams,
+  VoidParams,
+} from './params.js';
+import { toWire } from './wire.js';
+
+export interface TerminalContext {
+  readonly nextFlowId: () => string;
+  readonly ackMode: AckMode;
+  readonly journal?: Journal;
+}
+
+const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
+
+/**
+ * One method per operation, each in two forms: `sale(params, options)` → Promise of the outcome, and
+ * `sale$(params, options)` → Observable of progress. Returned by `connect`.
+ */
+export class Terminal {
+  private readonly context: OperationContext;
+
+  /** Connection states: idle, connecting, open, reconnecting, closed. Replays the current one. */
+  readonly state$: Observable<ConnectionState>;
+  /** Results no caller waited for (aborted, timed out, unknown flows): journaled, acked, never dropped. */
+  readonly unclaimed$: Observable<UnclaimedEvent>;
+  /** Odd or unusable frames from the terminal. */
+  readonly diagnostics$: Observable<Diagnostic>;
+
+  constructor(
+    /** The core session under this handle (for recovery and advanced use). */
+    readonly session: Session,
+    private readonly options: TerminalContext,
+  ) {
+    this.context = { session, nextFlowId: options.nextFlowId, ackMode: options.ackMode };
+    this.state$ = session.state$;
+    this.unclaimed$ = session.unclaimed$;
+    this.diagnostics$ = session.diagnostics$;
+  }
+
+  /** The journal given to `connect`, if any (the session's default in-memory one is not exposed). */
+  get journal(): Journal | undefined {
+    return this.options.journal;
+  }
+
+  // ── payment ─────────────────────────────────────────────────────────────────────────────────────────
+
+  sale(params: SaleParams, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('sale', params), options);
+  }
+  sale$(params: SaleParams, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('sale', params), options);
+  }
+
+  refund(params: RefundParams, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('refund', params), options);
+  }
+  refund$(params: RefundParams, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('refund', params), options);
+  }
+
+  void(params: VoidParams, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('void', params), options);
+  }
+  void$(params: VoidParams, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('void', params), options);
+  }
+
+  preAuth(params: PreAuthParams, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('pre_auth', params), options);
+  }
+  preAuth$(params: PreAuthParams, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('pre_auth', params), options);
+  }
+
+  preAuthCompletion(
+    params: PreAuthCompletionParams,
+    options?: OperationOptions,
+  ): Promise<TransactionOutcome> {
+    return operation(this.context, payment('pre_auth_completion', params), options);
+  }
+  preAuthCompletion$(params: PreAuthCompletionParams, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('pre_auth_completion', params), options);
+  }
+
+  force(params: ForceParams, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('force', params), options);
+  }
+  force$(params: ForceParams, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('force', params), options);
+  }
+
+  tipAdjust(params: TipAdjustParams, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('tip_adjust', params), options);
+  }
+  tipAdjust$(params: TipAdjustParams, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('tip_adjust', params), options);
+  }
+
+  cardBalance(params: CardBalanceParams = {}, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('card_balance_inquiry', params), options);
+  }
+  cardBalance$(params: CardBalanceParams = {}, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('card_balance_inquiry', params), options);
+  }
+
+  reprintReceipt(params: ReprintReceiptParams = {}, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('reprint_receipt', params), options);
+  }
+  reprintReceipt$(params: ReprintReceiptParams = {}, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('reprint_receipt', params), options);
+  }
+
+  recallLastTransaction(
+    params: MerchantParams = {},
+    options?: OperationOptions,
+  ): Promise<TransactionOutcome> {
+    return operation(this.context, payment('recall_last_transaction', params), options);
+  }
+  recallLastTransaction$(params: MerchantParams = {}, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('recall_last_transaction', params), options);
+  }
+
+  settlement(params: MerchantParams = {}, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, payment('settlement', params), options);
+  }
+  settlement$(params: MerchantParams = {}, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, payment('settlement', params), options);
+  }
+
+  // ── info, config, reports ───────────────────────────────────────────────────────────────────────────
+
+  terminalInfo(options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, typed(ENDPOINTS.info, 'terminal_info', {}), options);
+  }
+  terminalInfo$(options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, typed(ENDPOINTS.info, 'terminal_info', {}), options);
+  }
+
+  setDateTime(params: SetDateTimeParams = {}, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, setDateTime(params), options);
+  }
+  setDateTime$(params: SetDateTimeParams = {}, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, setDateTime(params), options);
+  }
+
+  report(
+    type: ReportType,
+    params: ReportParams = {},
+    options?: OperationOptions,
+  ): Promise<TransactionOutcome> {
+    return operation(this.context, report(type, params), options);
+  }
+  report$(type: ReportType, params: ReportParams = {}, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, report(type, params), options);
+  }
+
+  // ── anything else ───────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Sends `resource` as is to `endpoint` ('/tsi/v1/payment' or 'payment'), without validation: for types
+   * and parameters this library does not model. Amounts are not checked either.
+   */
+  raw(endpoint: string, resource: JsonObject, options?: OperationOptions): Promise<TransactionOutcome> {
+    return operation(this.context, { endpoint, build: () => resource, validate: false }, options);
+  }
+  raw$(endpoint: string, resource: JsonObject, options?: OperationOptions): Observable<Progress> {
+    return operation$(this.context, { endpoint, build: () => resource, validate: false }, options);
+  }
+
+  /**
+   * Ends every flow (those in flight fail with `session_closed`, outcome unknown where a request went out)
+   * and closes the link. The journal given to `connect` stays open: it is the caller's.
+   */
+  close(): void {
+    this.session.close();
+  }
+}
+
+function typed(endpoint: string, type: string, params: object) {
+  return { endpoint, validate: true, build: (): JsonObject => ({ type, ...toWire(params) }) };
+}
+
+function payment(type: string, params: object) {
+  return typed(ENDPOINTS.payment, type, params);
+}
+
+function setDateTime(params: SetDateTimeParams) {
+  return {
+    endpoint: ENDPOINTS.config,
+    validate: true,
+    build: (): JsonObject => {
+      const at = params.at ?? new Date();
+      if (!(at instanceof Date) || Number.isNaN(at.getTime())) {
+        throw new ClientError('invalid_params', `setDateTime: "at" must be a valid Date`);
+      }
+      return { type: 'set_date_time', ...formatSetDateTime(at, { utc: params.utc === true }) };
+    },
+  };
+}
+
+function report(type: ReportType, params: ReportParams) {
+  return {
+    endpoint: ENDPOINTS.reports,
+    validate: true,
+    build: (): JsonObject => {
+      if (!reportTypes.has(type)) {
+        throw new ClientError(
+          'invalid_params',
+          `unknown report type ${JSON.stringify(type)}; one of ${REPORT_TYPES.join(', ')}`,
+        );
+      }
+      return { type, ...toWire(params) };
+    },
+  };
+}
