@@ -85,13 +85,18 @@ describe('isOpenFlow', () => {
     ['started, no event', [sent('1'), started('1')], true],
     ['final event not acked', [sent('1'), started('1'), event('1', 'completed', true)], true],
     [
-      'final not acked although ended completed',
+      'final response needing no ack, ended completed',
       [sent('1'), event('1', 'completed', true), ended('1', 'completed')],
-      true,
+      false,
     ],
     ['final acked but never ended', [sent('1'), event('1', 'completed', true), acked('1', 'ok')], true],
     ['completed and acked', completedFlow('1'), false],
     ['refused (ended failed, no final)', [sent('1'), ended('1', 'failed')], false],
+    [
+      'final not acked, then the link failed (ended failed)',
+      [sent('1'), event('1', 'completed', true), ended('1', 'failed')],
+      true,
+    ],
     ['ended unknown', [sent('1'), started('1'), ended('1', 'unknown')], true],
     [
       'ended unknown, reconciled still_unknown',

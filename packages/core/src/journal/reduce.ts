@@ -83,10 +83,12 @@ export function isTerminalVerdict(verdict: NonNullable<FlowSummary['reconciled']
 
 /**
  * A flow needs attention (recovery must look at it) when its final result was not acked, it ended as
- * unknown, or it never ended — unless reconciliation already reached a terminal verdict for it.
+ * unknown, or it never ended — unless reconciliation already reached a terminal verdict for it. An ending
+ * `completed` means the final result was taken care of (acked, or a final response that needs no ack).
  */
 export function isOpenFlow(flow: FlowSummary): boolean {
   if (flow.reconciled !== undefined && isTerminalVerdict(flow.reconciled.verdict)) return false;
+  if (flow.ended?.outcome === 'completed') return false;
   if (flow.final !== undefined && !flow.finalAcked) return true;
   return flow.ended === undefined || flow.ended.outcome === 'unknown';
 }
