@@ -55,6 +55,7 @@ describe('ack only after the consumer accepted', () => {
           if (u.type === 'event') throw new Error('wrapper refused');
         },
         error: (e: unknown) => errors.push(e),
+        complete: () => undefined,
       }),
     );
     h.advance();
