@@ -1,3 +1,4 @@
+export { consumerFailure, GuardedObservable } from './consumer-guard.js';
 export * from './errors.js';
 export { resolveEndpoint, Session } from './session.js';
 export * from './types.js';
