@@ -351,3 +351,49 @@ describe('Connection.close', () => {
     expect(seen).toEqual([expect.objectContaining({ kind: 'closed', disposed: true })]);
   });
 });
+
+describe('Connection re-entrancy', () => {
+  it('an acquire from a closed$ handler during a path switch is honoured, not lost', () => {
+    const { transport, connection } = setup();
+    acquire(connection, PAY);
+    const pay = transport.last.succeed();
+    let fromHandler: ReturnType<typeof acquire> | undefined;
+    pay.closed$.subscribe(() => {
+      fromHandler = acquire(connection, '/tsi/v1/config');
+    });
+    const info = acquire(connection, INFO);
+    // The handler's dial to /config was superseded by the INFO acquire that caused the close.
+    expect(fromHandler?.error).toMatchObject({ code: 'connect_failed' });
+    expect(transport.dials.map((d) => [d.path, d.cancelled])).toEqual([
+      [PAY, false],
+      ['/tsi/v1/config', true],
+      [INFO, false],
+    ]);
+    const infoLink = transport.last.succeed();
+    expect(info.link).toBe(infoLink);
+    expect(connection.state).toEqual({ kind: 'open', path: INFO });
+  });
+
+  it('an acquire from a closed$ handler during close() fails with not_open and dials nothing', () => {
+    const { transport, connection } = setup();
+    acquire(connection, PAY);
+    const pay = transport.last.succeed();
+    let fromHandler: ReturnType<typeof acquire> | undefined;
+    pay.closed$.subscribe(() => {
+      fromHandler = acquire(connection, PAY);
+    });
+    connection.close();
+    expect(fromHandler?.error).toMatchObject({ code: 'not_open' });
+    expect(transport.dials).toHaveLength(1);
+  });
+
+  it('close() from a state$ subscriber while connecting settles the waiting acquire', () => {
+    const { transport, connection } = setup();
+    connection.state$.subscribe((s) => {
+      if (s.kind === 'connecting') connection.close();
+    });
+    const a = acquire(connection, PAY);
+    expect(a.error).toMatchObject({ code: 'not_open' });
+    expect(transport.dials).toHaveLength(0);
+  });
+});

@@ -107,9 +107,11 @@ export class Connection {
   /** Stops everything for good: cancels dial and backoff, closes the link (clean), completes the streams. */
   close(reason = 'closed by client'): void {
     if (this.phase.kind === 'closed' && this.phase.disposed) return;
-    const path = pathOf(this.phase);
-    this.abandon(new TransportError('not_open', 'connection closed while dialing'), reason);
+    const old = this.phase;
+    // Final before any callback runs: an acquire from a closed$ handler must not dial again.
     this.phase = { kind: 'closed', disposed: true };
+    this.leave(old, new TransportError('not_open', 'connection closed while dialing'), reason);
+    const path = pathOf(old);
     this.emit({
       kind: 'closed',
       ...(path === undefined ? {} : { path }),
@@ -139,17 +141,19 @@ export class Connection {
         }
         break;
     }
-    this.abandon(
+    this.phase = { kind: 'idle' };
+    this.leave(
+      phase,
       new TransportError('connect_failed', `dial cancelled: ${path} was acquired instead`),
       'path switch',
     );
+    // A callback run by leave() (a closed$ or error handler) may have acquired or closed meanwhile.
+    if (this.phase.kind !== 'idle') return this.acquireNow(path);
     return this.dial(path, 0).result;
   }
 
-  /** Leaves the current phase without reacting to it: the link closes cleanly, a dial's waiters get `error`. */
-  private abandon(error: TransportError, reason: string): void {
-    const phase = this.phase;
-    this.phase = { kind: 'idle' };
+  /** Cleans up a phase already left, without reacting to it: the link closes cleanly, a dial's waiters get `error`. */
+  private leave(phase: Phase, error: TransportError, reason: string): void {
     switch (phase.kind) {
       case 'open':
         phase.watch.unsubscribe();
@@ -196,7 +200,9 @@ export class Connection {
 
   private onOpened(dial: Dial, link: Link): void {
     if (!this.isDialing(dial)) {
+      // Only reachable with a transport that ignores unsubscription; the waiters were already told.
       link.close('dial no longer wanted', 1000);
+      dial.result.error(new TransportError('connect_failed', 'dial no longer wanted'));
       return;
     }
     const open: Phase & { kind: 'open' } = { kind: 'open', path: dial.path, link, watch: Subscription.EMPTY };
