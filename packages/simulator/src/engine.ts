@@ -249,8 +249,9 @@ export class SimulatorEngine {
       const message = `internal simulator error: ${cause instanceof Error ? cause.message : String(cause)}`;
       this.note('internal_error', message, { connection: conn.id });
       const flow = this.active;
-      if (flow !== undefined && flow.conn === conn)
+      if (flow !== undefined && flow.conn === conn) {
         this.end(flow, 'flow_abandoned', `flow ${flow.flowId} abandoned: ${message}`);
+      }
       if (!conn.closed) this.respondError(conn, flow?.flowId ?? '', message, '3', flow?.endpoint);
     }
   }
