@@ -26,11 +26,12 @@ import {
   timer,
 } from 'rxjs';
 import { Connection, type ConnectionState } from '../connection/index.js';
-import { type Journal, type JournalRecord, MemoryJournal } from '../journal/index.js';
+import { type JournalRecord, MemoryJournal } from '../journal/index.js';
 import type { Frame, Link, Transport } from '../transport.js';
 import { consumerFailure, GuardedObservable } from './consumer-guard.js';
 import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
 import { type EventState, Flow } from './flow.js';
+import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
 import {
   type AckMode,
@@ -58,9 +59,8 @@ export class Session {
   readonly connection: Connection;
   private readonly table: FlowTable;
   private readonly queue: Flow[] = [];
-  private readonly journal: Journal;
+  private readonly recorder: FlowRecorder;
   private readonly scheduler: SchedulerLike;
-  private readonly now: () => number;
   private readonly flowIds: FlowIdGenerator;
   private readonly ackMode: AckMode;
   private readonly timeouts: FlowTimeouts;
@@ -84,8 +84,6 @@ export class Session {
   constructor(transport: Transport, options: SessionOptions = {}) {
     this.endpointMode = options.endpointMode ?? 'multi';
     this.scheduler = options.scheduler ?? asyncScheduler;
-    this.now = options.now ?? Date.now;
-    this.journal = options.journal ?? new MemoryJournal();
     this.flowIds = options.flowIds ?? sessionFlowIds;
     this.ackMode = options.ackMode ?? 'auto';
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
@@ -95,6 +93,11 @@ export class Session {
     this.unclaimedAck = options.unclaimedAck ?? 'after_journal';
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.validate = options.validate ?? true;
+    this.recorder = new FlowRecorder(
+      options.journal ?? new MemoryJournal(),
+      options.now ?? Date.now,
+      (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
+    );
     this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, () => this.dispatch());
     this.connection = new Connection(transport, {
       scheduler: this.scheduler,
@@ -211,7 +214,7 @@ export class Session {
     flow.connecting = this.connection.acquire(this.linkPath(flow)).subscribe({
       next: (link) => {
         flow.connecting = undefined;
-        this.journalThen(flow, this.record(flow, 'request_sent'), () => this.send(flow, link));
+        this.journaled(flow, this.recorder.requestSent(flow), () => this.send(flow, link));
       },
       error: (err: unknown) =>
         this.fail(
@@ -326,7 +329,7 @@ export class Session {
       // A final result with no events (tsi-notes §2.2): nothing to ack, but it is journaled first.
       flow.phase = 'final';
       flow.clearTimers();
-      this.journalThen(flow, this.eventRecord(flow.id, envelope.resource, true, false), () =>
+      this.journaled(flow, this.recorder.event(flow.id, envelope.resource, true, false), () =>
         this.deliverFinalResponse(flow, envelope.resource),
       );
     } else {
@@ -343,7 +346,7 @@ export class Session {
     flow.timers.response?.unsubscribe();
     flow.timers.response = undefined;
     this.restartGapTimer(flow);
-    this.append(this.record(flow, 'started'));
+    this.recorder.started(flow.id);
     flow.subscriber?.next({ type: 'started', flowId: flow.id, resource });
   }
 
@@ -368,7 +371,7 @@ export class Session {
       flow.phase = 'final';
       flow.clearTimers();
     }
-    this.journalThen(flow, this.eventRecord(flow.id, envelope.resource, final, false), () =>
+    this.journaled(flow, this.recorder.event(flow.id, envelope.resource, final, false), () =>
       this.deliverEvent(flow, link, envelope, state, final),
     );
   }
@@ -424,7 +427,7 @@ export class Session {
   private deliverFinalResponse(flow: Flow, resource: JsonObject): void {
     const outcome = classifyFinal(resource);
     const complete = () => {
-      this.append({ kind: 'flow_ended', flowId: flow.id, at: this.now(), outcome: 'completed' });
+      this.recorder.ended(flow.id, 'completed');
       flow.subscriber?.complete();
       this.table.finish(flow, 'unsubscribed');
     };
@@ -456,7 +459,7 @@ export class Session {
     state.acked = true;
     if (!flow.trace) this.sendAck(flow.id, link, state);
     if (final) {
-      this.append({ kind: 'flow_ended', flowId: flow.id, at: this.now(), outcome: 'completed' });
+      this.recorder.ended(flow.id, 'completed');
       const subscriber = flow.subscriber;
       this.table.finish(flow, 'unsubscribed');
       subscriber?.complete();
@@ -468,7 +471,7 @@ export class Session {
   private sendAck(flowId: string, link: Link, state: EventState): void {
     try {
       link.send(encodeEventAck(flowId, state.endpoint ?? this.singleEndpoint(flowId)));
-      this.append({ kind: 'ack_sent', flowId, at: this.now(), status: state.status });
+      this.recorder.ackSent(flowId, state.status);
     } catch (error) {
       // The link is gone: the terminal will resend, and the duplicate is re-acked on the next link.
       this.diagnose({ kind: 'ack_failed', flowId, error });
@@ -507,10 +510,7 @@ export class Session {
     };
     orphan.seen.set(key, state);
     const final = isFinalEventStatus(envelope.resource.status);
-    const write = this.safeAppend(
-      envelope.flow_id,
-      this.eventRecord(envelope.flow_id, envelope.resource, final, true),
-    );
+    const write = this.recorder.write(this.recorder.event(envelope.flow_id, envelope.resource, final, true));
     const emit = () =>
       this.emitUnclaimed(envelope.flow_id, orphan.reason, orphan.request, link, envelope, state, final);
     if (write === true) emit();
@@ -530,7 +530,7 @@ export class Session {
       if (state.acked) return;
       state.acked = true;
       this.sendAck(flowId, link, state);
-      if (final) this.append({ kind: 'flow_ended', flowId, at: this.now(), outcome: 'completed' });
+      if (final) this.recorder.ended(flowId, 'completed');
     };
     const item: UnclaimedEvent = {
       flowId,
@@ -597,12 +597,9 @@ export class Session {
       if (index >= 0) this.queue.splice(index, 1);
     }
     if (flow.sent || flow.phase === 'connecting') {
-      this.append({
-        kind: 'flow_ended',
-        flowId: flow.id,
-        at: this.now(),
-        outcome: error.outcomeUnknown ? 'unknown' : 'failed',
-        error: { code: error.code, message: error.message },
+      this.recorder.ended(flow.id, error.outcomeUnknown ? 'unknown' : 'failed', {
+        code: error.code,
+        message: error.message,
       });
     }
     const subscriber = flow.subscriber;
@@ -611,13 +608,7 @@ export class Session {
   }
 
   private finishUnsent(flow: Flow, message: string): void {
-    this.append({
-      kind: 'flow_ended',
-      flowId: flow.id,
-      at: this.now(),
-      outcome: 'failed',
-      error: { code: 'cancelled', message },
-    });
+    this.recorder.ended(flow.id, 'failed', { code: 'cancelled', message });
     this.table.finish(flow, 'unsubscribed');
   }
 
@@ -641,97 +632,14 @@ export class Session {
     }
   }
 
-  private record(flow: Flow, kind: 'request_sent' | 'started'): JournalRecord {
-    if (kind === 'started') return { kind, flowId: flow.id, at: this.now() };
-    return {
-      kind,
-      flowId: flow.id,
-      at: this.now(),
-      endpoint: flow.path,
-      resource: flow.resource,
-      ...(flow.idempotencyKey === undefined ? {} : { idempotencyKey: flow.idempotencyKey }),
-    };
-  }
-
-  private eventRecord(
-    flowId: string,
-    resource: JsonObject,
-    final: boolean,
-    unclaimed: boolean,
-  ): JournalRecord {
-    return {
-      kind: 'event',
-      flowId,
-      at: this.now(),
-      status: String(resource.status),
-      final,
-      resource,
-      ...(unclaimed ? { unclaimed } : {}),
-    };
-  }
-
-  /**
-   * Appends, then runs `next` once the record is durable. A synchronous journal runs `next` at once, so the
-   * common path adds no microtask; an asynchronous one chains behind the flow's earlier writes, keeping order.
-   */
-  private journalThen(flow: Flow, record: JournalRecord, next: () => void): void {
-    const run = () => {
-      const write = this.safeAppend(flow.id, record);
-      if (write === true) {
-        next();
-        return undefined;
-      }
-      if (write === false) {
-        this.fail(
-          flow,
-          new FlowError('journal_failed', 'the journal could not record the flow', flow.id, flow.sent),
-        );
-        return undefined;
-      }
-      return write.then((ok) => {
-        if (ok) next();
-        else
-          this.fail(
-            flow,
-            new FlowError('journal_failed', 'the journal could not record the flow', flow.id, flow.sent),
-          );
-      });
-    };
-    if (flow.tail !== undefined) {
-      flow.tail = flow.tail.then(run);
-      return;
-    }
-    const pending = run();
-    if (pending !== undefined) {
-      const tail: Promise<void> = pending.then(() => {
-        if (flow.tail === tail) flow.tail = undefined;
-      });
-      flow.tail = tail;
-    }
-  }
-
-  /** true: durable now; false: failed (reported); a promise of either for asynchronous journals. */
-  private safeAppend(flowId: string, record: JournalRecord): boolean | Promise<boolean> {
-    try {
-      const result = this.journal.append(record);
-      if (result === undefined) return true;
-      return result.then(
-        () => true,
-        (error: unknown) => {
-          this.diagnose({ kind: 'journal_failed', flowId, error });
-          return false;
-        },
-      );
-    } catch (error) {
-      this.diagnose({ kind: 'journal_failed', flowId, error });
-      return false;
-    }
-  }
-
-  /** Fire-and-forget journal write for records that gate nothing (failures are still reported). */
-  private append(record: JournalRecord): void {
-    const write = this.safeAppend(record.flowId, record);
-    if (typeof write !== 'boolean') void write;
+  /** Runs `next` once the record is durable; a journal that cannot record fails the flow instead. */
+  private journaled(flow: Flow, record: JournalRecord, next: () => void): void {
+    this.recorder.writeThen(flow, record, next, () =>
+      this.fail(
+        flow,
+        new FlowError('journal_failed', 'the journal could not record the flow', flow.id, flow.sent),
+      ),
+    );
   }
 
   private diagnose(diagnostic: Diagnostic): void {

@@ -1,0 +1,108 @@
+import type { JsonObject } from '@bluechip-ws/protocol';
+import type { Journal, JournalRecord } from '../journal/index.js';
+import type { Flow } from './flow.js';
+
+type Ending = 'completed' | 'failed' | 'unknown';
+
+/**
+ * Writes a session's flows to its journal. Writes that gate an action (request before send, event before
+ * delivery and ack) go through `then`; the rest are fire-and-forget but still report failures. A synchronous
+ * journal runs the gated action at once, so the common path adds no microtask.
+ */
+export class FlowRecorder {
+  constructor(
+    private readonly journal: Journal,
+    private readonly now: () => number,
+    private readonly onFailure: (flowId: string, error: unknown) => void,
+  ) {}
+
+  requestSent(flow: Flow): JournalRecord {
+    return {
+      kind: 'request_sent',
+      flowId: flow.id,
+      at: this.now(),
+      endpoint: flow.path,
+      resource: flow.resource,
+      ...(flow.idempotencyKey === undefined ? {} : { idempotencyKey: flow.idempotencyKey }),
+    };
+  }
+
+  event(flowId: string, resource: JsonObject, final: boolean, unclaimed: boolean): JournalRecord {
+    return {
+      kind: 'event',
+      flowId,
+      at: this.now(),
+      status: String(resource.status),
+      final,
+      resource,
+      ...(unclaimed ? { unclaimed } : {}),
+    };
+  }
+
+  started(flowId: string): void {
+    this.append({ kind: 'started', flowId, at: this.now() });
+  }
+
+  ackSent(flowId: string, status: string): void {
+    this.append({ kind: 'ack_sent', flowId, at: this.now(), status });
+  }
+
+  ended(flowId: string, outcome: Ending, error?: { code: string; message: string }): void {
+    this.append({
+      kind: 'flow_ended',
+      flowId,
+      at: this.now(),
+      outcome,
+      ...(error === undefined ? {} : { error }),
+    });
+  }
+
+  /**
+   * Appends, then runs `next` once the record is durable, or `failed` if it cannot be written. Asynchronous
+   * writes chain behind the flow's earlier ones, so a flow's records and actions keep their order.
+   */
+  writeThen(flow: Flow, record: JournalRecord, next: () => void, failed: () => void): void {
+    const run = (): Promise<void> | undefined => {
+      const write = this.write(record);
+      if (typeof write === 'boolean') {
+        if (write) next();
+        else failed();
+        return undefined;
+      }
+      return write.then((ok) => (ok ? next() : failed()));
+    };
+    if (flow.tail !== undefined) {
+      flow.tail = flow.tail.then(run);
+      return;
+    }
+    const pending = run();
+    if (pending !== undefined) {
+      const tail: Promise<void> = pending.then(() => {
+        if (flow.tail === tail) flow.tail = undefined;
+      });
+      flow.tail = tail;
+    }
+  }
+
+  /** true: durable now; false: failed (reported); a promise of either for asynchronous journals. */
+  write(record: JournalRecord): boolean | Promise<boolean> {
+    try {
+      const result = this.journal.append(record);
+      if (result === undefined) return true;
+      return result.then(
+        () => true,
+        (error: unknown) => {
+          this.onFailure(record.flowId, error);
+          return false;
+        },
+      );
+    } catch (error) {
+      this.onFailure(record.flowId, error);
+      return false;
+    }
+  }
+
+  private append(record: JournalRecord): void {
+    void this.write(record);
+  }
+}
