@@ -1,0 +1,113 @@
+// Hot path: one event frame through the session (decode → route → deliver → ack) with N open flows,
+// measured beside its floor (parse + ack encode of the same frames) in the same process.
+import { MemoryJournal } from '@bluechip-ws/core';
+import { do_not_optimize } from 'mitata';
+import { proceedFrames } from './lib/frames.mjs';
+import { ns, printTable, QUICK, ratio, report, timed } from './lib/measure.mjs';
+import { flowObjects, openSession } from './lib/open-flows.mjs';
+
+/**
+ * Each case: open flows, and the journal the session writes to. `small` keeps EVENTS_PER_FLOW events per
+ * flow, matching the dedupe-map reset below; `default` is MemoryJournal's default (1000 events per flow),
+ * which a flow receiving thousands of proceed events fills up.
+ */
+const CASES = [
+  { count: 1, journal: 'small' },
+  { count: 100, journal: 'small' },
+  { count: 10_000, journal: 'small' },
+  { count: 100_000, journal: 'small' },
+  { count: 100, journal: 'default' },
+];
+const ROUNDS = QUICK ? 1 : 3;
+const cpuMs = QUICK ? 60 : 200;
+/** A flow's dedupe map is cleared after this many events: a sale sees a handful of proceed events. */
+const EVENTS_PER_FLOW = 16;
+
+const nextFrame = proceedFrames();
+
+/** Round-robin over the open flows; every frame is new (the sequence number changes). */
+function frameSource(ids, flows) {
+  let cursor = 0;
+  let seq = 0;
+  const counts = new Uint8Array(ids.length);
+  return () => {
+    const i = cursor;
+    cursor = cursor + 1 === ids.length ? 0 : cursor + 1;
+    if (flows !== undefined && ++counts[i] >= EVENTS_PER_FLOW) {
+      counts[i] = 0;
+      flows[i].seen.clear();
+    }
+    return nextFrame(ids[i], seq++);
+  };
+}
+
+function floorCase(ids) {
+  const next = frameSource(ids);
+  return function* () {
+    yield {
+      0: next,
+      bench(frame) {
+        const flowId = JSON.parse(frame).event.flow_id;
+        do_not_optimize(JSON.stringify({ event_ack: { flow_id: flowId, resource: { status: 'ok' } } }));
+      },
+    };
+  };
+}
+
+function hotCase(open) {
+  const next = frameSource(open.ids, flowObjects(open.session, open.ids));
+  const { link } = open;
+  return function* () {
+    yield {
+      0: next,
+      bench(frame) {
+        link.push(frame);
+      },
+    };
+  };
+}
+
+const rows = [];
+for (const { count, journal } of CASES) {
+  const built = performance.now();
+  const open = openSession(
+    count,
+    journal === 'small' ? { journal: new MemoryJournal({ maxEventsPerFlow: EVENTS_PER_FLOW }) } : {},
+  );
+  const setupMs = performance.now() - built;
+  const sentBefore = open.link.sent;
+  let floor;
+  let hot;
+  for (let round = 0; round < ROUNDS; round++) {
+    const f = await timed(floorCase(open.ids), { cpuMs, batch: 1024 });
+    const h = await timed(hotCase(open), { cpuMs, batch: 1024 });
+    if (floor === undefined || f.p50 < floor.p50) floor = f;
+    if (hot === undefined || h.p50 < hot.p50) hot = h;
+  }
+  const acks = open.link.sent - sentBefore;
+  if (open.session.openFlows !== count) throw new Error('a flow ended during the hot path');
+  if (acks === 0) throw new Error('no ack was sent');
+  open.close();
+  rows.push({ count, journal, setupMs, floor, hot, acks, ratioToFloor: hot.p50 / floor.p50 });
+  console.log(
+    `  ${count} open flows, ${journal} journal: hot p50 ${ns(hot.p50)}, floor p50 ${ns(floor.p50)} (${acks} acks sent)`,
+  );
+}
+
+const base = rows[0].hot.p50;
+for (const row of rows) row.ratioToOne = row.hot.p50 / base;
+
+printTable('Hot path: one proceed event → route → deliver → ack (best p50 of rounds)', [
+  ['open flows', 'journal', 'hot p50', 'hot avg', 'hot p99', 'floor p50', 'hot/floor', 'vs 1 flow'],
+  ...rows.map((r) => [
+    r.count,
+    r.journal,
+    ns(r.hot.p50),
+    ns(r.hot.avg),
+    ns(r.hot.p99),
+    ns(r.floor.p50),
+    ratio(r.ratioToFloor),
+    ratio(r.ratioToOne),
+  ]),
+]);
+await report({ suite: 'hot-path', eventsPerFlow: EVENTS_PER_FLOW, rounds: ROUNDS, rows });
