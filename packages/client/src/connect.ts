@@ -19,6 +19,7 @@ import {
 import type { SchedulerLike } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type FrameListener, tapFrames } from './frame-tap.js';
+import { sequentialDials } from './sequential-dials.js';
 import { Terminal } from './terminal.js';
 
 export interface ConnectOptions {
@@ -54,7 +55,10 @@ export interface ConnectOptions {
  * runs in Node and in browsers (`url` then uses the browser's WebSocket).
  */
 export function connect(options: ConnectOptions): Terminal {
-  const base = transportOf(options);
+  const base = sequentialDials(
+    transportOf(options),
+    options.scheduler === undefined ? {} : { scheduler: options.scheduler },
+  );
   const transport = options.onFrame === undefined ? base : tapFrames(base, options.onFrame);
   const journal = options.journal;
   const session = new Session(transport, {

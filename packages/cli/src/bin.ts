@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { processIo } from './io.js';
+import { runCli } from './main.js';
+
+const code = await runCli(process.argv.slice(2), processIo());
+process.exitCode = code;
+// Anything still holding the event loop (a socket closing slowly) must not keep a finished command alive.
+setTimeout(() => process.exit(code), 2000).unref();

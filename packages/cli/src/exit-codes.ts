@@ -1,0 +1,16 @@
+/** The CLI's exit codes: a POS script branches on these (docs/client.md, `bluechip help`). */
+export const EXIT = {
+  /** Approved, or completed (info, reports, settlement). */
+  ok: 0,
+  /** Usage error, refusal, error event, unreachable terminal, anything else. */
+  error: 1,
+  declined: 2,
+  /** Cancelled by the customer, or timed out waiting for the customer's input. */
+  cancelled: 3,
+  /** No final result: the request may have gone through. Run `bluechip recall`. */
+  unknown: 4,
+  /** The terminal is busy with another flow or another client. */
+  busy: 5,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

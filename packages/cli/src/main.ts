@@ -1,0 +1,39 @@
+import type { Command } from './command.js';
+import { demoCommand } from './commands/demo.js';
+import { helpCommand, usage } from './commands/help.js';
+import { infoCommands } from './commands/info.js';
+import { paymentCommands } from './commands/payment.js';
+import { rawCommand } from './commands/raw.js';
+import { simulateCommand } from './commands/simulate.js';
+import { EXIT } from './exit-codes.js';
+import type { CliIo } from './io.js';
+
+const COMMANDS: readonly Command[] = [
+  demoCommand,
+  simulateCommand,
+  ...paymentCommands,
+  ...infoCommands,
+  rawCommand,
+];
+const help = helpCommand(() => COMMANDS);
+const byName = new Map<string, Command>([...COMMANDS, help].map((c) => [c.name, c]));
+
+/** `bluechip <command> [options]`: resolves with the process exit code; never rejects. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.stdout.write(usage(COMMANDS));
+    return name === undefined ? EXIT.error : EXIT.ok;
+  }
+  const command = byName.get(name);
+  if (command === undefined) {
+    io.stderr.write(`bluechip: unknown command "${name}"; run \`bluechip help\`\n`);
+    return EXIT.error;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    io.stderr.write(`bluechip: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,116 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { EndpointMode, FlowTimeouts } from '@bluechip-ws/core';
+import type { CliIo } from './io.js';
+
+export const DEFAULT_TERMINAL = 'ws://127.0.0.1:50000';
+
+/** A command line that cannot be run: exit 1 with a one-line message. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'usage';
+}
+
+type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
+
+/** Options every operation command takes. */
+export const COMMON_OPTIONS = {
+  terminal: { type: 'string' },
+  'endpoint-mode': { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionSpecs;
+
+export interface CommonOptions {
+  readonly terminal: string;
+  readonly endpointMode: EndpointMode;
+  readonly timeouts: Partial<FlowTimeouts> | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly json: boolean;
+  readonly verbose: boolean;
+  readonly help: boolean;
+}
+
+export interface Parsed {
+  readonly common: CommonOptions;
+  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** Parses `argv` with the common options plus `extra`; every problem is a `UsageError`. */
+export function parseCommand(
+  argv: readonly string[],
+  extra: OptionSpecs,
+  io: CliIo,
+  maxPositionals = 0,
+): Parsed {
+  let parsed: {
+    values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+    positionals: string[];
+  };
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { ...COMMON_OPTIONS, ...extra },
+      strict: true,
+      allowPositionals: maxPositionals > 0,
+    });
+  } catch (error) {
+    throw new UsageError(firstLine(error));
+  }
+  if (parsed.positionals.length > maxPositionals) {
+    throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
+  }
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const terminal = str(values.terminal) ?? io.env.BLUECHIP_TERMINAL ?? DEFAULT_TERMINAL;
+  if (!/^wss?:\/\/[^/\s]+/i.test(terminal)) {
+    throw new UsageError(`--terminal must be a ws:// URL like ${DEFAULT_TERMINAL}, got "${terminal}"`);
+  }
+  const mode = str(values['endpoint-mode']) ?? 'multi';
+  if (mode !== 'multi' && mode !== 'single') {
+    throw new UsageError(`--endpoint-mode must be multi or single, got "${mode}"`);
+  }
+  const timeoutMs = seconds(str(values.timeout));
+  return {
+    common: {
+      terminal,
+      endpointMode: mode,
+      timeoutMs,
+      timeouts:
+        timeoutMs === undefined
+          ? undefined
+          : { responseMs: Math.min(10_000, timeoutMs), eventGapMs: timeoutMs, flowMs: timeoutMs },
+      json: values.json === true,
+      verbose: values.verbose === true,
+      help: values.help === true,
+    },
+    values,
+    positionals: parsed.positionals,
+  };
+}
+
+export function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A required string option. */
+export function required(values: Parsed['values'], name: string): string {
+  const value = str(values[name]);
+  if (value === undefined || value.trim() === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function seconds(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0) || value > 3600) {
+    throw new UsageError(`--timeout must be a number of seconds from 0 to 3600, got "${text}"`);
+  }
+  return Math.round(value * 1000);
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,160 @@
+import {
+  ClientError,
+  FlowError,
+  FlowRefusedError,
+  OperationAbortedError,
+  type TransactionOutcome,
+} from '@bluechip-ws/client';
+import { AmountError, type JsonObject } from '@bluechip-ws/protocol';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import { UsageError } from './options.js';
+
+/** The `outcome` field of `--json` output. `completed`: info, reports and other non-payment results. */
+export type OutcomeLabel =
+  | 'approved'
+  | 'completed'
+  | 'declined'
+  | 'cancelled'
+  | 'timeout'
+  | 'error'
+  | 'unknown';
+
+/** What one command ended with, ready to print as text or as the one `--json` object. */
+export interface CommandReport {
+  readonly flowId: string | undefined;
+  readonly outcome: OutcomeLabel;
+  readonly status: string | null;
+  readonly exitCode: ExitCode;
+  readonly transaction?: TransactionOutcome;
+  /** One line for stderr, for every non-zero exit. */
+  readonly message?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+/** A final answer from the terminal: business outcomes map to their exit codes. */
+export function reportOutcome(outcome: TransactionOutcome): CommandReport {
+  const base = { flowId: outcome.flowId, status: outcome.status, transaction: outcome };
+  const why = outcome.result?.hostResponseText ?? outcome.resultStatus ?? outcome.errorInfo?.text;
+  switch (outcome.kind) {
+    case 'approved':
+      return { ...base, outcome: 'approved', exitCode: EXIT.ok };
+    case 'completed':
+      return { ...base, outcome: 'completed', exitCode: EXIT.ok };
+    case 'declined':
+      return {
+        ...base,
+        outcome: 'declined',
+        exitCode: EXIT.declined,
+        message: `declined: ${why ?? 'by host or card'}`,
+      };
+    case 'cancelled':
+      return {
+        ...base,
+        outcome: 'cancelled',
+        exitCode: EXIT.cancelled,
+        message: 'cancelled by the customer',
+      };
+    case 'timed_out':
+      return {
+        ...base,
+        outcome: 'timeout',
+        exitCode: EXIT.cancelled,
+        message: 'timed out waiting for the customer on the terminal',
+      };
+    case 'error':
+      return {
+        ...base,
+        outcome: 'error',
+        exitCode: EXIT.error,
+        message: `terminal error: ${outcome.errorInfo?.text ?? 'no error_info'}`,
+      };
+    default:
+      return {
+        ...base,
+        outcome: 'error',
+        exitCode: EXIT.error,
+        message: `unrecognised result status "${outcome.resultStatus ?? outcome.status}"`,
+      };
+  }
+}
+
+const RECALL_HINT = "run `bluechip recall` to see the terminal's last transaction before retrying";
+
+/** No final answer: refusals, timeouts, lost links, bad input. */
+export function reportError(error: unknown, terminal: string): CommandReport {
+  const flowId =
+    error instanceof FlowError || error instanceof OperationAbortedError ? error.flowId : undefined;
+  const fail = (exitCode: ExitCode, outcome: OutcomeLabel, code: string, message: string): CommandReport => ({
+    flowId,
+    outcome,
+    status: outcome === 'unknown' ? null : 'error',
+    exitCode,
+    message,
+    error: { code, message },
+  });
+  if (error instanceof UsageError)
+    return { ...fail(EXIT.error, 'error', 'usage', error.message), status: null };
+  if (error instanceof AmountError) return fail(EXIT.error, 'error', 'invalid_amount', error.message);
+  if (error instanceof ClientError) return fail(EXIT.error, 'error', error.code, error.message);
+  if (error instanceof FlowRefusedError) {
+    return error.terminalBusy
+      ? fail(
+          EXIT.busy,
+          'error',
+          'terminal_busy',
+          `terminal busy: ${error.errorInfo?.text ?? 'busy'}; try again when it is free`,
+        )
+      : fail(EXIT.error, 'error', 'refused', error.message);
+  }
+  if (error instanceof FlowError) {
+    if (error.code === 'busy') return fail(EXIT.busy, 'error', 'busy', error.message);
+    if (error.code === 'connect_failed' && mentionsBusy(error)) {
+      return fail(
+        EXIT.busy,
+        'error',
+        'terminal_busy',
+        `terminal busy: it already serves another client (${terminal})`,
+      );
+    }
+    if (error.code === 'connect_failed') {
+      return fail(
+        EXIT.error,
+        'error',
+        error.code,
+        `cannot reach the terminal at ${terminal}: ${error.message}`,
+      );
+    }
+    if (error.outcomeUnknown) {
+      return fail(EXIT.unknown, 'unknown', error.code, `outcome unknown (${error.message}); ${RECALL_HINT}`);
+    }
+    return fail(EXIT.error, 'error', error.code, error.message);
+  }
+  if (error instanceof OperationAbortedError) {
+    return error.outcomeUnknown
+      ? fail(EXIT.unknown, 'unknown', 'aborted', `interrupted; outcome unknown: ${RECALL_HINT}`)
+      : fail(EXIT.error, 'error', 'aborted', 'interrupted before anything was sent');
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return fail(EXIT.error, 'error', 'internal', message);
+}
+
+/** A second client refused at the handshake (HTTP 409 from the simulator, "busy" in the reason). */
+function mentionsBusy(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (/\b409\b|busy/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** The single `--json` object: `{flow_id, outcome, status, result}` (+ `results`, `error` when useful). */
+export function jsonReport(report: CommandReport): JsonObject {
+  const results = report.transaction?.results.map((r) => r.raw) ?? [];
+  return {
+    flow_id: report.flowId ?? null,
+    outcome: report.outcome,
+    status: report.status,
+    result: results[0] ?? null,
+    ...(results.length > 1 ? { results } : {}),
+    ...(report.error === undefined ? {} : { error: report.error }),
+  };
+}

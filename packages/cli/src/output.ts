@@ -1,0 +1,74 @@
+import type { TransactionOutcome } from '@bluechip-ws/client';
+import { formatAmount, maskPan, type TransactionResult } from '@bluechip-ws/protocol';
+import type { CliIo } from './io.js';
+import { type CommandReport, jsonReport } from './outcome-report.js';
+
+/** Prints a command's end: the outcome on stdout (text or one JSON object), a one-line message on stderr. */
+export function writeReport(report: CommandReport, io: CliIo, json: boolean): void {
+  if (json) io.stdout.write(`${maskPan(JSON.stringify(jsonReport(report)))}\n`);
+  else if (report.transaction !== undefined) io.stdout.write(describeOutcome(report.transaction));
+  if (report.message !== undefined) io.stderr.write(`bluechip: ${report.message}\n`);
+}
+
+/** `approved  sale  12.34  auth 913633  ref 1  card ************1006  flow 482913`, then details. */
+export function describeOutcome(outcome: TransactionOutcome): string {
+  const lines = [summaryLine(outcome)];
+  for (const result of outcome.results) lines.push(...detailLines(result));
+  return `${lines.join('\n')}\n`;
+}
+
+export function summaryLine(outcome: TransactionOutcome): string {
+  const r = outcome.result;
+  const parts: string[] = [outcome.kind === 'timed_out' ? 'timeout' : outcome.kind, outcome.type];
+  if (r !== undefined) parts.push(...resultFields(r));
+  if (outcome.errorInfo?.text !== undefined) parts.push(`error "${outcome.errorInfo.text}"`);
+  parts.push(`flow ${outcome.flowId}`);
+  return maskPan(parts.join('  '));
+}
+
+export function resultFields(r: TransactionResult): string[] {
+  const parts: string[] = [];
+  const amount = r.totalAmount ?? r.transactionAmount;
+  if (amount !== undefined) parts.push(formatAmount(amount));
+  if (r.tipAmount !== undefined && r.tipAmount > 0) parts.push(`tip ${formatAmount(r.tipAmount)}`);
+  if (r.authorizationNo !== undefined) parts.push(`auth ${r.authorizationNo}`);
+  if (r.referenceNo !== undefined) parts.push(`ref ${r.referenceNo}`);
+  if (r.card?.accountNo !== undefined) parts.push(`card ${r.card.accountNo}`);
+  if (r.hostResponseText !== undefined) parts.push(`"${r.hostResponseText}"`);
+  return parts;
+}
+
+/** Label/value data (terminal_info parameters, unknown tags) and fields the summary does not show. */
+function detailLines(r: TransactionResult): string[] {
+  const lines: string[] = [];
+  for (const [key, value] of r.parameters) lines.push(`  ${key}: ${scalar(value)}`);
+  for (const [key, value] of r.unknownTags) lines.push(`  ${key}: ${scalar(value)}`);
+  const shown = new Set([
+    'status',
+    'type',
+    'authorization_no',
+    'reference_no',
+    'total_amount',
+    'transaction_amount',
+    'tip_amount',
+    'card',
+    'host_response_text',
+    'parameters',
+    'unknown',
+    'emv',
+    'transaction_date',
+    'transaction_time',
+    'terminal_id',
+    'merchant_id',
+    'batch_no',
+    'host_response_code',
+  ]);
+  for (const [key, value] of Object.entries(r.raw)) {
+    if (!shown.has(key)) lines.push(`  ${key}: ${scalar(value)}`);
+  }
+  return lines.map(maskPan);
+}
+
+function scalar(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

@@ -1,0 +1,98 @@
+import {
+  connect,
+  FlowError,
+  type OperationOptions,
+  type Progress,
+  type Terminal,
+  type TransactionOutcome,
+} from '@bluechip-ws/client';
+import type { Observable } from 'rxjs';
+import type { CliIo } from './io.js';
+import type { CommonOptions } from './options.js';
+import { type CommandReport, reportError, reportOutcome } from './outcome-report.js';
+import { writeReport } from './output.js';
+import { ProgressReporter } from './progress.js';
+
+/** One operation as a command runs it: what to show while it runs, and how to start it. */
+export interface OperationRun {
+  /** `sale 12.34`, shown on the first progress line. */
+  readonly label: string;
+  /** Spinner text once the terminal started, e.g. "waiting for the card". */
+  readonly waiting: string;
+  readonly start: (terminal: Terminal, options: OperationOptions) => Observable<Progress>;
+}
+
+/** Opens a terminal handle for one command: no reconnection (one shot), frames on stderr with `--verbose`. */
+export function openTerminal(common: CommonOptions, progress: ProgressReporter): Terminal {
+  return connect({
+    url: common.terminal,
+    endpointMode: common.endpointMode,
+    reconnect: false,
+    ...(common.timeouts === undefined ? {} : { timeouts: common.timeouts }),
+    ws: { connectTimeoutMs: Math.min(5000, common.timeoutMs ?? 5000) },
+    ...(common.verbose
+      ? {
+          onFrame: (record) =>
+            progress.frameLine(
+              record.direction,
+              record.path,
+              typeof record.frame === 'string' ? record.frame : `<binary ${record.frame.byteLength} bytes>`,
+            ),
+        }
+      : {}),
+  });
+}
+
+/** Waits for the final outcome of one operation, reporting progress; rejects with its typed error. */
+export function awaitOutcome(
+  progress$: Observable<Progress>,
+  progress: ProgressReporter,
+  waiting: string,
+): Promise<TransactionOutcome> {
+  return new Promise((resolve, reject) => {
+    let outcome: TransactionOutcome | undefined;
+    progress$.subscribe({
+      next: (p) => {
+        progress.onProgress(p, waiting);
+        if (p.type === 'final') {
+          outcome = p.outcome;
+          resolve(p.outcome);
+        }
+      },
+      error: reject,
+      complete: () => {
+        if (outcome === undefined) {
+          reject(new FlowError('bad_response', 'the flow ended without a final event', undefined, true));
+        }
+      },
+    });
+  });
+}
+
+/** Runs one operation end to end and prints its outcome; resolves with the exit code. Ctrl-C aborts. */
+export async function runOperation(common: CommonOptions, run: OperationRun, io: CliIo): Promise<number> {
+  const progress = new ProgressReporter(io);
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted (SIGINT)'));
+  process.once('SIGINT', onSigint);
+  let terminal: Terminal | undefined;
+  let report: CommandReport;
+  try {
+    terminal = openTerminal(common, progress);
+    progress.step(`${run.label} -> ${common.terminal}`);
+    const outcome = await awaitOutcome(
+      run.start(terminal, { signal: controller.signal }),
+      progress,
+      run.waiting,
+    );
+    report = reportOutcome(outcome);
+  } catch (error) {
+    report = reportError(error, common.terminal);
+  } finally {
+    process.off('SIGINT', onSigint);
+    progress.stop();
+    terminal?.close();
+  }
+  writeReport(report, io, common.json);
+  return report.exitCode;
+}
