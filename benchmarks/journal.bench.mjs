@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bench, group, run } from 'mitata';
+import { measure } from 'mitata';
 import { openFileJournal } from '../packages/journal-file/dist/index.js';
 
 const MODES = ['none', 'fdatasync', 'fsync'];
@@ -68,27 +68,33 @@ for (const mode of MODES) {
   journals.set(mode, await openFileJournal(join(root, mode), { durability: mode }));
 }
 
-try {
-  group('one append, awaited until durable', () => {
-    for (const mode of MODES) {
-      const journal = journals.get(mode);
-      const next = recordSource();
-      bench(`single ${mode}`, () => journal.append(next()));
-    }
+// Each case is measured in every round, modes interleaved, so that load from elsewhere on a shared machine
+// falls on all of them alike; the table takes, per case, the median over rounds of mitata's median.
+const ROUNDS = 3;
+const cases = [];
+for (const mode of MODES) {
+  const journal = journals.get(mode);
+  const next = recordSource();
+  cases.push({ name: `single ${mode}`, fn: () => journal.append(next()) });
+  cases.push({
+    name: `concurrent ${mode}`,
+    fn: () => Promise.all(Array.from({ length: CONCURRENT }, () => journal.append(next()))),
   });
-  group(`${CONCURRENT} concurrent appends (group commit)`, () => {
-    for (const mode of MODES) {
-      const journal = journals.get(mode);
-      const next = recordSource();
-      bench(`concurrent ${mode}`, () =>
-        Promise.all(Array.from({ length: CONCURRENT }, () => journal.append(next()))),
+}
+
+try {
+  const samples = new Map(cases.map((c) => [c.name, []]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const { name, fn } of cases) {
+      const stats = await measure(fn, { min_cpu_time: 300 * 1e6 });
+      samples.get(name).push(stats.p50);
+      console.log(
+        `round ${round}  ${name.padEnd(22)} p50 ${(stats.p50 / 1e3).toFixed(1)} µs  avg ${(stats.avg / 1e3).toFixed(1)} µs`,
       );
     }
-  });
-  const { benchmarks } = await run();
-  // Medians: on a shared machine a few stalled syncs pull the mean about.
-  const p50 = new Map(benchmarks.map((b) => [b.alias, b.runs[0]?.stats?.p50]));
-  const ns = (name) => p50.get(name) ?? Number.NaN;
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ns = (name) => median(samples.get(name));
   const fmt = (x, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
 
   console.log(
