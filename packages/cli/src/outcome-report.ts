@@ -87,13 +87,15 @@ export function reportError(error: unknown, terminal: string): CommandReport {
   const fail = (exitCode: ExitCode, outcome: OutcomeLabel, code: string, message: string): CommandReport => ({
     flowId,
     outcome,
-    status: outcome === 'unknown' ? null : 'error',
+    // The terminal's own status, when it answered at all (a refusal is a response with status "error").
+    status: error instanceof FlowRefusedError ? 'error' : null,
     exitCode,
     message,
     error: { code, message },
   });
-  if (error instanceof UsageError)
-    return { ...fail(EXIT.error, 'error', 'usage', error.message), status: null };
+  if (error instanceof UsageError) {
+    return fail(EXIT.error, 'error', 'usage', `${error.message} (see \`bluechip help\`)`);
+  }
   if (error instanceof AmountError) return fail(EXIT.error, 'error', 'invalid_amount', error.message);
   if (error instanceof ClientError) return fail(EXIT.error, 'error', error.code, error.message);
   if (error instanceof FlowRefusedError) {
@@ -125,7 +127,7 @@ export function reportError(error: unknown, terminal: string): CommandReport {
       );
     }
     if (error.outcomeUnknown) {
-      return fail(EXIT.unknown, 'unknown', error.code, `outcome unknown (${error.message}); ${RECALL_HINT}`);
+      return fail(EXIT.unknown, 'unknown', error.code, `outcome unknown: ${error.message}; ${RECALL_HINT}`);
     }
     return fail(EXIT.error, 'error', error.code, error.message);
   }

@@ -1,0 +1,70 @@
+/**
+ * Errors of the recovery layer. Each has a `code`, and `cause` where there is an underlying error.
+ */
+
+/** Why an operation with an idempotency key was not sent: the earlier flow's outcome is not known. */
+export type OutcomeUnknownReason =
+  /** A flow with the same key is still running in this process. */
+  | 'in_flight'
+  /** Reconciliation ran and could not tell whether the terminal ran the earlier flow. */
+  | 'unresolved';
+
+/**
+ * An operation with an idempotency key whose earlier flow may or may not have reached the terminal. Sending it
+ * again could charge the card twice, so nothing was sent. `check` says what the POS operator should look at;
+ * once the terminal is reachable, `terminal.reconcile()` (or simply retrying) may settle it.
+ */
+export class OutcomeUnknownError extends Error {
+  override readonly name = 'OutcomeUnknownError';
+  readonly code = 'outcome_unknown';
+  constructor(
+    /** The earlier flow holding the key. */
+    readonly flowId: string,
+    readonly idempotencyKey: string,
+    readonly reason: OutcomeUnknownReason,
+    /** What the POS operator should check (from the reconciliation note). */
+    readonly check: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      reason === 'in_flight'
+        ? `a flow with idempotency key ${JSON.stringify(idempotencyKey)} (${flowId}) is still in flight`
+        : `the outcome of flow ${flowId} (idempotency key ${JSON.stringify(idempotencyKey)}) is unknown: ${check}`,
+      options,
+    );
+  }
+}
+
+/**
+ * A new transaction was held back because an earlier one's outcome could not be checked with the terminal
+ * (it was unreachable or busy). Sending a new transaction first would hide the earlier one from
+ * `recall_last_transaction`. Retry once the terminal is reachable (the next attempt reconciles first).
+ */
+export class RecoveryPendingError extends Error {
+  override readonly name = 'RecoveryPendingError';
+  readonly code = 'recovery_pending';
+  constructor(
+    readonly flowIds: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `earlier flow(s) ${flowIds.join(', ')} still have an unknown outcome and the terminal could not be asked; ` +
+        'retry once it is reachable',
+      options,
+    );
+  }
+}
+
+export type RecoveryErrorCode = 'journal_failed' | 'closed';
+
+/** Reconciliation itself could not run: the journal failed, or the terminal handle is closed. */
+export class RecoveryError extends Error {
+  override readonly name = 'RecoveryError';
+  constructor(
+    readonly code: RecoveryErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
