@@ -56,7 +56,7 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
         file: LOCK_FILE,
         offset: 0,
         length: 0,
-        error: new JournalError('locked', `took over the lock of dead process ${lock.tookOverFrom}`),
+        error: new JournalError('locked', `took over a stale lock (held by ${lock.tookOverFrom})`),
       });
     }
     const state = await replay(dir, resolved, diagnostics);

@@ -6,8 +6,8 @@ import { isCode } from './fs-util.js';
 export const LOCK_FILE = 'LOCK';
 
 export interface DirectoryLock {
-  /** Pid of a dead process whose stale lock was taken over, if any. */
-  readonly tookOverFrom: number | undefined;
+  /** Set when a stale lock was taken over: the dead owner's pid, or what the unreadable lock held. */
+  readonly tookOverFrom: string | undefined;
   release(): Promise<void>;
 }
 
@@ -24,18 +24,19 @@ let attemptCounter = 0;
 export async function acquireLock(dir: string): Promise<DirectoryLock> {
   const path = join(dir, LOCK_FILE);
   const content = `${process.pid}\n`;
-  let tookOverFrom: number | undefined;
+  let tookOverFrom: string | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     if (await tryCreate(dir, path, content)) {
       return { tookOverFrom, release: () => releaseLock(path, content) };
     }
     const holder = await readHolder(path);
-    if (holder === 'gone') continue;
-    if (holder !== undefined && isAlive(holder)) {
-      throw new JournalError('locked', `journal ${dir} is locked by live process ${holder}`);
+    if (holder === undefined) continue;
+    if (holder.pid !== undefined && isAlive(holder.pid)) {
+      throw new JournalError('locked', `journal ${dir} is locked by live process ${holder.pid}`);
     }
     // Dead owner, or content that no writer of ours produces: stale.
-    tookOverFrom = holder;
+    tookOverFrom =
+      holder.pid === undefined ? JSON.stringify(holder.text.slice(0, 40)) : `process ${holder.pid}`;
     await unlink(path).catch((error: unknown) => {
       if (!isCode(error, 'ENOENT')) throw error;
     });
@@ -57,12 +58,14 @@ async function tryCreate(dir: string, path: string, content: string): Promise<bo
   }
 }
 
-async function readHolder(path: string): Promise<number | undefined | 'gone'> {
+/** The lock's content and the pid it names, or undefined if the lock vanished meanwhile. */
+async function readHolder(path: string): Promise<{ text: string; pid: number | undefined } | undefined> {
   try {
-    const pid = Number((await readFile(path, 'utf8')).trim());
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+    const text = await readFile(path, 'utf8');
+    const pid = Number(text.trim());
+    return { text, pid: Number.isSafeInteger(pid) && pid > 0 ? pid : undefined };
   } catch (error) {
-    if (isCode(error, 'ENOENT')) return 'gone';
+    if (isCode(error, 'ENOENT')) return undefined;
     throw error;
   }
 }

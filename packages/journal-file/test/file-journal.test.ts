@@ -153,6 +153,12 @@ describe('FileJournal', () => {
     expect(await readFile(join(dir, 'LOCK'), 'utf8')).toBe(`${process.pid}\n`);
     await third.close();
     expect((await readdir(dir)).includes('LOCK')).toBe(false);
+
+    // A lock that names no process at all (not something we write) is stale too.
+    await writeFile(join(dir, 'LOCK'), 'garbage');
+    const fourth = await openFileJournal(dir);
+    expect(fourth.diagnostics[0]?.error.message).toContain('garbage');
+    await fourth.close();
   });
 
   it('rejects appends after close with JournalError("closed"), and is safe to close twice', async () => {
