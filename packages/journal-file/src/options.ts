@@ -13,7 +13,10 @@ export interface FileJournalOptions {
   readonly maxSegmentBytes?: number;
   /** Once there are more segments than this, the live state is compacted into one (default 4). */
   readonly maxSegments?: number;
-  /** Settled flows kept in memory and by compaction, most recent first (default 10_000). Open flows are always kept. */
+  /**
+   * Flows kept in memory and by compaction (default 10_000): past it the longest-settled are dropped. Open
+   * flows are always kept, even beyond it.
+   */
   readonly keepFlows?: number;
   readonly maxEventsPerFlow?: number;
   /** A record whose frame is larger is refused with `JournalError('invalid')` (default 1 MiB). */
