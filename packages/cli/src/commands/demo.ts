@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { connect, type Terminal, type TransactionOutcome } from '@bluechip-ws/client';
 import { type OutcomeKind, parseAmount } from '@bluechip-ws/protocol';
-import { type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
+import type { RunningSimulator } from '@bluechip-ws/simulator';
 import type { Command } from '../command.js';
 import { usageFailure } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -95,6 +95,8 @@ async function runDemo(
   };
   let sim: RunningSimulator;
   try {
+    // Loaded on demand: other commands should not pay for the simulator at startup.
+    const { startSimulator } = await import('@bluechip-ws/simulator');
     sim = await startSimulator({ host: '127.0.0.1', port: 0, eventDelayMs: options.delay });
   } catch (error) {
     io.stderr.write(`bluechip: cannot start the simulator: ${(error as Error).message}\n`);

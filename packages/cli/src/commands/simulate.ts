@@ -1,4 +1,3 @@
-import { runSimulateCommand } from '@bluechip-ws/simulator';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -8,6 +7,7 @@ export const simulateCommand: Command = {
   summary: 'Run a simulated terminal (prints its ws:// URL; --port 0 picks a free port). See --help.',
   usage: '[--host <addr>] [--port <n>] [--scenario <file>] [--event-delay-ms <n>] ...',
   async run(argv, io) {
+    const { runSimulateCommand } = await import('@bluechip-ws/simulator');
     const code = await runSimulateCommand([...argv], { stdout: io.stdout, stderr: io.stderr });
     return code === 2 ? EXIT.error : code;
   },

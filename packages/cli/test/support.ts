@@ -1,0 +1,77 @@
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+/** Builds the CLI and what it depends on (incremental: a no-op when dist is current). */
+export function buildCli(): void {
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
+    cwd: root,
+    stdio: 'pipe',
+  });
+  if (!existsSync(BIN)) throw new Error(`build did not produce ${BIN}`);
+}
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** The stdout parsed as the one `--json` object (throws when it is not exactly one JSON line). */
+  json(): Record<string, unknown>;
+}
+
+/** Runs the built `bluechip` as a child process; never rejects. */
+export function bluechip(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
+        resolve({
+          code,
+          stdout,
+          stderr,
+          json: () => {
+            const lines = stdout.trim().split('\n');
+            if (lines.length !== 1) throw new Error(`expected one JSON line on stdout, got:\n${stdout}`);
+            return JSON.parse(lines[0]!) as Record<string, unknown>;
+          },
+        });
+      },
+    );
+  });
+}
+
+/** Starts `bluechip simulate` as a child on a free port; resolves once it printed its URL. */
+export function simulateChild(args: readonly string[] = []) {
+  const child = spawn(process.execPath, [BIN, 'simulate', '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL printed:\n${stdout}`)), 10_000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+      const match = /ws:\/\/127\.0\.0\.1:\d+/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[0]);
+      }
+    });
+    child.once('exit', () => reject(new Error(`simulate exited early:\n${stdout}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    url,
+    output: () => stdout,
+    /** SIGINT, as Ctrl-C; resolves with the exit code. */
+    async stop(): Promise<number | null> {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
