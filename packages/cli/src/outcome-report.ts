@@ -123,7 +123,7 @@ export function reportError(error: unknown, terminal: string): CommandReport {
         EXIT.error,
         'error',
         error.code,
-        `cannot reach the terminal at ${terminal}: ${error.message}`,
+        `cannot reach the terminal at ${terminal}: ${rootCause(error)}`,
       );
     }
     if (error.outcomeUnknown) {
@@ -138,6 +138,18 @@ export function reportError(error: unknown, terminal: string): CommandReport {
   }
   const message = error instanceof Error ? error.message : String(error);
   return fail(EXIT.error, 'error', 'internal', message);
+}
+
+/** The innermost message of a cause chain ("connect ECONNREFUSED 127.0.0.1:50000"), not the wrappers'. */
+function rootCause(error: Error): string {
+  let message = error.message;
+  for (let e: unknown = error.cause, depth = 0; depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof Error && e.message !== '') message = e.message;
+    else if (typeof e === 'object' && e !== null && 'message' in e && typeof e.message === 'string') {
+      message = e.message;
+    } else break;
+  }
+  return message;
 }
 
 /** A second client refused at the handshake (HTTP 409 from the simulator, "busy" in the reason). */
