@@ -1,0 +1,40 @@
+// A minimal terminal over raw `ws`, run as a child process by e2e.bench.mjs so that it has its own event
+// loop: it answers each request with `started`, sends the final sale event at once, and counts the acks.
+// Both clients under test talk to this same server.
+import { WebSocketServer } from 'ws';
+import { responseFrame, saleEvent } from './frames.mjs';
+
+const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 1024 * 1024 });
+let acks = 0;
+let requests = 0;
+
+server.on('connection', (socket) => {
+  socket.on('message', (data) => {
+    let message;
+    try {
+      message = JSON.parse(data.toString());
+    } catch {
+      socket.close(1007, 'not JSON');
+      return;
+    }
+    if (message.request !== undefined) {
+      requests++;
+      const id = message.request.flow_id;
+      socket.send(responseFrame(id));
+      socket.send(saleEvent(id));
+    } else if (message.event_ack !== undefined) {
+      acks++;
+    }
+  });
+});
+
+server.on('listening', () => process.send?.({ port: server.address().port }));
+process.on('message', (message) => {
+  if (message === 'stats') process.send?.({ requests, acks });
+  if (message === 'stop') {
+    for (const client of server.clients) client.terminate();
+    server.close(() => process.exit(0));
+  }
+});
+// Never outlive the parent.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,285 @@
+// Turns the suites' JSON results into docs/benchmarks.md.
+import { ns } from './measure.mjs';
+
+const fixed = (value, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const times = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a');
+const mb = (bytes) => `${(bytes / 1e6).toFixed(2)} MB`;
+const table = (header, rows) =>
+  [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+const verdict = (ok) => (ok === undefined ? 'n/a' : ok ? 'met' : '**missed**');
+
+/** The targets of issue 8, each with the measured value from this run. */
+function targets(results) {
+  const hot = results['hot-path']?.rows?.filter((r) => r.journal === 'small') ?? [];
+  const at = (count) => hot.find((r) => r.count === count);
+  const mux = results.multiplex?.rows ?? [];
+  const muxAt = (count) => mux.find((r) => r.count === count);
+  const e2e = results.e2e?.rows ?? [];
+  const memory = results.memory;
+  const rows = [];
+  const add = (target, measured, ok) => rows.push([target, measured, verdict(ok)]);
+
+  const worstFloor = hot.length > 0 ? Math.max(...hot.map((r) => r.ratioToFloor)) : Number.NaN;
+  add(
+    'hot path ≤ 1.3× the floor (parse + ack encode)',
+    hot.map((r) => `${r.count}: ${times(r.ratioToFloor)}`).join(', ') || 'n/a',
+    hot.length > 0 ? worstFloor <= 1.3 : undefined,
+  );
+  const scale = at(100_000)?.ratioToOne;
+  add(
+    'cost at 100k open flows ≤ 1.2× cost at 1',
+    times(scale),
+    scale === undefined ? undefined : scale <= 1.2,
+  );
+  const speedup = muxAt(10_000) && at(10_000) ? muxAt(10_000).stats.p50 / at(10_000).hot.p50 : undefined;
+  add(
+    '≥ 50× faster than the multiplex-style router at 10k open flows',
+    speedup === undefined ? 'n/a' : `${fixed(speedup, 1)}× faster`,
+    speedup === undefined ? undefined : speedup >= 50,
+  );
+  for (const [label, index] of [
+    ['sequential', 0],
+    ['100 in flight', 1],
+  ]) {
+    const row = e2e[index];
+    add(
+      `end to end ≥ 0.9× raw ws, ${label}`,
+      row === undefined
+        ? 'n/a'
+        : `${times(row.ratio)} (${fixed(row.session.perSecond, 0)} vs ${fixed(row.raw.perSecond, 0)} flows/s)`,
+      row === undefined ? undefined : row.ratio >= 0.9,
+    );
+  }
+  const perFlow = memory?.openRows?.[0]?.bytesPerFlow;
+  add(
+    '≤ 1 KB heap per open flow (100k open flows)',
+    perFlow === undefined ? 'n/a' : `${fixed(perFlow, 0)} B`,
+    perFlow === undefined ? undefined : perFlow <= 1024,
+  );
+  const points = memory?.completed?.points ?? [];
+  if (points.length >= 2) {
+    const first = points[0];
+    const last = points[points.length - 1];
+    const growth = last.heapDelta - first.heapDelta;
+    add(
+      'no heap growth after completed flows beyond the bounded windows',
+      `+${mb(first.heapDelta)} after ${first.flows} flows (windows full), +${mb(last.heapDelta)} after ${last.flows}: growth ${mb(growth)}`,
+      growth < Math.max(2e6, 0.2 * first.heapDelta),
+    );
+  } else add('no heap growth after completed flows beyond the bounded windows', 'n/a', undefined);
+  return table(['target', 'measured', ''], rows);
+}
+
+function floorSection(floor) {
+  if (floor === undefined) return '_floor suite did not run_';
+  return [
+    `Frames: sale event ${floor.bytes.event} bytes, response ${floor.bytes.response} bytes.`,
+    '',
+    table(
+      ['case', 'p50', 'avg', 'p99'],
+      Object.entries(floor.results).map(([name, r]) => [name, ns(r.p50), ns(r.avg), ns(r.p99)]),
+    ),
+  ].join('\n');
+}
+
+function hotSection(hot) {
+  if (hot === undefined) return '_hot-path suite did not run_';
+  return table(
+    [
+      'open flows',
+      'journal',
+      'hot p50',
+      'hot avg',
+      'hot p99',
+      'floor p50',
+      'hot / floor',
+      'vs 1 flow',
+      'acks sent',
+    ],
+    hot.rows.map((r) => [
+      r.count,
+      r.journal === 'small' ? `MemoryJournal, ${hot.eventsPerFlow} events/flow` : 'MemoryJournal default',
+      ns(r.hot.p50),
+      ns(r.hot.avg),
+      ns(r.hot.p99),
+      ns(r.floor.p50),
+      times(r.ratioToFloor),
+      times(r.ratioToOne),
+      r.acks,
+    ]),
+  );
+}
+
+function multiplexSection(mux, hot) {
+  if (mux === undefined) return '_multiplex suite did not run_';
+  const ours = (count) => hot?.rows?.find((r) => r.count === count && r.journal === 'small');
+  return table(
+    [
+      'subscribers',
+      'multiplex p50',
+      'multiplex p99',
+      'frames measured',
+      'session hot path p50',
+      'session is faster by',
+    ],
+    mux.rows.map((r) => [
+      r.count,
+      ns(r.stats.p50),
+      ns(r.stats.p99),
+      r.stats.ticks,
+      ns(ours(r.count)?.hot.p50),
+      ours(r.count) ? times(r.stats.p50 / ours(r.count).hot.p50) : 'n/a',
+    ]),
+  );
+}
+
+function e2eSection(e2e) {
+  if (e2e === undefined) return '_e2e suite did not run_';
+  const ms = (v) => `${fixed(v)} ms`;
+  return table(
+    [
+      'scenario',
+      'session flows/s',
+      'raw ws flows/s',
+      'session / raw',
+      'session p50',
+      'session p99',
+      'raw p50',
+      'raw p99',
+      'flows',
+    ],
+    e2e.rows.map((r) => [
+      r.scenario,
+      fixed(r.session.perSecond, 0),
+      fixed(r.raw.perSecond, 0),
+      times(r.ratio),
+      ms(r.session.p50),
+      ms(r.session.p99),
+      ms(r.raw.p50),
+      ms(r.raw.p99),
+      `${r.session.flows} / ${r.raw.flows}`,
+    ]),
+  );
+}
+
+function memorySection(memory) {
+  if (memory === undefined) return '_memory suite did not run_';
+  const { completed } = memory;
+  return [
+    `Heap per open flow, ${memory.openFlows} open flows (sent, started, waiting for their final event):`,
+    '',
+    table(
+      ['journal', 'bytes per open flow'],
+      memory.openRows.map((r) => [r.journal, fixed(r.bytesPerFlow, 0)]),
+    ),
+    '',
+    `Heap retained after completed flows, against the heap after 1000 warm-up flows (${fixed(completed.flowsPerSecond, 0)} flows/s over the synchronous link; the run stops after ${memory.capMs / 1000} s):`,
+    '',
+    table(
+      ['completed flows', 'heap delta', 'journal flows kept'],
+      completed.points.map((p) => [p.flows, mb(p.heapDelta), p.journalFlows]),
+    ),
+  ].join('\n');
+}
+
+function journalSection(journal, run) {
+  if (journal === undefined) return '_benchmarks/journal.bench.mjs does not exist in this checkout._';
+  if (!journal.ok)
+    return `_journal.bench.mjs failed (exit ${run?.code ?? run?.signal}); see the console output._`;
+  const at = journal.output.indexOf('Medians');
+  const tail = at >= 0 ? journal.output.slice(at) : journal.output;
+  return tail.trim();
+}
+
+const HOW_TO_READ = `## How to read this
+
+- **Read the ratios, not the absolute numbers.** Every comparison is against a baseline measured in the same
+  run: the floor and the hot path in the same process, alternating, best median of 3 rounds; the session and
+  the raw \`ws\` client against the same terminal process, alternating which goes first. This machine is
+  shared (see the load averages above), so absolute times move by tens of percent from run to run.
+- Times are mitata medians (p50). For fast cases each sample times a batch of iterations, so p50 is the
+  median of batch means and p99 is the 99th percentile of those means, not of single frames.
+- **Floor**: what any client pays per frame whatever its design: \`JSON.parse\` of the frame and encoding
+  its \`event_ack\`. The hot path's floor column is the same measurement on exactly the frames the hot path
+  gets, so hot / floor is the routing, delivery, journaling and timer overhead.
+- **Hot path**: a \`Session\` over a synchronous in-process \`Link\` (\`benchmarks/lib/sync-link.mjs\`) with
+  N open flows, each sent and answered \`started\`. One iteration pushes one \`proceed\` event (about 625
+  bytes) for the next flow in round-robin order, and the session decodes, routes, journals, delivers it to
+  the flow's subscriber and sends the ack. A \`proceed\` keeps the flow open, so N stays constant.
+  - *Dedupe map*: the session dedupes events by frame text, per flow. Every frame is distinct (it carries a
+    sequence number), and each flow's dedupe map is cleared after 16 events, in the untimed parameter step
+    (it reaches into the session's private flow table for that). A sale sees a handful of events; without
+    the reset the 1-flow case would grow one map to millions of entries.
+  - *Journal*: the same reasoning for the journal: the rows marked "16 events/flow" use
+    \`new MemoryJournal({ maxEventsPerFlow: 16 })\`. The row with the default journal (1000 events per flow)
+    shows what a flow that has received hundreds of events costs (\`appendBounded\` copies the array).
+- **Multiplex baseline**: what \`rxjs\` \`webSocket().multiplex\` does: parse once, then every subscriber runs
+  its own \`filter(msg => msg.event.flow_id === id)\` on every message; the matching one encodes the ack.
+  Each case stops after about 200 ms of measured time and at least 12 samples; at 100k subscribers one frame
+  takes milliseconds, so that case measures only a dozen frames.
+- **End to end**: over 127.0.0.1, against a minimal raw-\`ws\` terminal in a child process (\`lib/raw-terminal.mjs\`:
+  answers \`started\`, sends the final sale event, counts the ack). The session runs over
+  \`createWsTransport\` with its defaults (MemoryJournal, validation, timers); the raw client
+  (\`lib/raw-client.mjs\`) does the same exchange with a Map and \`JSON.parse\`/\`JSON.stringify\` only.
+  Latency is from the request to the final event's ack. Each run has a fixed flow count and a time cap,
+  after a warm-up; the best of 2 rounds is shown.
+- **Memory**: \`heapUsed\` after three forced GCs. "none (session only)" uses a journal that keeps
+  nothing, to separate the session's share. The completed-flows run pushes whole flows (request, started,
+  final event, ack) one at a time; the session remembers the last 1024 finished flows (\`memory\`) and the
+  MemoryJournal the last 10 000 (\`maxFlows\`), so the heap should rise until those windows are full and then
+  stay flat.
+- Profiling: \`node --cpu-prof benchmarks/profile-hot-path.mjs\`, \`profile-lifecycle.mjs\` and
+  \`profile-e2e.mjs\`, summarized with \`node benchmarks/lib/summarize-profile.mjs <file.cpuprofile>\` (self
+  time) or \`lib/inclusive-profile.mjs\` (time with callees).`;
+
+export function renderReport({ results, runs, machine, startedAt, seconds, command, quick }) {
+  const load = (l) => l.map((x) => x.toFixed(2)).join(' / ');
+  const suiteTimes = Object.entries(runs)
+    .map(
+      ([name, r]) =>
+        `${name} ${r.seconds.toFixed(0)} s${r.code === 0 ? '' : ` (failed: ${r.code ?? r.signal})`}`,
+    )
+    .join(', ');
+  return `# Benchmarks
+
+<!-- Generated by benchmarks/run.mjs; edit benchmarks/lib/render.mjs instead. -->
+
+${quick ? '> **Quick run** (shortened sample times): not for comparison.\n\n' : ''}Latest run: ${startedAt.toISOString()}, \`${command}\` (runs \`tsc -b\` then \`node benchmarks/run.mjs\`), ${seconds.toFixed(0)} s in all (${suiteTimes}).
+
+Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb.toFixed(1)} GiB, ${machine.platform}; Node ${machine.node}. Load average (1/5/15 min) ${load(machine.loadBefore)} before, ${load(machine.loadAfter)} after: the machine is shared.
+
+## Targets (issue 8)
+
+${targets(results)}
+
+${HOW_TO_READ}
+
+## Floor
+
+${floorSection(results.floor)}
+
+## Hot path: one event frame, decode → route → deliver → ack
+
+${hotSection(results['hot-path'])}
+
+## Baseline: multiplex-style routing (one filter per subscriber)
+
+${multiplexSection(results.multiplex, results['hot-path'])}
+
+## End to end over 127.0.0.1
+
+${e2eSection(results.e2e)}
+
+## Memory
+
+${memorySection(results.memory)}
+
+## Journal durability (benchmarks/journal.bench.mjs)
+
+${journalSection(results.journal, runs.journal)}
+`;
+}
