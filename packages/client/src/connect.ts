@@ -5,6 +5,7 @@ import {
   type EndpointMode,
   type FlowTimeouts,
   type Journal,
+  MemoryJournal,
   type ReconnectPolicy,
   Session,
   type Transport,
@@ -19,6 +20,7 @@ import {
 import type { SchedulerLike } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type FrameListener, tapFrames } from './frame-tap.js';
+import { Recovery, type RecoveryOptions } from './recovery/index.js';
 import { sequentialDials } from './sequential-dials.js';
 import { Terminal } from './terminal.js';
 
@@ -48,6 +50,10 @@ export interface ConnectOptions {
   readonly flowIds?: FlowIdGenerator;
   /** Sees every frame in and out (for logs; mask PANs with `maskPan`). */
   readonly onFrame?: FrameListener;
+  /** Reconciliation and idempotency keys (see docs/recovery.md); `auto` is on when a `journal` is given. */
+  readonly recovery?: RecoveryOptions;
+  /** Clock of journal records and reconciliation (default `Date.now`). */
+  readonly now?: () => number;
 }
 
 /**
@@ -61,7 +67,10 @@ export function connect(options: ConnectOptions): Terminal {
   );
   const transport = options.onFrame === undefined ? base : tapFrames(base, options.onFrame);
   const journal = options.journal;
+  // Without a journal of the caller's, an in-memory one still backs idempotency keys for this process.
+  const store = journal ?? new MemoryJournal();
   const session = new Session(transport, {
+    journal: store,
     // The client validates its typed operations itself, so `raw` can send anything.
     validate: false,
     ...pick(options, [
@@ -76,11 +85,22 @@ export function connect(options: ConnectOptions): Terminal {
       'queueLimit',
       'unclaimedAck',
       'flowIds',
+      'now',
     ]),
   });
+  const nextFlowId = options.flowIds ?? defaultFlowId;
+  const recovery = new Recovery({
+    session,
+    journal: store,
+    nextFlowId,
+    now: options.now ?? Date.now,
+    auto: options.recovery?.auto ?? journal !== undefined,
+    ...(options.recovery === undefined ? {} : { options: options.recovery }),
+  });
   return new Terminal(session, {
-    nextFlowId: options.flowIds ?? defaultFlowId,
+    nextFlowId,
     ackMode: options.ackMode ?? 'auto',
+    recovery,
     ...(journal === undefined ? {} : { journal }),
   });
 }

@@ -17,5 +17,17 @@ export { type FrameListener, type FrameRecord, tapFrames } from './frame-tap.js'
 export type { OperationOptions } from './operation.js';
 export type { Progress, TransactionOutcome } from './outcome.js';
 export type * from './params.js';
+export {
+  OutcomeUnknownError,
+  type OutcomeUnknownReason,
+  type ReconciledFlow,
+  type ReconcileReport,
+  RecoveryError,
+  type RecoveryErrorCode,
+  type RecoveryOptions,
+  RecoveryPendingError,
+  type Verdict,
+  type VerdictSource,
+} from './recovery/index.js';
 export { Terminal } from './terminal.js';
 export { snakeCase, toWire } from './wire.js';

@@ -1,9 +1,10 @@
 import { type AckMode, FlowError, type FlowTimeouts, type FlowUpdate, type Session } from '@bluechip-ws/core';
 import { AmountError, isJsonObject, type JsonObject, validateRequest } from '@bluechip-ws/protocol';
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { AcceptingObservable } from './accepting-observable.js';
 import { ClientError, OperationAbortedError } from './errors.js';
 import { type Progress, type TransactionOutcome, toProgress } from './outcome.js';
+import type { Admission, FlowTracker, Recovery } from './recovery/index.js';
 
 /** Per-call options of every operation, in both forms. */
 export interface OperationOptions {
@@ -31,6 +32,8 @@ export interface OperationContext {
   readonly session: Session;
   readonly nextFlowId: () => string;
   readonly ackMode: AckMode;
+  /** The gate every operation passes before it is sent: idempotency keys, reconciliation (see recovery/). */
+  readonly recovery?: Recovery;
 }
 
 /**
@@ -58,29 +61,71 @@ export function operation$(
       subscriber.error(asTypedError(error, flowId));
       return;
     }
-    const upstream = context.session
-      .flow(spec.endpoint, resource, {
+    let upstream: Subscription | undefined;
+    let tracker: FlowTracker | undefined;
+    let stopped = false;
+    const send = (admitted?: FlowTracker) => {
+      tracker = admitted;
+      upstream = context.session
+        .flow(spec.endpoint, resource, {
+          flowId,
+          ...(options.ackMode === undefined ? {} : { ackMode: options.ackMode }),
+          ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+          ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+        })
+        .subscribe({
+          next: (update: FlowUpdate) => {
+            const progress = toProgress(update, type);
+            tracker?.progress(progress);
+            subscriber.next(progress);
+          },
+          error: (error: unknown) => {
+            tracker?.end('error', error);
+            subscriber.error(error);
+          },
+          complete: () => {
+            tracker?.end('complete');
+            subscriber.complete();
+          },
+        });
+    };
+    if (context.recovery === undefined) send();
+    else {
+      // Recovery may reconcile first, answer from the journal (idempotency key) or refuse.
+      const key = options.idempotencyKey;
+      const proceed = (admission: Admission) => {
+        if (stopped) {
+          if (admission.kind === 'send') admission.tracker.end('complete');
+        } else if (admission.kind === 'send') send(admission.tracker);
+        else if (admission.kind === 'refuse') subscriber.error(admission.error);
+        else {
+          const outcome = admission.outcome;
+          subscriber.next({ type: 'final', flowId: outcome.flowId, outcome, ack: outcome.ack });
+          subscriber.complete();
+        }
+      };
+      const admission = context.recovery.admit({
         flowId,
-        ...(options.ackMode === undefined ? {} : { ackMode: options.ackMode }),
-        ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
-        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-      })
-      .subscribe({
-        next: (update: FlowUpdate) => subscriber.next(toProgress(update, type)),
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+        type,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
       });
-    if (signal === undefined) return upstream;
+      if (admission instanceof Promise) void admission.then(proceed);
+      else proceed(admission);
+    }
     const onAbort = () => {
       // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
-      upstream.unsubscribe();
-      subscriber.error(new OperationAbortedError(flowId, true, { cause: signal.reason }));
+      const sent = upstream !== undefined;
+      stop();
+      subscriber.error(new OperationAbortedError(flowId, sent, { cause: signal?.reason }));
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-    return () => {
-      signal.removeEventListener('abort', onAbort);
-      upstream.unsubscribe();
+    const stop = () => {
+      stopped = true;
+      signal?.removeEventListener('abort', onAbort);
+      upstream?.unsubscribe();
+      tracker?.end('detached');
     };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    return stop;
   });
 }
 

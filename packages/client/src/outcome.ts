@@ -30,6 +30,8 @@ export interface TransactionOutcome {
   readonly raw: JsonObject;
   /** `response` when the terminal answered `completed` at once, with no event. */
   readonly source: 'event' | 'response';
+  /** True when nothing was sent: the outcome of an earlier flow with the same idempotency key (see recovery). */
+  readonly replayed?: boolean;
   /**
    * Accepts the result: the session sends the `event_ack`. Needed only with `ackMode: 'manual'`; in auto
    * mode it was sent as soon as the outcome was delivered. Idempotent.

@@ -13,7 +13,7 @@ import {
   REPORT_TYPES,
   type ReportType,
 } from '@bluechip-ws/protocol';
-import type { Observable } from 'rxjs';
+import { EMPTY, type Observable } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type OperationContext, type OperationOptions, operation, operation$ } from './operation.js';
 import type { Progress, TransactionOutcome } from './outcome.js';
@@ -31,12 +31,15 @@ import type {
   TipAdjustParams,
   VoidParams,
 } from './params.js';
+import { type ReconcileReport, type Recovery, RecoveryError } from './recovery/index.js';
 import { toWire } from './wire.js';
 
 export interface TerminalContext {
   readonly nextFlowId: () => string;
   readonly ackMode: AckMode;
   readonly journal?: Journal;
+  /** Reconciliation and the idempotency gate (see recovery/); set by `connect`. */
+  readonly recovery?: Recovery;
 }
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
@@ -54,13 +57,21 @@ export class Terminal {
   readonly unclaimed$: Observable<UnclaimedEvent>;
   /** Odd or unusable frames from the terminal. */
   readonly diagnostics$: Observable<Diagnostic>;
+  /** The report of every reconciliation, automatic runs included (see `reconcile`). */
+  readonly reconciled$: Observable<ReconcileReport>;
 
   constructor(
     /** The core session under this handle (for recovery and advanced use). */
     readonly session: Session,
     private readonly options: TerminalContext,
   ) {
-    this.context = { session, nextFlowId: options.nextFlowId, ackMode: options.ackMode };
+    this.context = {
+      session,
+      nextFlowId: options.nextFlowId,
+      ackMode: options.ackMode,
+      ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
+    };
+    this.reconciled$ = options.recovery?.reports$ ?? EMPTY;
     this.state$ = session.state$;
     this.unclaimed$ = session.unclaimed$;
     this.diagnostics$ = session.diagnostics$;
@@ -183,6 +194,22 @@ export class Terminal {
     return operation$(this.context, report(type, params), options);
   }
 
+  // ── recovery ────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Settles the flows the journal holds open (a crash, a lost link, a timeout): a final result already
+   * journaled is recovered as is; transactions are matched against the terminal's `recall_last_transaction`
+   * and marked `recovered`, `not_found` (never ran) or `still_unknown` (with what the operator should check).
+   * Each verdict is journaled. Runs by itself when `connect` was given a journal; see docs/recovery.md.
+   */
+  reconcile(): Promise<ReconcileReport> {
+    const recovery = this.options.recovery;
+    if (recovery === undefined) {
+      return Promise.reject(new RecoveryError('closed', 'this terminal handle has no recovery'));
+    }
+    return recovery.reconcile();
+  }
+
   // ── anything else ───────────────────────────────────────────────────────────────────────────────────
 
   /**
@@ -201,6 +228,7 @@ export class Terminal {
    * and closes the link. The journal given to `connect` stays open: it is the caller's.
    */
   close(): void {
+    this.options.recovery?.close();
     this.session.close();
   }
 }

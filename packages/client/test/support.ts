@@ -29,7 +29,16 @@ export function memoryTerminal(
     /** Request resources the simulator received, in order. */
     requests,
     async settle<T>(promise: Promise<T>): Promise<T> {
-      scheduler.flush();
+      // Recovery may await the journal (a microtask) before a flow starts: flush again until it settles.
+      let done = false;
+      promise.then(
+        () => (done = true),
+        () => (done = true),
+      );
+      for (let round = 0; round < 100 && !done; round++) {
+        scheduler.flush();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       return promise;
     },
     /** Runs virtual time up to `ms` from now. */

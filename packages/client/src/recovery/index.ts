@@ -1,11 +1,25 @@
 /**
- * Home of recovery (issue 6 follow-up, another developer): `terminal.reconcile()` — after a restart or a
- * lost link, read `journal.openFlows()` and settle each with `recall_last_transaction` — and the
- * idempotency-key short-circuit — before sending, `journal.byIdempotencyKey(key)` returns the earlier
- * outcome instead of charging twice.
- *
- * What is in place for it: every operation accepts `{ idempotencyKey }`, which the session journals with the
- * request; `terminal.session` and `terminal.journal` give access to the core; `unclaimed$` carries results
- * no caller waited for.
+ * Recovery: no outcome lost. Reconciliation settles the flows a crash or a lost link left open, with the
+ * journal and the terminal's `recall_last_transaction`; idempotency keys return a known outcome instead of
+ * charging twice, and refuse to resend one whose outcome is unknown. See docs/recovery.md.
  */
-export {};
+export {
+  OutcomeUnknownError,
+  type OutcomeUnknownReason,
+  RecoveryError,
+  type RecoveryErrorCode,
+  RecoveryPendingError,
+} from './errors.js';
+export { type FlowKind, flowKind, kindOfType } from './flow-kind.js';
+export { type KeyState, keyState } from './idempotency.js';
+export { describeRequest, type Judgement, judge } from './judge.js';
+export { DEFAULT_RECALL_TIMEOUTS } from './recall.js';
+export { type RecallAnswer, type RecalledTransaction, readRecall } from './recalled.js';
+export {
+  type Admission,
+  type AdmitRequest,
+  type FlowTracker,
+  Recovery,
+  type RecoveryContext,
+} from './recovery.js';
+export type { ReconciledFlow, ReconcileReport, RecoveryOptions, Verdict, VerdictSource } from './types.js';

@@ -1,0 +1,153 @@
+import type { FlowSummary, JsonObject } from '@bluechip-ws/core';
+import { requestAmount, requestType } from './flow-kind.js';
+import {
+  describeRecalled,
+  formatCents,
+  localTime,
+  type RecallAnswer,
+  type RecalledTransaction,
+} from './recalled.js';
+
+/** A verdict for one flow, before it is written. `retry`: the terminal could not be asked; try again later. */
+export type Judgement =
+  | { readonly verdict: 'recovered'; readonly note: string }
+  | { readonly verdict: 'not_found'; readonly note: string }
+  | { readonly verdict: 'still_unknown'; readonly note: string; readonly retry: boolean };
+
+/** Who already owns a transaction reference (a flow whose result carried it). */
+export type ReferenceOwner = (
+  referenceNo: string,
+) => { readonly flowId: string; readonly sentAt?: number } | undefined;
+
+export interface JudgeContext {
+  /** How far the terminal's clock may be from the POS clock, in ms (and the 1 s resolution of results). */
+  readonly toleranceMs: number;
+  /** Now, on the POS clock: the latest a flow that never ended can have run. */
+  readonly now: number;
+  readonly owner: ReferenceOwner;
+}
+
+/** Request fields the terminal echoes in results: when both sides have one, they must agree. */
+const ECHOED = ['invoice_no', 'order_number', 'clerk_id'] as const;
+
+/**
+ * Decides every transaction flow left open from one recall. The terminal keeps only its last transaction, so
+ * at most one flow can be recovered: the most recent one that matches by type, amount, echoed fields, time
+ * and reference. A flow the last transaction is certainly older than never ran (`not_found`). Anything else
+ * cannot be told from the recall (`still_unknown`, with what the operator should check).
+ */
+export function judge(
+  candidates: readonly FlowSummary[],
+  answer: RecallAnswer,
+  context: JudgeContext,
+): Map<string, Judgement> {
+  const verdicts = new Map<string, Judgement>();
+  if (answer.kind === 'none') {
+    for (const flow of candidates) {
+      verdicts.set(flow.flowId, {
+        verdict: 'not_found',
+        note: 'the terminal reports no transaction at all: this request never ran',
+      });
+    }
+    return verdicts;
+  }
+  const tx = answer.transaction;
+  const newestFirst = [...candidates].sort((a, b) => (b.sentAt ?? 0) - (a.sentAt ?? 0));
+  const matched = newestFirst.find((flow) => matches(flow, tx, context));
+  for (const flow of newestFirst) {
+    if (flow === matched) {
+      verdicts.set(flow.flowId, {
+        verdict: 'recovered',
+        note: `recovered from the terminal's last transaction (${describeRecalled(tx)})`,
+      });
+    } else if (isOlderThan(tx, flow, context)) {
+      verdicts.set(flow.flowId, {
+        verdict: 'not_found',
+        note: `the terminal's last transaction (${describeRecalled(tx)}) is older than this request: it never ran`,
+      });
+    } else {
+      verdicts.set(flow.flowId, {
+        verdict: 'still_unknown',
+        retry: false,
+        note:
+          `the terminal's last transaction (${describeRecalled(tx)}) is not this one and may be newer; ` +
+          `check the terminal's detail report for ${describeRequest(flow)}`,
+      });
+    }
+  }
+  return verdicts;
+}
+
+/** The verdict for flows the terminal could not be asked about. */
+export function unreachable(flow: FlowSummary, why: string): Judgement {
+  return {
+    verdict: 'still_unknown',
+    retry: true,
+    note:
+      `could not ask the terminal (${why}); reconciliation runs again after the next reconnect or before the ` +
+      `next transaction. If this persists, check the terminal's detail report for ${describeRequest(flow)}`,
+  };
+}
+
+/** "a sale of 12.34 sent at 2026-11-27 03:01:15 (invoice_no 42)": what to look for on a terminal report. */
+export function describeRequest(flow: FlowSummary): string {
+  const type = requestType(flow.request);
+  const amount = requestAmount(flow.request);
+  const what = amount === undefined ? `a ${type}` : `a ${type} of ${formatCents(amount)}`;
+  const when = flow.sentAt === undefined ? '' : ` sent at ${localTime(flow.sentAt)}`;
+  const echoed = ECHOED.flatMap((key) => {
+    const value = flow.request?.[key];
+    return typeof value === 'string' || typeof value === 'number' ? [`${key} ${value}`] : [];
+  });
+  const ref = flow.request?.reference_no;
+  if (ref !== undefined) echoed.push(`reference_no ${String(ref)}`);
+  return `${what}${when}${echoed.length === 0 ? '' : ` (${echoed.join(', ')})`}`;
+}
+
+function matches(flow: FlowSummary, tx: RecalledTransaction, context: JudgeContext): boolean {
+  const request = flow.request;
+  if (request === undefined || flow.sentAt === undefined || tx.at === undefined) return false;
+  if (tx.type !== undefined && tx.type !== requestType(request)) return false;
+  const amount = requestAmount(request);
+  if (amount !== undefined && tx.amount !== undefined && amount !== tx.amount) return false;
+  if (!echoesAgree(request, tx.result)) return false;
+  // A void or tip adjustment names the transaction it changes.
+  const target = request.reference_no;
+  if (
+    target !== undefined &&
+    tx.originalReferenceNo !== undefined &&
+    String(target) !== tx.originalReferenceNo
+  )
+    return false;
+  if (tx.referenceNo !== undefined) {
+    const owner = context.owner(tx.referenceNo);
+    if (owner !== undefined && owner.flowId !== flow.flowId) return false;
+  }
+  const latest = flow.ended?.at ?? context.now;
+  return tx.at >= flow.sentAt - context.toleranceMs && tx.at <= latest + context.toleranceMs;
+}
+
+function isOlderThan(tx: RecalledTransaction, flow: FlowSummary, context: JudgeContext): boolean {
+  if (flow.sentAt === undefined) return false;
+  if (tx.referenceNo !== undefined) {
+    const owner = context.owner(tx.referenceNo);
+    if (
+      owner !== undefined &&
+      owner.flowId !== flow.flowId &&
+      owner.sentAt !== undefined &&
+      owner.sentAt < flow.sentAt
+    )
+      return true;
+  }
+  return tx.at !== undefined && tx.at < flow.sentAt - context.toleranceMs;
+}
+
+function echoesAgree(request: JsonObject, result: JsonObject): boolean {
+  for (const key of ECHOED) {
+    const sent = request[key];
+    const got = result[key];
+    if (sent === undefined || got === undefined) continue;
+    if (String(sent) !== String(got)) return false;
+  }
+  return true;
+}
