@@ -121,7 +121,12 @@ export class Recovery {
   private async admitChecked(request: AdmitRequest): Promise<Admission> {
     const key = request.idempotencyKey;
     if (key !== undefined) {
-      const holder = await this.keyHolder(key);
+      let holder = this.keys.get(key);
+      if (holder !== undefined) {
+        await this.pruneDetached(holder);
+        holder = this.keys.get(key);
+      }
+      // Checked and reserved with no await in between, so two calls cannot both take the key.
       if (holder !== undefined) {
         return refuse(new OutcomeUnknownError(holder, key, 'in_flight', 'wait for that flow to finish'));
       }
@@ -229,17 +234,13 @@ export class Recovery {
     }
   }
 
-  /** The live flow holding `key`, dropping holders that have ended since they were detached. */
-  private async keyHolder(key: string): Promise<string | undefined> {
-    const holder = this.keys.get(key);
-    if (holder === undefined) return undefined;
-    const live = this.live.get(holder);
-    if (live?.state !== 'detached') return holder;
+  /** Releases a detached flow (and its key) once the session has finished it. */
+  private async pruneDetached(flowId: string): Promise<void> {
+    if (this.live.get(flowId)?.state !== 'detached') return;
     // A detached flow the journal has not heard of was never sent (the session drops it unsent).
-    const flow = await this.context.journal.flow(holder);
-    if (flow === undefined) this.forget(holder);
+    const flow = await this.context.journal.flow(flowId);
+    if (flow === undefined) this.forget(flowId);
     else this.isLive(flow);
-    return this.keys.get(key);
   }
 
   /** Still running in this process: attached to a caller, or detached and not yet ended in the journal. */
