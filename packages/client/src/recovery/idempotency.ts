@@ -17,6 +17,24 @@ export function keyState(flow: FlowSummary | undefined): KeyState {
   if (verdict === 'not_found' || verdict === 'failed') return { kind: 'fresh' };
   if (flow.final !== undefined && (flow.finalAcked || flow.ended?.outcome === 'completed'))
     return { kind: 'known', flow };
-  if (flow.final === undefined && flow.ended?.outcome === 'failed') return { kind: 'fresh' };
+  if (flow.final === undefined && flow.ended?.outcome === 'failed' && !isBusyRefusal(flow))
+    return { kind: 'fresh' };
   return { kind: 'unknown', flow };
+}
+
+/**
+ * A flow the terminal answered "TSI busy" and that reconciliation has not settled. Usually the terminal
+ * was busy with another flow and this one never ran; but if the request reached it twice (a retry or a
+ * duplicated frame), the busy answer is for the copy, and the first copy may be running. It is checked
+ * like an unknown outcome before its key is used again.
+ */
+export function isBusyRefusal(flow: FlowSummary): boolean {
+  const error = flow.ended?.error;
+  return (
+    (flow.reconciled === undefined || flow.reconciled.verdict === 'still_unknown') &&
+    flow.final === undefined &&
+    flow.ended?.outcome === 'failed' &&
+    error?.code === 'refused' &&
+    /busy/i.test(error.message)
+  );
 }

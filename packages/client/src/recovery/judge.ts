@@ -53,14 +53,19 @@ export function judge(
   }
   const tx = answer.transaction;
   const newestFirst = [...candidates].sort((a, b) => (b.sentAt ?? 0) - (a.sentAt ?? 0));
-  const matched = newestFirst.find((flow) => matches(flow, tx, context));
+  const matched = closest(
+    newestFirst.filter((flow) => matches(flow, tx, context)),
+    tx,
+  );
   for (const flow of newestFirst) {
+    // A flow sent after the one the transaction belongs to came later: had it run, it would be the last.
+    const after = matched?.sentAt !== undefined && flow.sentAt !== undefined && flow.sentAt > matched.sentAt;
     if (flow === matched) {
       verdicts.set(flow.flowId, {
         verdict: 'recovered',
         note: `recovered from the terminal's last transaction (${describeRecalled(tx)})`,
       });
-    } else if (isOlderThan(tx, flow, context)) {
+    } else if (after || isOlderThan(tx, flow, context)) {
       verdicts.set(flow.flowId, {
         verdict: 'not_found',
         note: `the terminal's last transaction (${describeRecalled(tx)}) is older than this request: it never ran`,
@@ -102,6 +107,24 @@ export function describeRequest(flow: FlowSummary): string {
   const ref = flow.request?.reference_no;
   if (ref !== undefined) echoed.push(`reference_no ${String(ref)}`);
   return `${what}${when}${echoed.length === 0 ? '' : ` (${echoed.join(', ')})`}`;
+}
+
+/**
+ * Of several flows that could be the transaction (a retry with the same amount, say), the one sent last
+ * before it ran; a flow sent after the transaction's time (beyond the clock's 1 s resolution) comes last.
+ */
+function closest(flows: readonly FlowSummary[], tx: RecalledTransaction): FlowSummary | undefined {
+  let best: FlowSummary | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const flow of flows) {
+    const gap = (tx.at ?? 0) - (flow.sentAt ?? 0);
+    const score = gap >= -1_000 ? gap : 1e15 - gap;
+    if (score < bestScore) {
+      best = flow;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 function matches(flow: FlowSummary, tx: RecalledTransaction, context: JudgeContext): boolean {

@@ -9,6 +9,7 @@ import {
 } from '@bluechip-ws/core';
 import { RecoveryError } from './errors.js';
 import { flowKind, requestAmount, requestType } from './flow-kind.js';
+import { isBusyRefusal } from './idempotency.js';
 import { describeRequest, type Judgement, judge, unreachable } from './judge.js';
 import { type RecallOutcome, recallLastTransaction } from './recall.js';
 import { type ReferenceBook, referenceOf } from './references.js';
@@ -41,8 +42,16 @@ interface Decided {
  * Final results already journaled are recovered from the journal; transactions are matched against one
  * `recall_last_transaction`; flows that moved no money are closed; the rest are left for the operator.
  */
-export async function reconcileOnce(context: ReconcilerContext): Promise<ReconcileReport> {
-  const open = (await read(() => context.journal.openFlows())).filter((flow) => !context.isLive(flow));
+export async function reconcileOnce(
+  context: ReconcilerContext,
+  /** Settled flows to check all the same (busy refusals that may hide a running duplicate). */
+  extra: readonly FlowSummary[] = [],
+): Promise<ReconcileReport> {
+  const listed = await read(() => context.journal.openFlows());
+  const ids = new Set(listed.map((flow) => flow.flowId));
+  const open = [...listed, ...extra.filter((flow) => !ids.has(flow.flowId))].filter(
+    (flow) => !context.isLive(flow),
+  );
   const decided: Decided[] = [];
   const candidates: FlowSummary[] = [];
   for (const flow of open) {
@@ -56,7 +65,9 @@ export async function reconcileOnce(context: ReconcilerContext): Promise<Reconci
     recall = await recallLastTransaction(context.session, context.nextFlowId(), context.recallTimeouts);
     // The recall took a while: a flow may have settled meanwhile (a late result), so read them again.
     const fresh = await Promise.all(candidates.map((flow) => read(() => context.journal.flow(flow.flowId))));
-    const still = fresh.filter((flow): flow is FlowSummary => flow !== undefined && isOpenFlow(flow));
+    const still = fresh.filter(
+      (flow): flow is FlowSummary => flow !== undefined && (isOpenFlow(flow) || isBusyRefusal(flow)),
+    );
     const toJudge: FlowSummary[] = [];
     for (const flow of still) {
       const local = decideLocally(flow);

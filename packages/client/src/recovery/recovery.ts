@@ -1,9 +1,15 @@
-import type { FlowSummary, Journal, Session, UnclaimedEvent } from '@bluechip-ws/core';
+import {
+  FlowRefusedError,
+  type FlowSummary,
+  type Journal,
+  type Session,
+  type UnclaimedEvent,
+} from '@bluechip-ws/core';
 import { type Observable, Subject, type Subscription } from 'rxjs';
 import type { Progress, TransactionOutcome } from '../outcome.js';
 import { OutcomeUnknownError, RecoveryError, RecoveryPendingError } from './errors.js';
-import { kindOfType } from './flow-kind.js';
-import { keyState } from './idempotency.js';
+import { flowKind, kindOfType } from './flow-kind.js';
+import { isBusyRefusal, keyState } from './idempotency.js';
 import { describeRequest } from './judge.js';
 import { DEFAULT_RECALL_TIMEOUTS } from './recall.js';
 import { reconcileOnce } from './reconciler.js';
@@ -55,6 +61,8 @@ export class Recovery {
   /** Idempotency keys held by a live flow (or one being admitted). */
   private readonly keys = new Map<string, string>();
   private readonly sent = new Set<string>();
+  /** Flows refused "TSI busy" that reconciliation should still check (see `isBusyRefusal`). */
+  private readonly suspects = new Set<string>();
   private readonly references = new ReferenceBook();
   private readonly subscriptions: Subscription[] = [];
   private readonly toleranceMs: number;
@@ -173,18 +181,28 @@ export class Recovery {
 
   private async runOnce(): Promise<ReconcileReport> {
     this.dirty = false;
+    const suspects = [...this.suspects];
     try {
-      const report = await reconcileOnce({
-        session: this.context.session,
-        journal: this.context.journal,
-        nextFlowId: this.context.nextFlowId,
-        now: this.context.now,
-        toleranceMs: this.toleranceMs,
-        recallTimeouts: { ...DEFAULT_RECALL_TIMEOUTS, ...this.context.options?.recallTimeouts },
-        references: this.references,
-        isLive: (flow) => this.isLive(flow),
-        sentHere: (flowId) => this.sent.has(flowId),
-      });
+      const extra = (await Promise.all(suspects.map((id) => this.context.journal.flow(id)))).filter(
+        (flow): flow is FlowSummary => flow !== undefined && isBusyRefusal(flow),
+      );
+      const report = await reconcileOnce(
+        {
+          session: this.context.session,
+          journal: this.context.journal,
+          nextFlowId: this.context.nextFlowId,
+          now: this.context.now,
+          toleranceMs: this.toleranceMs,
+          recallTimeouts: { ...DEFAULT_RECALL_TIMEOUTS, ...this.context.options?.recallTimeouts },
+          references: this.references,
+          isLive: (flow) => this.isLive(flow),
+          sentHere: (flowId) => this.sent.has(flowId),
+        },
+        extra,
+      );
+      const settled = new Set(report.flows.filter((f) => f.verdict !== 'still_unknown').map((f) => f.flowId));
+      for (const id of suspects)
+        if (settled.has(id) || !extra.some((f) => f.flowId === id)) this.suspects.delete(id);
       this.pending = report.flows.filter((flow) => flow.source === 'unreachable').map((flow) => flow.flowId);
       // Unchecked transactions and aborted flows still running need another look later.
       if (this.pending.length > 0 || [...this.live.values()].some((l) => l.state === 'detached'))
@@ -213,6 +231,7 @@ export class Recovery {
         );
       }
       // Never sent again blindly: ask the terminal first.
+      if (isBusyRefusal(state.flow)) this.suspect(state.flow.flowId);
       await this.reconcile();
       state = keyState(await journal.byIdempotencyKey(key));
     }
@@ -258,6 +277,14 @@ export class Recovery {
     if (live?.key !== undefined && this.keys.get(live.key) === flowId) this.keys.delete(live.key);
   }
 
+  private suspect(flowId: string): void {
+    this.suspects.add(flowId);
+    if (this.suspects.size > SENT_MEMORY) {
+      const oldest = this.suspects.values().next();
+      if (!oldest.done) this.suspects.delete(oldest.value);
+    }
+  }
+
   private remember(flowId: string): void {
     this.sent.add(flowId);
     if (this.sent.size > SENT_MEMORY) {
@@ -284,6 +311,10 @@ export class Recovery {
           return;
         }
         this.forget(request.flowId);
+        if (how === 'error' && busyRefusal(error) && kindOfType(request.type) === 'transaction') {
+          this.suspect(request.flowId);
+          if (this.context.auto) this.dirty = true;
+        }
         if (how === 'error' && outcomeUnknown(error) && this.context.auto) this.dirty = true;
       },
     };
@@ -295,9 +326,11 @@ export class Recovery {
    */
   private async onLateResult(item: UnclaimedEvent): Promise<void> {
     const flow = await this.context.journal.flow(item.flowId);
+    // Only a transaction owns its reference: a recall's result carries the recalled one's.
+    if (flow === undefined || flowKind(flow) !== 'transaction') return;
     const reference = referenceOf(item.resource);
-    if (reference !== undefined) this.references.note(reference, item.flowId, flow?.sentAt);
-    const verdict = flow?.reconciled?.verdict;
+    if (reference !== undefined) this.references.note(reference, item.flowId, flow.sentAt);
+    const verdict = flow.reconciled?.verdict;
     if (this.closed || (verdict !== 'not_found' && verdict !== 'failed')) return;
     await this.context.journal.append({
       kind: 'reconciled',
@@ -314,6 +347,10 @@ const NO_TRACKING: FlowTracker = { progress: () => undefined, end: () => undefin
 
 function refuse(error: Error): Admission {
   return { kind: 'refuse', error };
+}
+
+function busyRefusal(error: unknown): boolean {
+  return error instanceof FlowRefusedError && error.terminalBusy;
 }
 
 function outcomeUnknown(error: unknown): boolean {
