@@ -64,7 +64,14 @@ class CrashableJournal implements Journal {
   async close(): Promise<void> {}
 }
 
-export async function runSchedule(seed: number): Promise<ScheduleResult> {
+export interface ScheduleOptions {
+  /** Highest probability of each fault rule per frame (each rule draws its own in [0, intensity)). Default 0.08. */
+  readonly intensity?: number;
+  /** Probability of a POS crash during each attempt. Default 0.12. */
+  readonly crashRate?: number;
+}
+
+export async function runSchedule(seed: number, options: ScheduleOptions = {}): Promise<ScheduleResult> {
   const random = mulberry32(seed * 7919 + 17);
   const pick = (p: number) => random() < p;
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
@@ -125,7 +132,7 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
     }
   });
 
-  network.setFaults(faultPlan(random), seed);
+  network.setFaults(faultPlan(random, options.intensity ?? 0.08), seed);
 
   let journal = new CrashableJournal(store);
   let crashes = 0;
@@ -158,7 +165,7 @@ export async function runSchedule(seed: number): Promise<ScheduleResult> {
     const key = `s${seed}-order-${order}`;
     const amount = orderAmount(order, random);
     for (let attempt = 0; attempt < MAX_ATTEMPTS && !known.has(key); attempt++) {
-      if (pick(0.12)) {
+      if (pick(options.crashRate ?? 0.12)) {
         const at = between(0, 4_000);
         scheduler.schedule(crash, at);
       }
@@ -326,8 +333,8 @@ function orderAmount(order: number, random: () => number): number {
   return 1_000 + order * 100 + Math.floor(random() * 90);
 }
 
-function faultPlan(random: () => number) {
-  const p = () => random() * 0.08;
+function faultPlan(random: () => number, intensity: number) {
+  const p = () => random() * intensity;
   const ms = () => 100 + Math.floor(random() * 15_000);
   const rules = (extra: FaultRule[]): FaultRule[] => [
     ...extra,

@@ -4,6 +4,7 @@ import { runSchedule, type ScheduleResult } from './chaos-harness.js';
 /** Seeds 1..CHAOS_RUNS (default 2000); each seed is one schedule, replayable with CHAOS_SEED=<n>. */
 const RUNS = Number(process.env.CHAOS_RUNS ?? 2_000);
 const ONLY = process.env.CHAOS_SEED === undefined ? undefined : Number(process.env.CHAOS_SEED);
+const INTENSITY = process.env.CHAOS_INTENSITY === undefined ? undefined : Number(process.env.CHAOS_INTENSITY);
 
 describe('chaos: no approved sale is lost or doubled', () => {
   it(`holds over ${ONLY === undefined ? `seeds 1..${RUNS}` : `seed ${ONLY}`}`, {
@@ -21,7 +22,7 @@ describe('chaos: no approved sale is lost or doubled', () => {
     };
     const failures: ScheduleResult[] = [];
     for (const seed of seeds) {
-      const result = await runSchedule(seed);
+      const result = await runSchedule(seed, INTENSITY === undefined ? {} : { intensity: INTENSITY });
       totals.schedules++;
       totals.orders += result.orders;
       totals.approved += result.approved;
