@@ -4,6 +4,7 @@ import { helpCommand, usage } from './commands/help.js';
 import { infoCommands } from './commands/info.js';
 import { paymentCommands } from './commands/payment.js';
 import { rawCommand } from './commands/raw.js';
+import { reconcileCommand } from './commands/reconcile.js';
 import { simulateCommand } from './commands/simulate.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -14,6 +15,7 @@ const COMMANDS: readonly Command[] = [
   ...paymentCommands,
   ...infoCommands,
   rawCommand,
+  reconcileCommand,
 ];
 const help = helpCommand(() => COMMANDS);
 const byName = new Map<string, Command>([...COMMANDS, help].map((c) => [c.name, c]));
