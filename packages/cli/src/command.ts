@@ -26,6 +26,7 @@ export interface OperationCommandSpec {
 
 export const COMMON_USAGE = `Common options:
   --terminal <url>          terminal WebSocket URL (default ws://127.0.0.1:50000, or $BLUECHIP_TERMINAL)
+  --journal <dir>           record every flow in a file journal there (or $BLUECHIP_JOURNAL)
   --endpoint-mode <mode>    multi (one socket per /tsi/v1/* endpoint, default) or single (one socket at /)
   --timeout <seconds>       give up waiting for the terminal after this long (outcome unknown, exit 4)
   --json                    print exactly one JSON object on stdout

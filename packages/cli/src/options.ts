@@ -15,6 +15,7 @@ type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 /** Options every operation command takes. */
 export const COMMON_OPTIONS = {
   terminal: { type: 'string' },
+  journal: { type: 'string' },
   'endpoint-mode': { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
@@ -24,6 +25,8 @@ export const COMMON_OPTIONS = {
 
 export interface CommonOptions {
   readonly terminal: string;
+  /** Directory of a file journal recording every flow (`--journal`, or $BLUECHIP_JOURNAL). */
+  readonly journal: string | undefined;
   readonly endpointMode: EndpointMode;
   readonly timeouts: Partial<FlowTimeouts> | undefined;
   readonly timeoutMs: number | undefined;
@@ -75,6 +78,7 @@ export function parseCommand(
   return {
     common: {
       terminal,
+      journal: str(values.journal) ?? (io.env.BLUECHIP_JOURNAL || undefined),
       endpointMode: mode,
       timeoutMs,
       timeouts:

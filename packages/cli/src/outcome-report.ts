@@ -5,6 +5,7 @@ import {
   OperationAbortedError,
   type TransactionOutcome,
 } from '@bluechip-ws/client';
+import { JournalError } from '@bluechip-ws/core';
 import { AmountError, type JsonObject } from '@bluechip-ws/protocol';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { UsageError } from './options.js';
@@ -130,6 +131,9 @@ export function reportError(error: unknown, terminal: string): CommandReport {
       return fail(EXIT.unknown, 'unknown', error.code, `outcome unknown: ${error.message}; ${RECALL_HINT}`);
     }
     return fail(EXIT.error, 'error', error.code, error.message);
+  }
+  if (error instanceof JournalError) {
+    return fail(EXIT.error, 'error', `journal_${error.code}`, `journal: ${error.message}`);
   }
   if (error instanceof OperationAbortedError) {
     return error.outcomeUnknown

@@ -1,6 +1,7 @@
 import {
   connect,
   FlowError,
+  type Journal,
   type OperationOptions,
   type Progress,
   type Terminal,
@@ -23,9 +24,10 @@ export interface OperationRun {
 }
 
 /** Opens a terminal handle for one command: no reconnection (one shot), frames on stderr with `--verbose`. */
-export function openTerminal(common: CommonOptions, progress: ProgressReporter): Terminal {
+export function openTerminal(common: CommonOptions, progress: ProgressReporter, journal?: Journal): Terminal {
   return connect({
     url: common.terminal,
+    ...(journal === undefined ? {} : { journal }),
     endpointMode: common.endpointMode,
     reconnect: false,
     ...(common.timeouts === undefined ? {} : { timeouts: common.timeouts }),
@@ -69,6 +71,13 @@ export function awaitOutcome(
   });
 }
 
+/** The file journal of `--journal`, loaded on demand. Rejects with a `JournalError` (locked, unreadable). */
+async function openJournal(dir: string | undefined): Promise<Journal | undefined> {
+  if (dir === undefined) return undefined;
+  const { openFileJournal } = await import('@bluechip-ws/journal-file');
+  return openFileJournal(dir);
+}
+
 /** Runs one operation end to end and prints its outcome; resolves with the exit code. Ctrl-C aborts. */
 export async function runOperation(common: CommonOptions, run: OperationRun, io: CliIo): Promise<number> {
   const progress = new ProgressReporter(io);
@@ -76,9 +85,11 @@ export async function runOperation(common: CommonOptions, run: OperationRun, io:
   const onSigint = () => controller.abort(new Error('interrupted (SIGINT)'));
   process.once('SIGINT', onSigint);
   let terminal: Terminal | undefined;
+  let journal: Journal | undefined;
   let report: CommandReport;
   try {
-    terminal = openTerminal(common, progress);
+    journal = await openJournal(common.journal);
+    terminal = openTerminal(common, progress, journal);
     progress.step(`${run.label} -> ${common.terminal}`);
     const outcome = await awaitOutcome(
       run.start(terminal, { signal: controller.signal }),
@@ -92,6 +103,12 @@ export async function runOperation(common: CommonOptions, run: OperationRun, io:
     process.off('SIGINT', onSigint);
     progress.stop();
     terminal?.close();
+  }
+  try {
+    // Flushes what the session appended after the outcome (the ack and the flow's end).
+    await journal?.close();
+  } catch (error) {
+    io.stderr.write(`bluechip: the journal did not close cleanly: ${(error as Error).message}\n`);
   }
   writeReport(report, io, common.json);
   return report.exitCode;

@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openFileJournal } from '@bluechip-ws/journal-file';
 import { type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bluechip, buildCli, simulateChild } from './support.js';
@@ -126,6 +130,28 @@ describe('bluechip commands (built CLI, child processes)', () => {
     expect(verbose.stderr).not.toMatch(/\d{12,}/);
     const env = await bluechip(['info', '--json'], { BLUECHIP_TERMINAL: sim.url });
     expect(env.json()).toMatchObject({ outcome: 'completed' });
+  });
+});
+
+describe('--journal', () => {
+  it('records the flow in a file journal, final result and end included', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bluechip-cli-'));
+    try {
+      const sale = await bluechip(['sale', '--amount', '4.56', '--json', ...t()], { BLUECHIP_JOURNAL: dir });
+      expect(sale.code).toBe(0);
+      const flowId = String(sale.json().flow_id);
+      const journal = await openFileJournal(dir);
+      try {
+        const flow = await journal.flow(flowId);
+        expect(flow).toMatchObject({ request: { type: 'sale', amount: 456 }, finalAcked: true });
+        expect(flow?.ended?.outcome).toBe('completed');
+        expect(await journal.openFlows()).toEqual([]);
+      } finally {
+        await journal.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
