@@ -3,6 +3,9 @@ import {
   FlowError,
   FlowRefusedError,
   OperationAbortedError,
+  OutcomeUnknownError,
+  RecoveryError,
+  RecoveryPendingError,
   type TransactionOutcome,
 } from '@bluechip-ws/client';
 import { JournalError } from '@bluechip-ws/core';
@@ -81,10 +84,16 @@ export function reportOutcome(outcome: TransactionOutcome): CommandReport {
 
 const RECALL_HINT = "run `bluechip recall` to see the terminal's last transaction before retrying";
 
+const RECONCILE_HINT = 'run `bluechip reconcile --journal <dir>` once the terminal is reachable';
+
 /** No final answer: refusals, timeouts, lost links, bad input. */
 export function reportError(error: unknown, terminal: string): CommandReport {
   const flowId =
-    error instanceof FlowError || error instanceof OperationAbortedError ? error.flowId : undefined;
+    error instanceof FlowError ||
+    error instanceof OperationAbortedError ||
+    error instanceof OutcomeUnknownError
+      ? error.flowId
+      : undefined;
   const fail = (exitCode: ExitCode, outcome: OutcomeLabel, code: string, message: string): CommandReport => ({
     flowId,
     outcome,
@@ -132,6 +141,15 @@ export function reportError(error: unknown, terminal: string): CommandReport {
     }
     return fail(EXIT.error, 'error', error.code, error.message);
   }
+  if (error instanceof OutcomeUnknownError) {
+    // Nothing was sent: the earlier flow with this key may have charged the card already.
+    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${RECONCILE_HINT}`);
+  }
+  if (error instanceof RecoveryPendingError) {
+    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${RECONCILE_HINT}`);
+  }
+  if (error instanceof RecoveryError)
+    return fail(EXIT.error, 'error', `recovery_${error.code}`, error.message);
   if (error instanceof JournalError) {
     return fail(EXIT.error, 'error', `journal_${error.code}`, `journal: ${error.message}`);
   }
@@ -173,6 +191,7 @@ export function jsonReport(report: CommandReport): JsonObject {
     status: report.status,
     result: results[0] ?? null,
     ...(results.length > 1 ? { results } : {}),
+    ...(report.transaction?.replayed === true ? { replayed: true } : {}),
     ...(report.error === undefined ? {} : { error: report.error }),
   };
 }

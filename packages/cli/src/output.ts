@@ -23,6 +23,7 @@ export function summaryLine(outcome: TransactionOutcome): string {
   if (r !== undefined) parts.push(...resultFields(r));
   if (outcome.errorInfo?.text !== undefined) parts.push(`error "${outcome.errorInfo.text}"`);
   parts.push(`flow ${outcome.flowId}`);
+  if (outcome.replayed === true) parts.push('(from the journal: nothing sent)');
   return maskPan(parts.join('  '));
 }
 

@@ -21,6 +21,8 @@ export interface OperationRun {
   /** Spinner text once the terminal started, e.g. "waiting for the card". */
   readonly waiting: string;
   readonly start: (terminal: Terminal, options: OperationOptions) => Observable<Progress>;
+  /** `--key`: with `--journal`, a retry with the same key returns the first outcome instead of charging again. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 /** Opens a terminal handle for one command: no reconnection (one shot), frames on stderr with `--verbose`. */
@@ -92,7 +94,10 @@ export async function runOperation(common: CommonOptions, run: OperationRun, io:
     terminal = openTerminal(common, progress, journal);
     progress.step(`${run.label} -> ${common.terminal}`);
     const outcome = await awaitOutcome(
-      run.start(terminal, { signal: controller.signal }),
+      run.start(terminal, {
+        signal: controller.signal,
+        ...(run.idempotencyKey === undefined ? {} : { idempotencyKey: run.idempotencyKey }),
+      }),
       progress,
       run.waiting,
     );

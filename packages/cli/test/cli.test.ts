@@ -155,6 +155,28 @@ describe('--journal', () => {
   });
 });
 
+describe('--key with --journal', () => {
+  it('a retry with the same key returns the first outcome without sending anything', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bluechip-cli-'));
+    try {
+      const args = ['sale', '--amount', '7.89', '--key', 'order-17', '--journal', dir, '--json', ...t()];
+      const first = await bluechip(args);
+      expect(first.code).toBe(0);
+      const batch = sim.snapshot().batch.length;
+      const again = await bluechip(args);
+      expect(again.code).toBe(0);
+      expect(again.json()).toMatchObject({
+        flow_id: first.json().flow_id,
+        outcome: 'approved',
+        replayed: true,
+      });
+      expect(sim.snapshot().batch.length).toBe(batch);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('exit codes', () => {
   it('2 declined, 3 cancelled, 3 timed out on user input, 1 error event', async () => {
     const runs = [];

@@ -10,6 +10,8 @@ const amount = { amount: { type: 'string' } } as const;
 const tip = { tip: { type: 'string' } } as const;
 const reference = { reference: { type: 'string' } } as const;
 const merchant = { merchant: { type: 'string' } } as const;
+/** Idempotency key (the POS order id): with `--journal`, a retry returns the first outcome. */
+const key = { key: { type: 'string' } } as const;
 const tender = { tender: { type: 'string' } } as const;
 const refs = {
   invoice: { type: 'string' },
@@ -56,8 +58,8 @@ export const paymentCommands: readonly Command[] = [
     name: 'sale',
     summary: 'Charge a card.',
     usage:
-      '--amount <12.34> [--tip <1.00>] [--tender credit|debit|...] [--invoice <no>] [--clerk <id>] [--order <no>] [--merchant <id>]',
-    options: { ...amount, ...tip, ...tender, ...refs, ...merchant },
+      '--amount <12.34> [--tip <1.00>] [--tender credit|debit|...] [--invoice <no>] [--clerk <id>] [--order <no>] [--merchant <id>] [--key <order id>]',
+    options: { ...key, ...amount, ...tip, ...tender, ...refs, ...merchant },
     operation: ({ values }) => {
       const params = {
         amount: money(values, 'amount'),
@@ -68,6 +70,7 @@ export const paymentCommands: readonly Command[] = [
       };
       return {
         label: `sale ${formatAmount(params.amount)}`,
+        idempotencyKey: str(values.key),
         waiting: CARD,
         start: (t, o) => t.sale$(params, o),
       };
@@ -77,8 +80,8 @@ export const paymentCommands: readonly Command[] = [
     name: 'refund',
     summary: 'Refund to a card (the card is presented again).',
     usage:
-      '--amount <12.34> [--tip <1.00>] [--tender <type>] [--invoice <no>] [--clerk <id>] [--merchant <id>]',
-    options: { ...amount, ...tip, ...tender, ...refs, ...merchant },
+      '--amount <12.34> [--tip <1.00>] [--tender <type>] [--invoice <no>] [--clerk <id>] [--merchant <id>] [--key <order id>]',
+    options: { ...key, ...amount, ...tip, ...tender, ...refs, ...merchant },
     operation: ({ values }) => {
       const params = {
         amount: money(values, 'amount'),
@@ -88,6 +91,7 @@ export const paymentCommands: readonly Command[] = [
       };
       return {
         label: `refund ${formatAmount(params.amount)}`,
+        idempotencyKey: str(values.key),
         waiting: CARD,
         start: (t, o) => t.refund$(params, o),
       };
@@ -96,12 +100,13 @@ export const paymentCommands: readonly Command[] = [
   operationCommand({
     name: 'void',
     summary: 'Void a transaction of the open batch by its reference number.',
-    usage: '--reference <no> [--merchant <id>]',
-    options: { ...reference, ...merchant },
+    usage: '--reference <no> [--merchant <id>] [--key <order id>]',
+    options: { ...key, ...reference, ...merchant },
     operation: ({ values }) => {
       const params = { referenceNo: required(values, 'reference'), merchantId: str(values.merchant) };
       return {
         label: `void ref ${params.referenceNo}`,
+        idempotencyKey: str(values.key),
         waiting: TERMINAL,
         start: (t, o) => t.void$(params, o),
       };
@@ -110,8 +115,9 @@ export const paymentCommands: readonly Command[] = [
   operationCommand({
     name: 'pre-auth',
     summary: 'Authorise an amount without capturing it (complete it later).',
-    usage: '--amount <12.34> [--tip <1.00>] [--invoice <no>] [--clerk <id>] [--order <no>] [--merchant <id>]',
-    options: { ...amount, ...tip, ...refs, ...merchant },
+    usage:
+      '--amount <12.34> [--tip <1.00>] [--invoice <no>] [--clerk <id>] [--order <no>] [--merchant <id>] [--key <order id>]',
+    options: { ...key, ...amount, ...tip, ...refs, ...merchant },
     operation: ({ values }) => {
       const params = {
         amount: money(values, 'amount'),
@@ -121,6 +127,7 @@ export const paymentCommands: readonly Command[] = [
       };
       return {
         label: `pre-auth ${formatAmount(params.amount)}`,
+        idempotencyKey: str(values.key),
         waiting: CARD,
         start: (t, o) => t.preAuth$(params, o),
       };
@@ -129,8 +136,9 @@ export const paymentCommands: readonly Command[] = [
   operationCommand({
     name: 'complete',
     summary: 'Complete (capture) a pre-auth by its reference number.',
-    usage: '--reference <no> --amount <12.34> [--order <no>] [--invoice <no>] [--merchant <id>]',
-    options: { ...reference, ...amount, ...refs, ...merchant },
+    usage:
+      '--reference <no> --amount <12.34> [--order <no>] [--invoice <no>] [--merchant <id>] [--key <order id>]',
+    options: { ...key, ...reference, ...amount, ...refs, ...merchant },
     operation: ({ values }) => {
       const params = {
         referenceNo: required(values, 'reference'),
@@ -140,6 +148,7 @@ export const paymentCommands: readonly Command[] = [
       };
       return {
         label: `complete ref ${params.referenceNo} ${formatAmount(params.amount)}`,
+        idempotencyKey: str(values.key),
         waiting: TERMINAL,
         start: (t, o) => t.preAuthCompletion$(params, o),
       };
@@ -148,8 +157,9 @@ export const paymentCommands: readonly Command[] = [
   operationCommand({
     name: 'tip-adjust',
     summary: 'Set the tip of an approved sale by its reference number.',
-    usage: '--reference <no> --tip <1.00> [--clerk <id>] [--invoice <no>] [--merchant <id>]',
-    options: { ...reference, ...tip, ...refs, ...merchant },
+    usage:
+      '--reference <no> --tip <1.00> [--clerk <id>] [--invoice <no>] [--merchant <id>] [--key <order id>]',
+    options: { ...key, ...reference, ...tip, ...refs, ...merchant },
     operation: ({ values }) => {
       const params = {
         referenceNo: required(values, 'reference'),
@@ -158,6 +168,7 @@ export const paymentCommands: readonly Command[] = [
       };
       return {
         label: `tip-adjust ref ${params.referenceNo} tip ${formatAmount(params.tipAmount)}`,
+        idempotencyKey: str(values.key),
         waiting: TERMINAL,
         start: (t, o) => t.tipAdjust$(params, o),
       };
