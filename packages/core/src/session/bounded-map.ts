@@ -1,6 +1,12 @@
 /** A Map that forgets its oldest entries beyond `limit`: memory stays bounded whatever the terminal sends. */
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
+  /**
+   * Walks the keys oldest first across calls. `map.keys().next()` from a fresh iterator would rescan every
+   * slot deleted since V8 last compacted the table: O(limit) per eviction instead of O(1).
+   */
+  private oldest: Iterator<K> | undefined;
+
   constructor(private readonly limit: number) {}
 
   get size(): number {
@@ -15,7 +21,12 @@ export class BoundedMap<K, V> {
     this.map.delete(key);
     this.map.set(key, value);
     if (this.map.size > this.limit) {
-      const oldest = this.map.keys().next();
+      let oldest = this.oldest?.next();
+      // A finished iterator never sees later inserts: start a new one.
+      if (oldest === undefined || oldest.done === true) {
+        this.oldest = this.map.keys();
+        oldest = this.oldest.next();
+      }
       if (oldest.done !== true) this.map.delete(oldest.value);
     }
   }
