@@ -9,7 +9,6 @@ import {
   switchMap,
   take,
   tap,
-  throwError,
   timeout,
   timer,
 } from 'rxjs';
@@ -17,8 +16,8 @@ import {
 export interface SequentialDialOptions {
   /** Longest wait for the previous link to report closed. Default 2000 ms. */
   readonly closeWaitMs?: number;
-  /** Re-dials after a "busy" refusal that follows our own previous link. Default 4 (50, 100, 200, 400 ms). */
-  readonly busyRetries?: number;
+  /** Re-dials of a failed dial that follows our own previous link. Default 4 (50, 100, 200, 400 ms). */
+  readonly switchRetries?: number;
   readonly scheduler?: SchedulerLike;
 }
 
@@ -26,13 +25,14 @@ export interface SequentialDialOptions {
  * A terminal serves one client at a time (tsi-notes §6.3) and refuses a second socket until the first has
  * gone. In multi-endpoint mode the session closes the payment socket and dials the info one right away, and
  * the terminal may still count the old socket (a WebSocket close takes a round trip) and refuse the new one.
- * So a dial waits for the previous link to report closed, and a busy refusal (HTTP 409, "busy") right
- * after a link of our own is retried a few times with a short backoff. A first dial is never retried: a
- * terminal held by another POS is reported at once.
+ * So a dial waits for the previous link to report closed, and a failed dial that follows a link of our own
+ * is retried a few times with a short backoff. Any failure counts, not only a visible "busy" (HTTP 409):
+ * browsers report every refused handshake as a bare "WebSocket error". A first dial is never retried, so a
+ * terminal held by another POS, or unreachable, is reported at once.
  */
 export function sequentialDials(transport: Transport, options: SequentialDialOptions = {}): Transport {
   const closeWaitMs = options.closeWaitMs ?? 2000;
-  const busyRetries = options.busyRetries ?? 4;
+  const switchRetries = options.switchRetries ?? 4;
   const scheduler = options.scheduler ?? asyncScheduler;
   let previous: Link | undefined;
   return {
@@ -45,26 +45,16 @@ export function sequentialDials(transport: Transport, options: SequentialDialOpt
           map(() => undefined),
           timeout({ first: closeWaitMs, with: () => of(undefined), scheduler }),
         );
-        return closed$.pipe(
-          switchMap(() => transport.open(path)),
-          retry({
-            count: busyRetries,
-            delay: (error: unknown, attempt) =>
-              isBusyRefusal(error) ? timer(50 * 2 ** (attempt - 1), scheduler) : throwError(() => error),
-          }),
-        );
+        // Only the dial is retried: the wait for the previous close is behind us.
+        const redial = retry<Link>({
+          count: switchRetries,
+          delay: (_error, attempt) => timer(50 * 2 ** (attempt - 1), scheduler),
+        });
+        return closed$.pipe(switchMap(() => transport.open(path).pipe(redial)));
       }).pipe(
         tap((link) => {
           previous = link;
         }),
       ),
   };
-}
-
-/** The simulator answers a second client with HTTP 409 "terminal busy"; real terminals are not documented. */
-function isBusyRefusal(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (/\b409\b|busy/i.test(e.message)) return true;
-  }
-  return false;
 }
