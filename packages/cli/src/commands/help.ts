@@ -15,14 +15,16 @@ ${lines.join('\n')}
 
 ${COMMON_USAGE}
 
-Amounts are decimal currency units: --amount 12.34 sends 1234 cents.
+Amounts are decimal currency units: --amount 12.34 sends 1234 cents. With --journal, --key <order id>
+on sale, refund, void, pre-auth, complete and tip-adjust makes a retry return the first outcome.
 
 Exit codes:
   0  approved, or completed (info, reports, settlement)
   1  usage error, refusal, terminal error, terminal unreachable
   2  declined
   3  cancelled by the customer, or timed out waiting for the customer
-  4  outcome unknown (link lost or no final event in time): run \`bluechip recall\`
+  4  outcome unknown (link lost, no final event in time): run \`bluechip recall\`
+     (with --journal, \`bluechip reconcile\`)
   5  terminal busy
 
 Examples:

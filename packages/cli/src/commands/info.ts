@@ -34,8 +34,8 @@ export const infoCommands: readonly Command[] = [
   }),
   operationCommand({
     name: 'report',
-    summary: `Print a terminal report: ${REPORT_TYPES.join(', ')}.`,
-    usage: '<type> [--parameter-type <all|clerk|...>] [--merchant <id>]',
+    summary: 'Print a terminal report (summary_report, detail_report, recent_error, ...).',
+    usage: `<${REPORT_TYPES.join('|')}> [--parameter-type <all|clerk|...>] [--merchant <id>]`,
     positionals: 1,
     options: { 'parameter-type': { type: 'string' }, merchant: { type: 'string' } },
     operation: ({ values, positionals }) => {
