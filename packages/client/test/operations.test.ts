@@ -192,4 +192,27 @@ describe('typed operations against the simulator (memory network, virtual time)'
     expect(sim.engine.busy).toBe(false);
     expect(requests).toHaveLength(1);
   });
+
+  it('odd frames surface on diagnostics$ while the outcome is delivered once (2.06 final twice, 2.07 malformed)', async () => {
+    const { terminal, settle } = start();
+    const diagnostics: string[] = [];
+    terminal.diagnostics$.subscribe((d) => diagnostics.push(d.kind));
+    const finals: string[] = [];
+    const twice = await settle(terminal.sale({ amount: cents(206) }));
+    const malformed = await settle(terminal.sale({ amount: cents(207) }));
+    finals.push(twice.kind, malformed.kind);
+    expect(finals).toEqual(['approved', 'approved']);
+    expect(diagnostics).toContain('duplicate_event');
+    expect(diagnostics).toContain('decode_error');
+  });
+
+  it('state$ follows the connection: idle, connecting, open, then closed on close()', async () => {
+    const { terminal, settle } = start();
+    const states: string[] = [];
+    terminal.state$.subscribe((s) => states.push(s.kind));
+    expect(states).toEqual(['idle']);
+    await settle(terminal.terminalInfo());
+    terminal.close();
+    expect(states).toEqual(['idle', 'connecting', 'open', 'closed']);
+  });
 });
