@@ -297,3 +297,36 @@ describe('races', () => {
     expect(flow.completed).toBe(true);
   });
 });
+
+describe('a consumer that throws at other moments', () => {
+  it('on started: the flow errors and its later events are unclaimed, not lost', () => {
+    const h = harness();
+    const flow = h.record(h.session.flow('payment', SALE), (u) => {
+      if (u.type === 'started') throw new Error('not ready');
+    });
+    h.advance();
+    const id = h.terminal.lastFlowId();
+    h.terminal.started(id);
+    h.advance();
+    expect(flow.error).toMatchObject({ code: 'consumer_error', outcomeUnknown: true });
+    h.terminal.event(id, approved());
+    h.advance();
+    expect(h.unclaimed[0]).toMatchObject({ flowId: id, reason: 'consumer_error', final: true, acked: true });
+    expect(h.session.openFlows).toBe(0);
+  });
+
+  it('on a final "completed" response: surfaced as unclaimed and the slot is freed', async () => {
+    const h = harness();
+    const flow = h.record(h.session.flow('info', { type: 'terminal_info' }), () => {
+      throw new Error('nope');
+    });
+    h.advance();
+    const id = h.terminal.lastFlowId();
+    h.terminal.send({ response: { flow_id: id, resource: { status: 'completed', results: [] } } });
+    h.advance();
+    expect(flow.error).toMatchObject({ code: 'consumer_error', outcomeUnknown: false });
+    expect(h.unclaimed[0]).toMatchObject({ flowId: id, reason: 'consumer_error', final: true });
+    expect(h.session.openFlows).toBe(0);
+    expect(await h.journal.openFlows()).toEqual([]);
+  });
+});

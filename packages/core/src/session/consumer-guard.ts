@@ -1,18 +1,15 @@
 import { Observable, type Observer, Subscriber, type Subscription } from 'rxjs';
 
 /**
- * RxJS 7 swallows an exception thrown by a subscriber's `next` (it is reported asynchronously as unhandled),
- * so a producer cannot tell whether the consumer accepted an item. A flow must know, because it acks only
- * accepted events. `GuardedObservable` wraps plain observers so a throwing `next` is caught, recorded for the
- * producer (`consumerFailure`), and turned into an `error` notification instead of an unhandled exception.
- * Operator chains pass their own Subscriber and are left alone: operators already turn throws into errors.
+ * An Observable whose consumer's `next` can refuse an item by throwing, and the producer sees it.
+ *
+ * RxJS 7 wraps a plain observer in a SafeSubscriber that swallows a throw from `next` (reporting it later as
+ * unhandled), so a producer cannot tell whether the consumer accepted an item. A flow must know, because it
+ * acks only accepted events. Here a plain observer is wrapped in a bare Subscriber instead, so the throw
+ * reaches the producer's `subscriber.next(...)` call, which treats it as a refusal. Operator chains pass their
+ * own Subscriber and are left alone (operators turn throws into `error` notifications). Wrappers that build
+ * their own Observable on a flow (the client's operations) use this class too, so a throw travels all the way.
  */
-const failures = new WeakMap<Subscriber<unknown>, unknown>();
-
-export function consumerFailure(subscriber: Subscriber<unknown>): { failed: boolean; error?: unknown } {
-  return failures.has(subscriber) ? { failed: true, error: failures.get(subscriber) } : { failed: false };
-}
-
 export class GuardedObservable<T> extends Observable<T> {
   override subscribe(
     observerOrNext?: Partial<Observer<T>> | ((value: T) => void) | null,
@@ -28,17 +25,47 @@ export class GuardedObservable<T> extends Observable<T> {
             ...(complete ? { complete } : {}),
           }
         : (observerOrNext ?? {});
-    const guarded: Subscriber<T> = new Subscriber<T>({
-      next: (value) => {
-        try {
-          observer.next?.(value);
-        } catch (err) {
-          failures.set(guarded as Subscriber<unknown>, err);
-        }
-      },
-      error: (err: unknown) => observer.error?.(err),
-      complete: () => observer.complete?.(),
-    });
-    return super.subscribe(guarded);
+    return super.subscribe(
+      new Subscriber<T>({
+        next: (value) => observer.next?.(value),
+        error: (err: unknown) => {
+          if (observer.error) callOutside(() => observer.error?.(err));
+          else reportUnhandled(err);
+        },
+        complete: () => callOutside(() => observer.complete?.()),
+      }),
+    );
   }
+}
+
+/**
+ * Hands an item to a consumer and says whether it was refused (its `next` threw). Never throws: producers
+ * call it from frame handlers.
+ */
+export function offer<T>(
+  subscriber: Subscriber<T>,
+  value: T,
+): { refused: false } | { refused: true; error: unknown } {
+  try {
+    subscriber.next(value);
+    return { refused: false };
+  } catch (error) {
+    return { refused: true, error };
+  }
+}
+
+/** A throw from an `error`/`complete` handler must not unwind into the producer: report it like RxJS does. */
+function callOutside(handler: () => void): void {
+  try {
+    handler();
+  } catch (err) {
+    reportUnhandled(err);
+  }
+}
+
+/** What RxJS does with an error nobody handles: rethrow it outside the producer's call stack. */
+function reportUnhandled(err: unknown): void {
+  setTimeout(() => {
+    throw err;
+  });
 }

@@ -28,7 +28,7 @@ import {
 import { Connection, type ConnectionState } from '../connection/index.js';
 import { type JournalRecord, MemoryJournal } from '../journal/index.js';
 import type { Frame, Link, Transport } from '../transport.js';
-import { consumerFailure, GuardedObservable } from './consumer-guard.js';
+import { GuardedObservable, offer } from './consumer-guard.js';
 import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
 import { type EventState, Flow } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
@@ -347,7 +347,26 @@ export class Session {
     flow.timers.response = undefined;
     this.restartGapTimer(flow);
     this.recorder.started(flow.id);
-    flow.subscriber?.next({ type: 'started', flowId: flow.id, resource });
+    const subscriber = flow.subscriber;
+    if (subscriber === undefined) return;
+    const offered = offer<FlowUpdate>(subscriber, { type: 'started', flowId: flow.id, resource });
+    if (offered.refused) this.consumerRefused(flow, subscriber, offered.error, true);
+  }
+
+  /** The consumer threw: it gets a typed error, and the flow's events go to `unclaimed$` from now on. */
+  private consumerRefused(
+    flow: Flow,
+    subscriber: Subscriber<FlowUpdate>,
+    error: unknown,
+    unknown: boolean,
+  ): void {
+    this.diagnose({ kind: 'consumer_error', flowId: flow.id, error });
+    flow.detachedAs = 'consumer_error';
+    subscriber.error(
+      new FlowError('consumer_error', `the flow's consumer threw: ${describe(error)}`, flow.id, unknown, {
+        cause: error,
+      }),
+    );
   }
 
   private onEvent(flow: Flow, link: Link, envelope: Envelope, key: string): void {
@@ -401,21 +420,9 @@ export class Session {
       ...(final ? { outcome: classifyFinal(envelope.resource) } : {}),
       ack: () => this.ackFlowEvent(flow, link, state, final),
     };
-    const failure = deliver(subscriber, event);
-    if (failure.failed) {
-      this.diagnose({ kind: 'consumer_error', flowId: flow.id, error: failure.error });
-      flow.detachedAs = 'consumer_error';
-      subscriber.error(
-        new FlowError(
-          'consumer_error',
-          `the flow's consumer threw: ${describe(failure.error)}`,
-          flow.id,
-          !final,
-          {
-            cause: failure.error,
-          },
-        ),
-      );
+    const offered = offer(subscriber, event);
+    if (offered.refused) {
+      this.consumerRefused(flow, subscriber, offered.error, !final);
       // The event was not accepted: it is surfaced as unclaimed, and acked only under that policy.
       this.emitUnclaimed(flow.id, 'consumer_error', flow.resource, link, envelope, state, final);
       if (final) this.table.finish(flow, 'consumer_error');
@@ -451,7 +458,22 @@ export class Session {
         complete();
       },
     };
-    if (!deliver(subscriber, event).failed && flow.ackMode === 'auto') event.ack();
+    const offered = offer(subscriber, event);
+    if (offered.refused) {
+      // Nothing to ack on a response; the result is journaled and surfaced, and the flow ends.
+      this.consumerRefused(flow, subscriber, offered.error, false);
+      this.unclaimedSubject.next({
+        flowId: flow.id,
+        reason: 'consumer_error',
+        resource,
+        final: true,
+        outcome,
+        request: flow.resource,
+        acked: true,
+        ack: () => undefined,
+      });
+      event.ack();
+    } else if (flow.ackMode === 'auto') event.ack();
   }
 
   private ackFlowEvent(flow: Flow, link: Link, state: EventState, final: boolean): void {
@@ -652,19 +674,6 @@ const SHORT_ENDPOINTS: Readonly<Record<string, string>> = ENDPOINTS;
 /** Accepts '/tsi/v1/payment' (any case) or a short name ('payment'). */
 export function resolveEndpoint(endpoint: string): string {
   return SHORT_ENDPOINTS[endpoint] ?? normalizePath(endpoint);
-}
-
-/**
- * Hands an event to the consumer and reports whether it refused it: a throw caught by GuardedObservable, or
- * one that came straight through a raw Subscriber (a wrapper library passing its own).
- */
-function deliver(subscriber: Subscriber<FlowUpdate>, event: FlowEvent): { failed: boolean; error?: unknown } {
-  try {
-    subscriber.next(event);
-  } catch (error) {
-    return { failed: true, error };
-  }
-  return consumerFailure(subscriber as Subscriber<unknown>);
 }
 
 function describe(error: unknown): string {
