@@ -5,6 +5,9 @@
 // charged twice. Prints the seed range and counts; exit 1 with the failing seeds' traces on a violation.
 //
 //   node scripts/chaos-soak.mjs [--duration 60] [--seed <first>] [--intensity 0.08] [--crash-rate 0.12]
+//                               [--spacing <ms>] [--invoice-rate 0.5]
+//
+// Without --spacing, schedules alternate between orders 5 min apart and orders 5 s apart.
 //
 // The harness and the packages' TypeScript sources are bundled with esbuild first (no build needed).
 import { rm } from 'node:fs/promises';
@@ -20,11 +23,15 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     intensity: { type: 'string', default: '0.08' },
     'crash-rate': { type: 'string', default: '0.12' },
+    spacing: { type: 'string' },
+    'invoice-rate': { type: 'string', default: '0.5' },
   },
 });
 const durationMs = Number(values.duration) * 1000;
 const intensity = Number(values.intensity);
 const crashRate = Number(values['crash-rate']);
+const spacing = values.spacing === undefined ? undefined : Number(values.spacing);
+const invoiceRate = Number(values['invoice-rate']);
 // Default first seed: past the 1..2000 the test suite runs, different each run (printed for replay).
 const first = values.seed === undefined ? 100_000 + Math.floor(Math.random() * 1e9) : Number(values.seed);
 if (
@@ -33,7 +40,9 @@ if (
   !(intensity >= 0 && intensity <= 1) ||
   !(crashRate >= 0)
 ) {
-  console.error('usage: chaos-soak.mjs [--duration <s>] [--seed <n>] [--intensity 0..1] [--crash-rate 0..1]');
+  console.error(
+    'usage: chaos-soak.mjs [--duration <s>] [--seed <n>] [--intensity 0..1] [--crash-rate 0..1] [--spacing <ms>] [--invoice-rate 0..1]',
+  );
   process.exit(2);
 }
 
@@ -63,10 +72,12 @@ try {
   let seed = first;
   let lastPrint = started;
   console.log(
-    `chaos soak: seeds from ${first}, ${values.duration} s, intensity ${intensity}, crash rate ${crashRate}`,
+    `chaos soak: seeds from ${first}, ${values.duration} s, intensity ${intensity}, crash rate ${crashRate}, ` +
+      `spacing ${spacing ?? '5 min / 5 s alternating'}, invoice rate ${invoiceRate}`,
   );
   while (Date.now() - started < durationMs && failures.length < 5) {
-    const result = await runSchedule(seed, { intensity, crashRate });
+    const spacingMs = spacing ?? (seed % 2 === 0 ? 300_000 : 5_000);
+    const result = await runSchedule(seed, { intensity, crashRate, spacingMs, invoiceRate });
     totals.schedules++;
     totals.orders += result.orders;
     totals.approved += result.approved;
@@ -91,7 +102,8 @@ try {
   }
   if (failures.length > 0) {
     console.log(
-      `\nreplay one with: CHAOS_SEED=<seed> npx vitest run packages/client/test/chaos-property.test.ts`,
+      '\nreplay one with: CHAOS_SEED=<seed> CHAOS_SPACING_MS=<ms> CHAOS_INTENSITY=<i> ' +
+        'npx vitest run packages/client/test/chaos-property.test.ts',
     );
     exitCode = 1;
   } else {

@@ -69,6 +69,10 @@ export interface ScheduleOptions {
   readonly intensity?: number;
   /** Probability of a POS crash during each attempt. Default 0.12. */
   readonly crashRate?: number;
+  /** Virtual time between two orders. Default 5 min (more than the 2 min clock tolerance). */
+  readonly spacingMs?: number;
+  /** Probability that the POS sends its order id as `invoiceNo` (echoed by the terminal). Default 0.5. */
+  readonly invoiceRate?: number;
 }
 
 export async function runSchedule(seed: number, options: ScheduleOptions = {}): Promise<ScheduleResult> {
@@ -159,6 +163,7 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
   };
 
   const orders = between(2, 5);
+  const withInvoice = pick(options.invoiceRate ?? 0.5);
   const delivered = new Map<string, number>(); // flow id → approved outcomes delivered (not replays)
   const known = new Map<string, string>(); // order key → outcome kind the POS ended with
   for (let order = 0; order < orders; order++) {
@@ -173,7 +178,10 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
       try {
         const outcome = await runUntil(
           scheduler,
-          current.sale({ amount: amount as Cents }, { idempotencyKey: key }),
+          current.sale(
+            { amount: amount as Cents, ...(withInvoice ? { invoiceNo: key } : {}) },
+            { idempotencyKey: key },
+          ),
         );
         log(
           `order ${order} attempt ${attempt}: ${outcome.kind}${outcome.replayed ? ' (replayed)' : ''} ${outcome.flowId}`,
@@ -186,7 +194,7 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
         await advance(scheduler, between(5_000, 40_000));
       }
     }
-    await advance(scheduler, 5 * MINUTE);
+    await advance(scheduler, options.spacingMs ?? 5 * MINUTE);
   }
 
   // The weather clears: reconcile until the terminal could be asked about everything.

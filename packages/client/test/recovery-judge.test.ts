@@ -33,8 +33,9 @@ function recalled(at: Date, fields: Record<string, unknown>) {
 
 const context = (
   owner: (ref: string) => { flowId: string; sentAt?: number } | undefined = () => undefined,
+  skewMs?: number,
 ) => ({
-  toleranceMs: TOL,
+  clock: { toleranceMs: TOL, matchToleranceMs: 15_000, ...(skewMs === undefined ? {} : { skewMs }) },
   now: T0 + 10 * 60_000,
   owner,
 });
@@ -69,6 +70,24 @@ describe('judge (one recall against the open transactions)', () => {
     expect(judge([flow('a', T0, { type: 'sale', amount: 1234 })], answer, context()).get('a')?.verdict).toBe(
       'not_found',
     );
+  });
+
+  it('a same-amount sale stamped well before the request is not taken for it (nor proof it never ran)', () => {
+    const answer = recalled(new Date(T0 - 50_000), { type: 'sale', transaction_amount: '1234' });
+    expect(judge([flow('a', T0, { type: 'sale', amount: 1234 })], answer, context()).get('a')?.verdict).toBe(
+      'still_unknown',
+    );
+  });
+
+  it('with a measured clock skew, the windows follow the terminal clock', () => {
+    const skew = -45_000; // the terminal runs 45 s behind
+    const late = recalled(new Date(T0 + skew + 3_000), { type: 'sale', transaction_amount: '1234' });
+    const sale = flow('a', T0, { type: 'sale', amount: 1234 });
+    expect(judge([sale], late, context(undefined, skew)).get('a')?.verdict).toBe('recovered');
+    const early = recalled(new Date(T0 + skew - 20_000), { type: 'sale', transaction_amount: '1234' });
+    expect(judge([sale], early, context(undefined, skew)).get('a')?.verdict).toBe('not_found');
+    // Unmeasured, the same stamp 42 s before the request is neither a match nor old enough.
+    expect(judge([sale], late, context()).get('a')?.verdict).toBe('still_unknown');
   });
 
   it('a time outside the window is no match, even with the same amount', () => {

@@ -1,5 +1,6 @@
 import type { FlowSummary, JsonObject } from '@bluechip-ws/core';
 import { requestAmount, requestType } from './flow-kind.js';
+import { isBusyRefusal } from './idempotency.js';
 import {
   describeRecalled,
   formatCents,
@@ -19,13 +20,30 @@ export type ReferenceOwner = (
   referenceNo: string,
 ) => { readonly flowId: string; readonly sentAt?: number } | undefined;
 
-export interface JudgeContext {
-  /** How far the terminal's clock may be from the POS clock, in ms (and the 1 s resolution of results). */
+/**
+ * What is known of the terminal's clock against the POS clock. Two tolerances, because they err in opposite
+ * directions: `not_found` ("the last transaction is older than the request") is only safe beyond the largest
+ * plausible clock difference, while a match is only safe close to the request (a same-amount sale a minute
+ * earlier must not be taken for it). Between the two the verdict is `still_unknown`.
+ */
+export interface ClockModel {
+  /** Largest plausible difference between the two clocks: `not_found` needs the transaction older than this. */
   readonly toleranceMs: number;
+  /** How far from the request (after the skew, when known) a matching transaction may be stamped. */
+  readonly matchToleranceMs: number;
+  /** Terminal clock minus POS clock, measured on a recent result, when known. */
+  readonly skewMs?: number;
+}
+
+export interface JudgeContext {
+  readonly clock: ClockModel;
   /** Now, on the POS clock: the latest a flow that never ended can have run. */
   readonly now: number;
   readonly owner: ReferenceOwner;
 }
+
+/** How early a busy-refused request's running copy may be stamped (the results' 1 s resolution, and some). */
+const BUSY_COPY_MS = 2_000;
 
 /** Request fields the terminal echoes in results: when both sides have one, they must agree. */
 const ECHOED = ['invoice_no', 'order_number', 'clerk_id'] as const;
@@ -147,7 +165,14 @@ function matches(flow: FlowSummary, tx: RecalledTransaction, context: JudgeConte
     if (owner !== undefined && owner.flowId !== flow.flowId) return false;
   }
   const latest = flow.ended?.at ?? context.now;
-  return tx.at >= flow.sentAt - context.toleranceMs && tx.at <= latest + context.toleranceMs;
+  const { skewMs, toleranceMs } = context.clock;
+  // A busy refusal hides a running copy only if the copy arrived with it: stamped right after it was sent.
+  const matchToleranceMs = isBusyRefusal(flow) ? BUSY_COPY_MS : context.clock.matchToleranceMs;
+  if (skewMs !== undefined) {
+    return tx.at >= flow.sentAt + skewMs - matchToleranceMs && tx.at <= latest + skewMs + matchToleranceMs;
+  }
+  // Skew unknown: not stamped long before the request; a fast terminal clock may stamp it late.
+  return tx.at >= flow.sentAt - matchToleranceMs && tx.at <= latest + toleranceMs;
 }
 
 function isOlderThan(tx: RecalledTransaction, flow: FlowSummary, context: JudgeContext): boolean {
@@ -162,7 +187,9 @@ function isOlderThan(tx: RecalledTransaction, flow: FlowSummary, context: JudgeC
     )
       return true;
   }
-  return tx.at !== undefined && tx.at < flow.sentAt - context.toleranceMs;
+  const { skewMs, matchToleranceMs, toleranceMs } = context.clock;
+  const bound = skewMs === undefined ? flow.sentAt - toleranceMs : flow.sentAt + skewMs - matchToleranceMs;
+  return tx.at !== undefined && tx.at < bound;
 }
 
 function echoesAgree(request: JsonObject, result: JsonObject): boolean {

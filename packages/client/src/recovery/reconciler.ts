@@ -10,7 +10,7 @@ import {
 import { RecoveryError } from './errors.js';
 import { flowKind, requestAmount, requestType } from './flow-kind.js';
 import { isBusyRefusal } from './idempotency.js';
-import { describeRequest, type Judgement, judge, unreachable } from './judge.js';
+import { type ClockModel, describeRequest, type Judgement, judge, unreachable } from './judge.js';
 import { type RecallOutcome, recallLastTransaction } from './recall.js';
 import { type ReferenceBook, referenceOf } from './references.js';
 import { replayedOutcome } from './replay.js';
@@ -21,7 +21,7 @@ export interface ReconcilerContext {
   readonly journal: Journal;
   readonly nextFlowId: () => string;
   readonly now: () => number;
-  readonly toleranceMs: number;
+  readonly clock: () => ClockModel;
   readonly recallTimeouts: Partial<FlowTimeouts>;
   readonly references: ReferenceBook;
   /** A flow this process is still running: not reconciled (it is not lost, just not finished). */
@@ -152,7 +152,7 @@ function judgeAll(
     }));
   }
   const judged = judge(flows, recall.answer, {
-    toleranceMs: context.toleranceMs,
+    clock: context.clock(),
     now: context.now(),
     owner: (ref) => context.references.owner(ref),
   });

@@ -5,6 +5,7 @@ import {
   type Session,
   type UnclaimedEvent,
 } from '@bluechip-ws/core';
+import { parseTransactionDate } from '@bluechip-ws/protocol';
 import { type Observable, Subject, type Subscription } from 'rxjs';
 import type { Progress, TransactionOutcome } from '../outcome.js';
 import { OutcomeUnknownError, RecoveryError, RecoveryPendingError } from './errors.js';
@@ -47,6 +48,7 @@ export interface RecoveryContext {
 }
 
 const DEFAULT_TOLERANCE_MS = 120_000;
+const DEFAULT_MATCH_TOLERANCE_MS = 15_000;
 const SENT_MEMORY = 1_024;
 
 /**
@@ -66,6 +68,9 @@ export class Recovery {
   private readonly references = new ReferenceBook();
   private readonly subscriptions: Subscription[] = [];
   private readonly toleranceMs: number;
+  private readonly matchToleranceMs: number;
+  /** Terminal clock minus POS clock, from the last transaction result delivered here. */
+  private skewMs: number | undefined;
   private dirty: boolean;
   private sawDrop = false;
   private running: Promise<ReconcileReport> | undefined;
@@ -79,6 +84,7 @@ export class Recovery {
   constructor(private readonly context: RecoveryContext) {
     this.dirty = context.auto;
     this.toleranceMs = context.options?.clockToleranceMs ?? DEFAULT_TOLERANCE_MS;
+    this.matchToleranceMs = context.options?.matchToleranceMs ?? DEFAULT_MATCH_TOLERANCE_MS;
     const { session } = context;
     this.subscriptions.push(
       session.state$.subscribe((state) => {
@@ -192,7 +198,11 @@ export class Recovery {
           journal: this.context.journal,
           nextFlowId: this.context.nextFlowId,
           now: this.context.now,
-          toleranceMs: this.toleranceMs,
+          clock: () => ({
+            toleranceMs: this.toleranceMs,
+            matchToleranceMs: this.matchToleranceMs,
+            ...(this.skewMs === undefined ? {} : { skewMs: this.skewMs }),
+          }),
           recallTimeouts: { ...DEFAULT_RECALL_TIMEOUTS, ...this.context.options?.recallTimeouts },
           references: this.references,
           isLive: (flow) => this.isLive(flow),
@@ -300,6 +310,13 @@ export class Recovery {
         if (progress.type !== 'final' || kindOfType(request.type) !== 'transaction') return;
         const reference = referenceOf(progress.outcome.raw);
         if (reference !== undefined) this.references.note(reference, request.flowId, sentAt);
+        // A transaction result is stamped as it is decided: it tells how far the terminal's clock is.
+        const result = progress.outcome.result;
+        const stamped =
+          result?.transactionDate === undefined
+            ? undefined
+            : parseTransactionDate(result.transactionDate, result.transactionTime)?.getTime();
+        if (stamped !== undefined) this.skewMs = stamped - this.context.now();
       },
       end: (how, error) => {
         if (ended) return;

@@ -60,6 +60,13 @@ export interface RecoveryOptions {
    * to a request, in ms. Default 120 000 (2 min). Set the terminal's clock (`setDateTime`) to keep it small.
    */
   readonly clockToleranceMs?: number;
+  /**
+   * How close to the request a recalled transaction must be stamped to be taken for it, in ms, around the
+   * clock difference measured on the last result delivered (or around zero before any). Default 15 000. A
+   * transaction further off (a same-amount sale a minute earlier, say) is never taken for the request; it
+   * gives `still_unknown` unless it is older than `clockToleranceMs` (then the request never ran).
+   */
+  readonly matchToleranceMs?: number;
   /** Timeouts of the `recall_last_transaction` that reconciliation sends. */
   readonly recallTimeouts?: Partial<FlowTimeouts>;
 }
