@@ -26,6 +26,7 @@ export {
   type RecoveryErrorCode,
   type RecoveryOptions,
   RecoveryPendingError,
+  type Resolution,
   type Verdict,
   type VerdictSource,
 } from './recovery/index.js';

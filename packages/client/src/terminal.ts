@@ -31,7 +31,7 @@ import type {
   TipAdjustParams,
   VoidParams,
 } from './params.js';
-import { type ReconcileReport, type Recovery, RecoveryError } from './recovery/index.js';
+import { type ReconcileReport, type Recovery, RecoveryError, type Resolution } from './recovery/index.js';
 import { toWire } from './wire.js';
 
 export interface TerminalContext {
@@ -208,6 +208,19 @@ export class Terminal {
       return Promise.reject(new RecoveryError('closed', 'this terminal handle has no recovery'));
     }
     return recovery.reconcile();
+  }
+
+  /**
+   * Records what the operator found on the terminal for a flow reconciliation left `still_unknown`:
+   * `{ verdict: 'recovered', resource }` (the final result, `{ status: 'completed', results: [...] }`) or
+   * `{ verdict: 'not_found' | 'failed' }` (no such transaction: its idempotency key may be used again).
+   */
+  resolveFlow(flowId: string, resolution: Resolution): Promise<void> {
+    const recovery = this.options.recovery;
+    if (recovery === undefined) {
+      return Promise.reject(new RecoveryError('closed', 'this terminal handle has no recovery'));
+    }
+    return recovery.resolve(flowId, resolution);
   }
 
   // ── anything else ───────────────────────────────────────────────────────────────────────────────────

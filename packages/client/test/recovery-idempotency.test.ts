@@ -121,6 +121,42 @@ describe('idempotency keys', () => {
     expect(r.requests).toEqual([]);
   });
 
+  it("after the operator's verdict the key is settled: not_found sends again, recovered replays", async () => {
+    const journal = new MemoryJournal();
+    for (const [flowId, key] of [
+      ['old-1', 'order-1'],
+      ['old-2', 'order-2'],
+    ] as const) {
+      journal.append({
+        kind: 'request_sent',
+        flowId,
+        at: BASE - 1_000,
+        endpoint: '/tsi/v1/payment',
+        resource: { type: 'sale', amount: PLAIN },
+        idempotencyKey: key,
+      });
+    }
+    const r = setup({}, journal);
+    const terminal = r.terminal({ recovery: { auto: false } });
+    await expect(terminal.resolveFlow('nope', { verdict: 'failed' })).rejects.toMatchObject({
+      code: 'unknown_flow',
+    });
+    await terminal.resolveFlow('old-1', { verdict: 'not_found', note: 'not on the detail report' });
+    const found = {
+      status: 'completed',
+      results: [{ status: 'approved', type: 'sale', reference_no: '77' }],
+    };
+    await terminal.resolveFlow('old-2', { verdict: 'recovered', resource: found });
+    expect((await journal.flow('old-1'))?.reconciled?.note).toBe(
+      'resolved by the operator: not on the detail report',
+    );
+    expect(await journal.openFlows()).toEqual([]);
+    const one = await r.run(terminal.sale({ amount: cents(PLAIN) }, { idempotencyKey: 'order-1' }));
+    const two = await r.run(terminal.sale({ amount: cents(PLAIN) }, { idempotencyKey: 'order-2' }));
+    expect([one.replayed, two.replayed, two.result?.referenceNo]).toEqual([undefined, true, '77']);
+    expect(saleRequests(r)).toHaveLength(1);
+  });
+
   it('a key whose flow is still running is refused as in flight', async () => {
     const r = setup({ eventDelayMs: 5_000 });
     const terminal = r.terminal();

@@ -55,9 +55,9 @@ export class RecoveryPendingError extends Error {
   }
 }
 
-export type RecoveryErrorCode = 'journal_failed' | 'closed';
+export type RecoveryErrorCode = 'journal_failed' | 'closed' | 'unknown_flow';
 
-/** Reconciliation itself could not run: the journal failed, or the terminal handle is closed. */
+/** Reconciliation itself could not run: the journal failed, the terminal handle is closed, or no such flow. */
 export class RecoveryError extends Error {
   override readonly name = 'RecoveryError';
   constructor(

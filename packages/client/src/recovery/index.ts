@@ -21,5 +21,6 @@ export {
   type FlowTracker,
   Recovery,
   type RecoveryContext,
+  type Resolution,
 } from './recovery.js';
 export type { ReconciledFlow, ReconcileReport, RecoveryOptions, Verdict, VerdictSource } from './types.js';

@@ -2,6 +2,7 @@ import {
   FlowRefusedError,
   type FlowSummary,
   type Journal,
+  type JsonObject,
   type Session,
   type UnclaimedEvent,
 } from '@bluechip-ws/core';
@@ -17,6 +18,11 @@ import { reconcileOnce } from './reconciler.js';
 import { ReferenceBook, referenceOf } from './references.js';
 import { knownResult, replayedOutcome } from './replay.js';
 import type { ReconcileReport, RecoveryOptions } from './types.js';
+
+/** An operator's verdict on a flow (see `Recovery.resolve`). */
+export type Resolution =
+  | { readonly verdict: 'recovered'; readonly resource: JsonObject; readonly note?: string }
+  | { readonly verdict: 'not_found' | 'failed'; readonly note?: string };
 
 /** What the recovery gate lets an operation do. */
 export type Admission =
@@ -174,6 +180,32 @@ export class Recovery {
     this.live.set(request.flowId, key === undefined ? { state: 'attached' } : { state: 'attached', key });
     this.remember(request.flowId);
     return { kind: 'send', tracker: this.tracker(request, this.context.now()) };
+  }
+
+  /**
+   * Records the operator's verdict on a flow reconciliation left `still_unknown`, after checking the
+   * terminal: `recovered` with the result found (a final resource: `{ status: 'completed', results: [...] }`),
+   * or `not_found`/`failed` when the terminal has no such transaction (its idempotency key may then be used
+   * again). Rejects with `RecoveryError` when the flow is unknown or the journal fails.
+   */
+  async resolve(flowId: string, resolution: Resolution): Promise<void> {
+    if (this.closed) throw new RecoveryError('closed', 'the terminal handle is closed');
+    const journal = this.context.journal;
+    const flow = await journal.flow(flowId);
+    if (flow === undefined) throw new RecoveryError('unknown_flow', `the journal has no flow ${flowId}`);
+    try {
+      await journal.append({
+        kind: 'reconciled',
+        flowId,
+        at: this.context.now(),
+        verdict: resolution.verdict,
+        note: `resolved by the operator${resolution.note === undefined ? '' : `: ${resolution.note}`}`,
+        ...(resolution.verdict === 'recovered' ? { resource: resolution.resource } : {}),
+      });
+    } catch (cause) {
+      throw new RecoveryError('journal_failed', `could not record the verdict for ${flowId}`, { cause });
+    }
+    this.pending = this.pending.filter((id) => id !== flowId);
   }
 
   close(): void {
