@@ -6,10 +6,13 @@ import { proceedFrames } from './lib/frames.mjs';
 import { ns, printTable, QUICK, ratio, report, timed } from './lib/measure.mjs';
 import { flowObjects, openSession } from './lib/open-flows.mjs';
 
+/** A flow's dedupe map is cleared after this many events: a sale sees a handful of proceed events. */
+const EVENTS_PER_FLOW = 16;
+
 /**
  * Each case: open flows, and the journal the session writes to. `small` keeps EVENTS_PER_FLOW events per
  * flow, matching the dedupe-map reset below; `default` is MemoryJournal's default (1000 events per flow),
- * which a flow receiving thousands of proceed events fills up.
+ * which a flow receiving thousands of proceed events fills up; `none` keeps nothing (the session alone).
  */
 const CASES = [
   { count: 1, journal: 'small' },
@@ -17,11 +20,24 @@ const CASES = [
   { count: 10_000, journal: 'small' },
   { count: 100_000, journal: 'small' },
   { count: 100, journal: 'default' },
+  { count: 100, journal: 'none' },
 ];
+
+/** A journal that keeps nothing: the session's own share of the hot path. */
+const nullJournal = {
+  append() {},
+  openFlows: async () => [],
+  flow: async () => undefined,
+  byIdempotencyKey: async () => undefined,
+  close: async () => {},
+};
+const journals = {
+  small: () => ({ journal: new MemoryJournal({ maxEventsPerFlow: EVENTS_PER_FLOW }) }),
+  default: () => ({}),
+  none: () => ({ journal: nullJournal }),
+};
 const ROUNDS = QUICK ? 1 : 3;
 const cpuMs = QUICK ? 60 : 200;
-/** A flow's dedupe map is cleared after this many events: a sale sees a handful of proceed events. */
-const EVENTS_PER_FLOW = 16;
 
 const nextFrame = proceedFrames();
 
@@ -70,10 +86,7 @@ function hotCase(open) {
 const rows = [];
 for (const { count, journal } of CASES) {
   const built = performance.now();
-  const open = openSession(
-    count,
-    journal === 'small' ? { journal: new MemoryJournal({ maxEventsPerFlow: EVENTS_PER_FLOW }) } : {},
-  );
+  const open = openSession(count, journals[journal]());
   const setupMs = performance.now() - built;
   const sentBefore = open.link.sent;
   let floor;
