@@ -21,7 +21,7 @@ export type ReferenceOwner = (
 ) => { readonly flowId: string; readonly sentAt?: number } | undefined;
 
 /**
- * What is known of the terminal's clock against the POS clock. Two tolerances, because they err in opposite
+ * How far the terminal's clock may be from the POS clock. Two tolerances, because they err in opposite
  * directions: `not_found` ("the last transaction is older than the request") is only safe beyond the largest
  * plausible clock difference, while a match is only safe close to the request (a same-amount sale a minute
  * earlier must not be taken for it). Between the two the verdict is `still_unknown`.
@@ -29,10 +29,8 @@ export type ReferenceOwner = (
 export interface ClockModel {
   /** Largest plausible difference between the two clocks: `not_found` needs the transaction older than this. */
   readonly toleranceMs: number;
-  /** How far from the request (after the skew, when known) a matching transaction may be stamped. */
+  /** How long before the request (on the POS clock) a matching transaction may be stamped. */
   readonly matchToleranceMs: number;
-  /** Terminal clock minus POS clock, measured on a recent result, when known. */
-  readonly skewMs?: number;
 }
 
 export interface JudgeContext {
@@ -164,14 +162,14 @@ function matches(flow: FlowSummary, tx: RecalledTransaction, context: JudgeConte
     const owner = context.owner(tx.referenceNo);
     if (owner !== undefined && owner.flowId !== flow.flowId) return false;
   }
-  const latest = flow.ended?.at ?? context.now;
-  const { skewMs, toleranceMs } = context.clock;
-  // A busy refusal hides a running copy only if the copy arrived with it: stamped right after it was sent.
-  const matchToleranceMs = isBusyRefusal(flow) ? BUSY_COPY_MS : context.clock.matchToleranceMs;
-  if (skewMs !== undefined) {
-    return tx.at >= flow.sentAt + skewMs - matchToleranceMs && tx.at <= latest + skewMs + matchToleranceMs;
+  const { matchToleranceMs, toleranceMs } = context.clock;
+  if (isBusyRefusal(flow)) {
+    // A busy refusal hides a running copy only if the copy arrived with it: stamped from its sending on,
+    // and possibly long after the refusal (the copy runs on).
+    return tx.at >= flow.sentAt - BUSY_COPY_MS && tx.at <= context.now + toleranceMs;
   }
-  // Skew unknown: not stamped long before the request; a fast terminal clock may stamp it late.
+  // Not stamped long before the request; a terminal clock running fast may stamp it late.
+  const latest = flow.ended?.at ?? context.now;
   return tx.at >= flow.sentAt - matchToleranceMs && tx.at <= latest + toleranceMs;
 }
 
@@ -187,9 +185,7 @@ function isOlderThan(tx: RecalledTransaction, flow: FlowSummary, context: JudgeC
     )
       return true;
   }
-  const { skewMs, matchToleranceMs, toleranceMs } = context.clock;
-  const bound = skewMs === undefined ? flow.sentAt - toleranceMs : flow.sentAt + skewMs - matchToleranceMs;
-  return tx.at !== undefined && tx.at < bound;
+  return tx.at !== undefined && tx.at < flow.sentAt - context.clock.toleranceMs;
 }
 
 function echoesAgree(request: JsonObject, result: JsonObject): boolean {

@@ -21,7 +21,7 @@ export interface ReconcilerContext {
   readonly journal: Journal;
   readonly nextFlowId: () => string;
   readonly now: () => number;
-  readonly clock: () => ClockModel;
+  readonly clock: ClockModel;
   readonly recallTimeouts: Partial<FlowTimeouts>;
   readonly references: ReferenceBook;
   /** A flow this process is still running: not reconciled (it is not lost, just not finished). */
@@ -152,7 +152,7 @@ function judgeAll(
     }));
   }
   const judged = judge(flows, recall.answer, {
-    clock: context.clock(),
+    clock: context.clock,
     now: context.now(),
     owner: (ref) => context.references.owner(ref),
   });

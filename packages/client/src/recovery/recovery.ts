@@ -6,7 +6,6 @@ import {
   type Session,
   type UnclaimedEvent,
 } from '@bluechip-ws/core';
-import { parseTransactionDate } from '@bluechip-ws/protocol';
 import { type Observable, Subject, type Subscription } from 'rxjs';
 import type { Progress, TransactionOutcome } from '../outcome.js';
 import { OutcomeUnknownError, RecoveryError, RecoveryPendingError } from './errors.js';
@@ -75,8 +74,6 @@ export class Recovery {
   private readonly subscriptions: Subscription[] = [];
   private readonly toleranceMs: number;
   private readonly matchToleranceMs: number;
-  /** Terminal clock minus POS clock, from the last transaction result delivered here. */
-  private skewMs: number | undefined;
   private dirty: boolean;
   private sawDrop = false;
   private running: Promise<ReconcileReport> | undefined;
@@ -230,11 +227,7 @@ export class Recovery {
           journal: this.context.journal,
           nextFlowId: this.context.nextFlowId,
           now: this.context.now,
-          clock: () => ({
-            toleranceMs: this.toleranceMs,
-            matchToleranceMs: this.matchToleranceMs,
-            ...(this.skewMs === undefined ? {} : { skewMs: this.skewMs }),
-          }),
+          clock: { toleranceMs: this.toleranceMs, matchToleranceMs: this.matchToleranceMs },
           recallTimeouts: { ...DEFAULT_RECALL_TIMEOUTS, ...this.context.options?.recallTimeouts },
           references: this.references,
           isLive: (flow) => this.isLive(flow),
@@ -342,13 +335,6 @@ export class Recovery {
         if (progress.type !== 'final' || kindOfType(request.type) !== 'transaction') return;
         const reference = referenceOf(progress.outcome.raw);
         if (reference !== undefined) this.references.note(reference, request.flowId, sentAt);
-        // A transaction result is stamped as it is decided: it tells how far the terminal's clock is.
-        const result = progress.outcome.result;
-        const stamped =
-          result?.transactionDate === undefined
-            ? undefined
-            : parseTransactionDate(result.transactionDate, result.transactionTime)?.getTime();
-        if (stamped !== undefined) this.skewMs = stamped - this.context.now();
       },
       end: (how, error) => {
         if (ended) return;

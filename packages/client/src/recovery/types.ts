@@ -61,10 +61,10 @@ export interface RecoveryOptions {
    */
   readonly clockToleranceMs?: number;
   /**
-   * How close to the request a recalled transaction must be stamped to be taken for it, in ms, around the
-   * clock difference measured on the last result delivered (or around zero before any). Default 15 000. A
-   * transaction further off (a same-amount sale a minute earlier, say) is never taken for the request; it
-   * gives `still_unknown` unless it is older than `clockToleranceMs` (then the request never ran).
+   * How long before the request (on the POS clock) a recalled transaction may be stamped and still be taken
+   * for it, in ms. Default 15 000. A transaction stamped earlier (a same-amount sale a minute before, say) is
+   * never taken for the request: it gives `still_unknown`, or `not_found` when older than `clockToleranceMs`.
+   * Keep the terminal's clock within this of the POS clock (`setDateTime`), or raise it.
    */
   readonly matchToleranceMs?: number;
   /** Timeouts of the `recall_last_transaction` that reconciliation sends. */
