@@ -62,12 +62,18 @@ export function flowIdMatches(ours: string, incoming: string, options?: FlowIdMa
   return options?.suffixMatch === true && incoming.length > ours.length && incoming.endsWith(ours);
 }
 
+/** Random words drawn 256 at a time: one `getRandomValues` call costs about as much as a whole flow id. */
+const randomPool = new Uint32Array(256);
+let randomNext = randomPool.length;
+
 function defaultRandom(): number {
   const cryptoObj = globalThis.crypto;
   if (cryptoObj?.getRandomValues !== undefined) {
-    const buf = new Uint32Array(1);
-    cryptoObj.getRandomValues(buf);
-    return buf[0]! / 2 ** 32;
+    if (randomNext === randomPool.length) {
+      cryptoObj.getRandomValues(randomPool);
+      randomNext = 0;
+    }
+    return randomPool[randomNext++]! / 2 ** 32;
   }
   return Math.random();
 }
