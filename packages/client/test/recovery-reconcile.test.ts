@@ -133,6 +133,31 @@ describe('reconcile()', () => {
     );
   });
 
+  it('a flow the terminal already showed another transaction for is never matched later', async () => {
+    const r = setup();
+    const at = BASE + r.scheduler.now();
+    r.journal.append(sale('buried', at - 30_000, PLAIN));
+    const shown = { status: 'completed', results: [{ status: 'approved', type: 'sale', reference_no: '0' }] };
+    r.journal.append({
+      kind: 'reconciled',
+      flowId: 'buried',
+      at,
+      verdict: 'still_unknown',
+      resource: shown,
+      note: 'x',
+    });
+    // A later sale of the same amount, from another process (no reference ownership known here).
+    const other = r.terminal({ recovery: { auto: false } });
+    await r.run(other.sale({ amount: cents(PLAIN) }));
+    other.close();
+    const terminal = r.terminal({ recovery: { auto: false } });
+    const report = await r.run(terminal.reconcile());
+    expect(report.recall).toBeUndefined();
+    expect(report.flows).toMatchObject([
+      { flowId: 'buried', verdict: 'still_unknown', source: 'recall', note: 'x' },
+    ]);
+  });
+
   it('does not take a transaction another flow owns', async () => {
     const r = setup();
     const terminal = r.terminal({ recovery: { auto: false } });

@@ -112,6 +112,18 @@ function decideLocally(flow: FlowSummary): Decided | undefined {
     };
   }
   const type = requestType(flow.request);
+  const earlier = flow.reconciled;
+  if (earlier?.verdict === 'still_unknown' && earlier.resource !== undefined) {
+    // The terminal already showed a last transaction that was not this one and not older than it. Its last
+    // transaction only moves forward, so no later recall can show this flow's: it is the operator's now.
+    const note = earlier.note ?? `check the terminal's detail report for ${describeRequest(flow)}`;
+    return {
+      flow,
+      source: 'recall',
+      resource: earlier.resource,
+      judgement: { verdict: 'still_unknown', note, retry: false },
+    };
+  }
   switch (flowKind(flow)) {
     case 'transaction':
       return undefined;
@@ -163,7 +175,8 @@ function judgeAll(
       flow,
       source: 'recall',
       judgement,
-      ...(judgement.verdict === 'recovered' && resource !== undefined ? { resource } : {}),
+      // A still_unknown verdict keeps the transaction the terminal showed instead (see decideLocally).
+      ...(judgement.verdict !== 'not_found' && resource !== undefined ? { resource } : {}),
     };
   });
 }
