@@ -78,7 +78,7 @@ export class FlowTable {
     flow.connecting = undefined;
     flow.subscriber = undefined;
     this.live.delete(flow.id);
-    this.orphans.set(flow.id, { reason, request: flow.resource, seen: flow.seen });
+    this.orphans.set(flow.id, { reason, request: flow.resource, seen: flow.seen ?? new Map() });
     if (held) {
       this.inFlightCount--;
       this.onSlotFreed();

@@ -19,7 +19,8 @@ export class Flow {
   phase: FlowPhase = 'queued';
   subscriber: Subscriber<FlowUpdate> | undefined;
   link: Link | undefined;
-  readonly seen = new Map<string, EventState>();
+  /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
+  seen: Map<string, EventState> | undefined;
   readonly timers: { response?: Subscription; gap?: Subscription; flow?: Subscription } = {};
   connecting: Subscription | undefined;
   /** Serializes this flow's frames behind an asynchronous journal write. */

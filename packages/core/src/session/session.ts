@@ -371,7 +371,7 @@ export class Session {
   }
 
   private onEvent(flow: Flow, link: Link, envelope: Envelope, key: string): void {
-    const seen = flow.seen.get(key);
+    const seen = flow.seen?.get(key);
     if (seen !== undefined) {
       this.onDuplicate(flow.id, link, seen);
       return;
@@ -384,6 +384,7 @@ export class Session {
     const status = String(envelope.resource.status);
     const final = !flow.trace && isFinalEventStatus(envelope.resource.status);
     const state: EventState = { acked: false, held: 0, endpoint: envelope.endpoint, status };
+    flow.seen ??= new Map();
     flow.seen.set(key, state);
     flow.timers.gap?.unsubscribe();
     flow.timers.gap = undefined;
