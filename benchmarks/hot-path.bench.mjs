@@ -51,7 +51,7 @@ function frameSource(ids, flows) {
     cursor = cursor + 1 === ids.length ? 0 : cursor + 1;
     if (flows !== undefined && ++counts[i] >= EVENTS_PER_FLOW) {
       counts[i] = 0;
-      flows[i].seen.clear();
+      flows[i].seen?.clear();
     }
     return nextFrame(ids[i], seq++);
   };

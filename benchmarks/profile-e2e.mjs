@@ -1,4 +1,4 @@
-// For `node --cpu-prof benchmarks/profile-e2e.mjs [flows] [inFlight] [session|raw]`: the session over createWsTransport
+// For `node --cpu-prof benchmarks/profile-e2e.mjs [flows] [inFlight] [session|raw]` (env: JOURNAL=none, VALIDATE=0): the session over createWsTransport
 // against the raw terminal, so a CPU profile shows the client's per-flow cost. Not part of `pnpm bench`.
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,6 +10,13 @@ import { lastValueFrom } from 'rxjs';
 import { SALE_REQUEST } from './lib/frames.mjs';
 import { RawClient } from './lib/raw-client.mjs';
 
+const nullJournal = {
+  append() {},
+  openFlows: async () => [],
+  flow: async () => undefined,
+  byIdempotencyKey: async () => undefined,
+  close: async () => {},
+};
 const flows = Number(process.argv[2] ?? 10_000);
 const inFlight = Number(process.argv[3] ?? 1);
 const kind = process.argv[4] ?? 'session';
@@ -21,7 +28,13 @@ const url = `ws://127.0.0.1:${port}`;
 const session =
   kind === 'raw'
     ? await RawClient.connect(`${url}/tsi/v1/payment`)
-    : new Session(createWsTransport({ url }), { maxInFlight: inFlight, reconnect: false });
+    : new Session(createWsTransport({ url }), {
+        maxInFlight: inFlight,
+        reconnect: false,
+        // Experiments: JOURNAL=none (a journal that keeps nothing), VALIDATE=0 (no request validation).
+        ...(process.env.JOURNAL === 'none' ? { journal: nullJournal } : {}),
+        ...(process.env.VALIDATE === '0' ? { validate: false } : {}),
+      });
 const sale = () =>
   kind === 'raw' ? session.sale(SALE_REQUEST) : lastValueFrom(session.flow('payment', SALE_REQUEST));
 let started = 0;

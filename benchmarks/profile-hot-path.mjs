@@ -19,7 +19,7 @@ for (let done = 0; done < frames; done += batch.length) {
   batch.length = 0;
   for (let i = 0; i < 1024; i++) {
     const at = (done + i) % flows;
-    if ((done + i) % (flows * 16) < flows) objects[at].seen.clear();
+    if ((done + i) % (flows * 16) < flows) objects[at].seen?.clear();
     batch.push(nextFrame(open.ids[at], seq++));
   }
   for (const frame of batch) open.link.push(frame);
