@@ -7,7 +7,7 @@
 //   node scripts/chaos-soak.mjs [--duration 60] [--seed <first>] [--intensity 0.08] [--crash-rate 0.12]
 //                               [--spacing <ms>] [--invoice-rate 0.5]
 //
-// Without --spacing, schedules alternate between orders 5 min apart and orders 5 s apart.
+// Without --spacing, schedules alternate between orders 5 min apart and orders 10 s apart.
 //
 // The harness and the packages' TypeScript sources are bundled with esbuild first (no build needed).
 import { rm } from 'node:fs/promises';
@@ -73,10 +73,10 @@ try {
   let lastPrint = started;
   console.log(
     `chaos soak: seeds from ${first}, ${values.duration} s, intensity ${intensity}, crash rate ${crashRate}, ` +
-      `spacing ${spacing ?? '5 min / 5 s alternating'}, invoice rate ${invoiceRate}`,
+      `spacing ${spacing ?? '5 min / 10 s alternating'}, invoice rate ${invoiceRate}`,
   );
   while (Date.now() - started < durationMs && failures.length < 5) {
-    const spacingMs = spacing ?? (seed % 2 === 0 ? 300_000 : 5_000);
+    const spacingMs = spacing ?? (seed % 2 === 0 ? 300_000 : 10_000);
     const result = await runSchedule(seed, { intensity, crashRate, spacingMs, invoiceRate });
     totals.schedules++;
     totals.orders += result.orders;

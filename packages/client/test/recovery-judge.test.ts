@@ -34,7 +34,7 @@ function recalled(at: Date, fields: Record<string, unknown>) {
 const context = (
   owner: (ref: string) => { flowId: string; sentAt?: number } | undefined = () => undefined,
 ) => ({
-  clock: { toleranceMs: TOL, matchToleranceMs: 15_000 },
+  clock: { toleranceMs: TOL, matchToleranceMs: 5_000 },
   now: T0 + 10 * 60_000,
   owner,
 });

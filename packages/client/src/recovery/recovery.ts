@@ -53,7 +53,7 @@ export interface RecoveryContext {
 }
 
 const DEFAULT_TOLERANCE_MS = 120_000;
-const DEFAULT_MATCH_TOLERANCE_MS = 15_000;
+const DEFAULT_MATCH_TOLERANCE_MS = 5_000;
 const SENT_MEMORY = 1_024;
 
 /**

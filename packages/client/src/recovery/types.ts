@@ -62,7 +62,7 @@ export interface RecoveryOptions {
   readonly clockToleranceMs?: number;
   /**
    * How long before the request (on the POS clock) a recalled transaction may be stamped and still be taken
-   * for it, in ms. Default 15 000. A transaction stamped earlier (a same-amount sale a minute before, say) is
+   * for it, in ms. Default 5 000. A transaction stamped earlier (a same-amount sale a minute before, say) is
    * never taken for the request: it gives `still_unknown`, or `not_found` when older than `clockToleranceMs`.
    * Keep the terminal's clock within this of the POS clock (`setDateTime`), or raise it.
    */
