@@ -8,7 +8,19 @@ const frames = Number(process.argv[3] ?? 200_000);
 const { MemoryJournal } = await import('@bluechip-ws/core');
 const open = openSession(
   flows,
-  process.env.SMALL_JOURNAL ? { journal: new MemoryJournal({ maxEventsPerFlow: 16 }) } : {},
+  process.env.JOURNAL === 'none'
+    ? {
+        journal: {
+          append() {},
+          openFlows: async () => [],
+          flow: async () => undefined,
+          byIdempotencyKey: async () => undefined,
+          close: async () => {},
+        },
+      }
+    : process.env.JOURNAL === 'small'
+      ? { journal: new MemoryJournal({ maxEventsPerFlow: 16 }) }
+      : {},
 );
 const objects = flowObjects(open.session, open.ids);
 const nextFrame = proceedFrames();
