@@ -36,9 +36,10 @@ export class OutcomeUnknownError extends Error {
 }
 
 /**
- * A new transaction was held back because an earlier one's outcome could not be checked with the terminal
- * (it was unreachable or busy). Sending a new transaction first would hide the earlier one from
+ * A new transaction (or a settlement) was held back because an earlier one's outcome could not be checked
+ * with the terminal (it was unreachable or busy). Sending it first would hide the earlier one from
  * `recall_last_transaction`. Retry once the terminal is reachable (the next attempt reconciles first).
+ * Reads and reports still go out.
  */
 export class RecoveryPendingError extends Error {
   override readonly name = 'RecoveryPendingError';

@@ -161,7 +161,7 @@ export class Recovery {
           return answer;
         }
       }
-      if (kindOfType(request.type) === 'transaction' && this.pending.length > 0) {
+      if (kindOfType(request.type) !== 'read_only' && this.pending.length > 0) {
         release();
         return refuse(new RecoveryPendingError(this.pending));
       }
