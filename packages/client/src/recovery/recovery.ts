@@ -12,6 +12,7 @@ import { OutcomeUnknownError, RecoveryError, RecoveryPendingError } from './erro
 import { flowKind, kindOfType } from './flow-kind.js';
 import { isBusyRefusal, keyState } from './idempotency.js';
 import { describeRequest } from './judge.js';
+import { LiveFlows } from './live-flows.js';
 import { DEFAULT_RECALL_TIMEOUTS } from './recall.js';
 import { reconcileOnce } from './reconciler.js';
 import { ReferenceBook, referenceOf } from './references.js';
@@ -54,7 +55,6 @@ export interface RecoveryContext {
 
 const DEFAULT_TOLERANCE_MS = 120_000;
 const DEFAULT_MATCH_TOLERANCE_MS = 5_000;
-const SENT_MEMORY = 1_024;
 
 /**
  * The recovery side of a terminal handle: reconciliation runs (serialized, one at a time), the automatic
@@ -63,13 +63,7 @@ const SENT_MEMORY = 1_024;
  */
 export class Recovery {
   private readonly reportsSubject = new Subject<ReconcileReport>();
-  /** Flows admitted here and not finished: `detached` ones run on in the session after an abort. */
-  private readonly live = new Map<string, { state: 'attached' | 'detached'; key?: string }>();
-  /** Idempotency keys held by a live flow (or one being admitted). */
-  private readonly keys = new Map<string, string>();
-  private readonly sent = new Set<string>();
-  /** Flows refused "TSI busy" that reconciliation should still check (see `isBusyRefusal`). */
-  private readonly suspects = new Set<string>();
+  private readonly flows = new LiveFlows();
   private readonly references = new ReferenceBook();
   private readonly subscriptions: Subscription[] = [];
   private readonly toleranceMs: number;
@@ -138,19 +132,19 @@ export class Recovery {
   private async admitChecked(request: AdmitRequest): Promise<Admission> {
     const key = request.idempotencyKey;
     if (key !== undefined) {
-      let holder = this.keys.get(key);
+      let holder = this.flows.holderOf(key);
       if (holder !== undefined) {
-        await this.pruneDetached(holder);
-        holder = this.keys.get(key);
+        await this.flows.prune(holder, (id) => this.context.journal.flow(id));
+        holder = this.flows.holderOf(key);
       }
       // Checked and reserved with no await in between, so two calls cannot both take the key.
       if (holder !== undefined) {
         return refuse(new OutcomeUnknownError(holder, key, 'in_flight', 'wait for that flow to finish'));
       }
-      this.keys.set(key, request.flowId);
+      this.flows.reserve(key, request.flowId);
     }
     const release = () => {
-      if (key !== undefined && this.keys.get(key) === request.flowId) this.keys.delete(key);
+      if (key !== undefined) this.flows.release(key, request.flowId);
     };
     try {
       await this.settle();
@@ -173,9 +167,7 @@ export class Recovery {
   }
 
   private admitted(request: AdmitRequest): Admission {
-    const key = request.idempotencyKey;
-    this.live.set(request.flowId, key === undefined ? { state: 'attached' } : { state: 'attached', key });
-    this.remember(request.flowId);
+    this.flows.attach(request.flowId, request.idempotencyKey);
     return { kind: 'send', tracker: this.tracker(request, this.context.now()) };
   }
 
@@ -216,7 +208,7 @@ export class Recovery {
 
   private async runOnce(): Promise<ReconcileReport> {
     this.dirty = false;
-    const suspects = [...this.suspects];
+    const suspects = this.flows.suspected();
     try {
       const extra = (await Promise.all(suspects.map((id) => this.context.journal.flow(id)))).filter(
         (flow): flow is FlowSummary => flow !== undefined && isBusyRefusal(flow),
@@ -230,18 +222,17 @@ export class Recovery {
           clock: { toleranceMs: this.toleranceMs, matchToleranceMs: this.matchToleranceMs },
           recallTimeouts: { ...DEFAULT_RECALL_TIMEOUTS, ...this.context.options?.recallTimeouts },
           references: this.references,
-          isLive: (flow) => this.isLive(flow),
-          sentHere: (flowId) => this.sent.has(flowId),
+          isLive: (flow) => this.flows.isLive(flow),
+          sentHere: (flowId) => this.flows.sentHere(flowId),
         },
         extra,
       );
       const settled = new Set(report.flows.filter((f) => f.verdict !== 'still_unknown').map((f) => f.flowId));
       for (const id of suspects)
-        if (settled.has(id) || !extra.some((f) => f.flowId === id)) this.suspects.delete(id);
+        if (settled.has(id) || !extra.some((f) => f.flowId === id)) this.flows.clearSuspect(id);
       this.pending = report.flows.filter((flow) => flow.source === 'unreachable').map((flow) => flow.flowId);
       // Unchecked transactions and aborted flows still running need another look later.
-      if (this.pending.length > 0 || [...this.live.values()].some((l) => l.state === 'detached'))
-        this.dirty = true;
+      if (this.pending.length > 0 || this.flows.hasDetached()) this.dirty = true;
       if (!this.closed) this.reportsSubject.next(report);
       return report;
     } catch (error) {
@@ -260,13 +251,13 @@ export class Recovery {
     const journal = this.context.journal;
     let state = keyState(await journal.byIdempotencyKey(key));
     if (state.kind === 'unknown') {
-      if (this.isLive(state.flow)) {
+      if (this.flows.isLive(state.flow)) {
         return refuse(
           new OutcomeUnknownError(state.flow.flowId, key, 'in_flight', 'wait for that flow to finish'),
         );
       }
       // Never sent again blindly: ask the terminal first.
-      if (isBusyRefusal(state.flow)) this.suspect(state.flow.flowId);
+      if (isBusyRefusal(state.flow)) this.flows.suspect(state.flow.flowId);
       await this.reconcile();
       state = keyState(await journal.byIdempotencyKey(key));
     }
@@ -288,46 +279,6 @@ export class Recovery {
     }
   }
 
-  /** Releases a detached flow (and its key) once the session has finished it. */
-  private async pruneDetached(flowId: string): Promise<void> {
-    if (this.live.get(flowId)?.state !== 'detached') return;
-    // A detached flow the journal has not heard of was never sent (the session drops it unsent).
-    const flow = await this.context.journal.flow(flowId);
-    if (flow === undefined) this.forget(flowId);
-    else this.isLive(flow);
-  }
-
-  /** Still running in this process: attached to a caller, or detached and not yet ended in the journal. */
-  private isLive(flow: FlowSummary): boolean {
-    const live = this.live.get(flow.flowId);
-    if (live === undefined) return false;
-    if (live.state === 'attached' || flow.ended === undefined) return true;
-    this.forget(flow.flowId);
-    return false;
-  }
-
-  private forget(flowId: string): void {
-    const live = this.live.get(flowId);
-    this.live.delete(flowId);
-    if (live?.key !== undefined && this.keys.get(live.key) === flowId) this.keys.delete(live.key);
-  }
-
-  private suspect(flowId: string): void {
-    this.suspects.add(flowId);
-    if (this.suspects.size > SENT_MEMORY) {
-      const oldest = this.suspects.values().next();
-      if (!oldest.done) this.suspects.delete(oldest.value);
-    }
-  }
-
-  private remember(flowId: string): void {
-    this.sent.add(flowId);
-    if (this.sent.size > SENT_MEMORY) {
-      const oldest = this.sent.values().next();
-      if (!oldest.done) this.sent.delete(oldest.value);
-    }
-  }
-
   private tracker(request: AdmitRequest, sentAt: number): FlowTracker {
     let ended = false;
     return {
@@ -340,14 +291,13 @@ export class Recovery {
         if (ended) return;
         ended = true;
         if (how === 'detached') {
-          const live = this.live.get(request.flowId);
-          if (live !== undefined) live.state = 'detached';
+          this.flows.detach(request.flowId);
           if (this.context.auto) this.dirty = true;
           return;
         }
-        this.forget(request.flowId);
+        this.flows.end(request.flowId);
         if (how === 'error' && busyRefusal(error) && kindOfType(request.type) === 'transaction') {
-          this.suspect(request.flowId);
+          this.flows.suspect(request.flowId);
           if (this.context.auto) this.dirty = true;
         }
         if (how === 'error' && outcomeUnknown(error) && this.context.auto) this.dirty = true;
