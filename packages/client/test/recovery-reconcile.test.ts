@@ -1,6 +1,6 @@
 import { type FlowSummary, type JournalRecord, MemoryJournal } from '@bluechip-ws/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cents, type ReconcileReport, RecoveryPendingError } from '../src/index.js';
+import { cents, type ReconcileReport, RecoveryError, RecoveryPendingError } from '../src/index.js';
 import { BASE, PLAIN, type Rig, rig } from './recovery-support.js';
 
 let current: Rig | undefined;
@@ -222,6 +222,21 @@ describe('automatic reconciliation', () => {
     await r.advance(5_000);
     expect(reports).toHaveLength(2);
     expect(reports[1]?.flows).toMatchObject([{ amount: 205, verdict: 'recovered' }]);
+  });
+
+  it('a journal that cannot be read refuses operations with a typed RecoveryError, never a crash', async () => {
+    const journal = new MemoryJournal();
+    const broken = Object.assign(Object.create(journal) as MemoryJournal, {
+      openFlows: () => Promise.reject(new Error('disk on fire')),
+    });
+    const r = setup({}, broken);
+    const terminal = r.terminal();
+    const error = await r.run(terminal.sale({ amount: cents(PLAIN) })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RecoveryError);
+    expect(error).toMatchObject({ code: 'journal_failed' });
+    expect((error as RecoveryError).message).toMatch(/disk on fire/);
+    await expect(r.run(terminal.reconcile())).rejects.toBeInstanceOf(RecoveryError);
+    expect(r.requests).toEqual([]);
   });
 
   it('can be turned off', async () => {

@@ -134,7 +134,11 @@ export class Recovery {
     if (key !== undefined) {
       let holder = this.flows.holderOf(key);
       if (holder !== undefined) {
-        await this.flows.prune(holder, (id) => this.context.journal.flow(id));
+        try {
+          await this.flows.prune(holder, (id) => this.context.journal.flow(id));
+        } catch (cause) {
+          return refuse(new RecoveryError('journal_failed', 'could not read the journal', { cause }));
+        }
         holder = this.flows.holderOf(key);
       }
       // Checked and reserved with no await in between, so two calls cannot both take the key.
