@@ -43,7 +43,7 @@ beforeAll(async () => {
   cliBuilt = build('packages/cli');
   if (!cliBuilt) console.warn('crash test: packages/cli did not build; the last round reconciles in-process');
   dir = await mkdtemp(join(tmpdir(), 'bluechip-crash-'));
-  sim = await startSimulator({ port: 0, eventDelayMs: 400 });
+  sim = await startSimulator({ port: 0, eventDelayMs: 1_000 });
   url = sim.url;
   sim.frames$.subscribe((record) => {
     const frame = JSON.parse(record.text) as {
@@ -145,8 +145,8 @@ describe('crash test: kill -9 mid-flow, restart, reconcile over ws', () => {
     const recovered: string[] = [];
     for (const [round, killAt, extraMs] of [
       [0, 1, 0],
-      [1, 2, 150],
-      [2, 1, 420],
+      [1, 2, 300],
+      [2, 1, 1_020],
     ] as const) {
       const { started } = await runAndKill(next, killAt, extraMs);
       expect(started.length).toBeGreaterThanOrEqual(killAt);
