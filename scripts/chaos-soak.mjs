@@ -7,7 +7,8 @@
 //   node scripts/chaos-soak.mjs [--duration 60] [--seed <first>] [--intensity 0.08] [--crash-rate 0.12]
 //                               [--spacing <ms>] [--invoice-rate 0.5]
 //
-// Without --spacing, schedules alternate between orders 5 min apart and orders 10 s apart.
+// Without --spacing, schedules alternate between orders 5 min apart and orders 10 s apart; half of them
+// journal asynchronously (appends durable 3 microtasks later, lost in a crash), like a file journal.
 //
 // The harness and the packages' TypeScript sources are bundled with esbuild first (no build needed).
 import { rm } from 'node:fs/promises';
@@ -77,7 +78,9 @@ try {
   );
   while (Date.now() - started < durationMs && failures.length < 5) {
     const spacingMs = spacing ?? (seed % 2 === 0 ? 300_000 : 10_000);
-    const result = await runSchedule(seed, { intensity, crashRate, spacingMs, invoiceRate });
+    // Every other pair of seeds journals asynchronously, like a file journal.
+    const durableAfter = Math.floor(seed / 2) % 2 === 0 ? 0 : 3;
+    const result = await runSchedule(seed, { intensity, crashRate, spacingMs, invoiceRate, durableAfter });
     totals.schedules++;
     totals.orders += result.orders;
     totals.approved += result.approved;

@@ -44,13 +44,25 @@ const MINUTE = 60_000;
 const MAX_ATTEMPTS = 10;
 const TRACE_LIMIT = 400;
 
-/** A journal whose process "died": later writes from the dead session vanish, reads still work. */
+/**
+ * A journal whose process "died": later writes from the dead session vanish, reads still work. `durableAfter`
+ * makes appends asynchronous like a file journal's: a record is durable (applied) only after that many
+ * microtasks, and one still pending when the process dies is lost.
+ */
 class CrashableJournal implements Journal {
   crashed = false;
-  constructor(private readonly inner: Journal) {}
+  constructor(
+    private readonly inner: Journal,
+    private readonly durableAfter = 0,
+  ) {}
   append(record: JournalRecord): void | Promise<void> {
     if (this.crashed) return;
-    return this.inner.append(record);
+    if (this.durableAfter === 0) return this.inner.append(record);
+    let pending = Promise.resolve();
+    for (let i = 1; i < this.durableAfter; i++) pending = pending.then(() => undefined);
+    return pending.then(() => {
+      if (!this.crashed) return this.inner.append(record);
+    });
   }
   openFlows() {
     return this.inner.openFlows();
@@ -73,6 +85,8 @@ export interface ScheduleOptions {
   readonly spacingMs?: number;
   /** Probability that the POS sends its order id as `invoiceNo` (echoed by the terminal). Default 0.5. */
   readonly invoiceRate?: number;
+  /** Appends become durable this many microtasks later, as with a file journal (0: synchronous, default). */
+  readonly durableAfter?: number;
 }
 
 export async function runSchedule(seed: number, options: ScheduleOptions = {}): Promise<ScheduleResult> {
@@ -138,7 +152,7 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
 
   network.setFaults(faultPlan(random, options.intensity ?? 0.08), seed);
 
-  let journal = new CrashableJournal(store);
+  let journal = new CrashableJournal(store, options.durableAfter);
   let crashes = 0;
   let flowCounter = 0;
   const open = (): Terminal =>
@@ -158,7 +172,7 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
     journal.crashed = true;
     network.disconnectAll('POS process died');
     terminal.close();
-    journal = new CrashableJournal(store);
+    journal = new CrashableJournal(store, options.durableAfter);
     terminal = open();
   };
 

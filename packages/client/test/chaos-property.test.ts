@@ -3,8 +3,8 @@ import { runSchedule, type ScheduleOptions, type ScheduleResult } from './chaos-
 
 /**
  * Seeds 1..CHAOS_RUNS (default 2000, and half as many orders-back-to-back schedules); each seed is one
- * schedule, replayable with CHAOS_SEED=<n>. CHAOS_INTENSITY, CHAOS_SPACING_MS and CHAOS_INVOICE_RATE
- * override the harness defaults (see chaos-harness.ts and scripts/chaos-soak.mjs).
+ * schedule, replayable with CHAOS_SEED=<n>. CHAOS_INTENSITY, CHAOS_SPACING_MS, CHAOS_INVOICE_RATE and
+ * CHAOS_DURABLE_AFTER override the harness defaults (see chaos-harness.ts and scripts/chaos-soak.mjs).
  */
 const RUNS = Number(process.env.CHAOS_RUNS ?? 2_000);
 const ONLY = process.env.CHAOS_SEED === undefined ? undefined : Number(process.env.CHAOS_SEED);
@@ -14,6 +14,7 @@ const OVERRIDES: ScheduleOptions = Object.fromEntries(
     intensity: fromEnv('CHAOS_INTENSITY'),
     spacingMs: fromEnv('CHAOS_SPACING_MS'),
     invoiceRate: fromEnv('CHAOS_INVOICE_RATE'),
+    durableAfter: fromEnv('CHAOS_DURABLE_AFTER'),
   }).filter(([, value]) => value !== undefined),
 );
 
@@ -46,6 +47,12 @@ async function holds(label: string, runs: number, options: ScheduleOptions): Pro
 describe('chaos: no approved sale is lost or doubled', () => {
   it('holds over seeded schedules, orders minutes apart', { timeout: 600_000 }, async () => {
     await holds('orders 5 min apart', RUNS, {});
+  });
+
+  it('holds with an asynchronous journal (appends durable a few microtasks later, lost in a crash)', {
+    timeout: 600_000,
+  }, async () => {
+    await holds('asynchronous journal', Math.ceil(RUNS / 4), { durableAfter: 3 });
   });
 
   it('holds with orders back to back (10 s apart: within the clock tolerance, beyond the match tolerance)', {
