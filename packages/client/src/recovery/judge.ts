@@ -48,9 +48,10 @@ const ECHOED = ['invoice_no', 'order_number', 'clerk_id'] as const;
 
 /**
  * Decides every transaction flow left open from one recall. The terminal keeps only its last transaction, so
- * at most one flow can be recovered: the most recent one that matches by type, amount, echoed fields, time
- * and reference. A flow the last transaction is certainly older than never ran (`not_found`). Anything else
- * cannot be told from the recall (`still_unknown`, with what the operator should check).
+ * at most one flow can be recovered: of those matching by type, amount, echoed fields, time and reference,
+ * the one sent last before the transaction was stamped. A flow the last transaction is certainly older than
+ * never ran (`not_found`), nor did one sent after the matched flow. Anything else cannot be told from the
+ * recall (`still_unknown`, with what the operator should check).
  */
 export function judge(
   candidates: readonly FlowSummary[],
@@ -81,7 +82,12 @@ export function judge(
         verdict: 'recovered',
         note: `recovered from the terminal's last transaction (${describeRecalled(tx)})`,
       });
-    } else if (after || isOlderThan(tx, flow, context)) {
+    } else if (after) {
+      verdicts.set(flow.flowId, {
+        verdict: 'not_found',
+        note: `the terminal's last transaction (${describeRecalled(tx)}) is flow ${matched?.flowId}'s, sent before this request: it never ran`,
+      });
+    } else if (isOlderThan(tx, flow, context)) {
       verdicts.set(flow.flowId, {
         verdict: 'not_found',
         note: `the terminal's last transaction (${describeRecalled(tx)}) is older than this request: it never ran`,
