@@ -1,7 +1,13 @@
-import { type AckMode, FlowError, type FlowTimeouts, type FlowUpdate, type Session } from '@bluechip-ws/core';
+import {
+  type AckMode,
+  FlowError,
+  type FlowTimeouts,
+  type FlowUpdate,
+  GuardedObservable,
+  type Session,
+} from '@bluechip-ws/core';
 import { AmountError, isJsonObject, type JsonObject, validateRequest } from '@bluechip-ws/protocol';
 import type { Observable, Subscription } from 'rxjs';
-import { AcceptingObservable } from './accepting-observable.js';
 import { ClientError, OperationAbortedError } from './errors.js';
 import { type Progress, type TransactionOutcome, toProgress } from './outcome.js';
 import type { Admission, FlowTracker, Recovery } from './recovery/index.js';
@@ -45,7 +51,7 @@ export function operation$(
   spec: OperationSpec,
   options: OperationOptions = {},
 ): Observable<Progress> {
-  return new AcceptingObservable<Progress>((subscriber) => {
+  return new GuardedObservable<Progress>((subscriber) => {
     const flowId = options.flowId ?? context.nextFlowId();
     const signal = options.signal;
     if (signal?.aborted) {
