@@ -22,6 +22,8 @@ export class FlowIndex {
   /** Ids of kept settled flows, in the order they settled: the eviction queue. */
   private readonly settled = new Set<string>();
   private readonly keys = new Map<string, string>();
+  /** Walks `settled` oldest first across evictions (see `evict`). */
+  private settledCursor: Iterator<string> | undefined;
   private readonly maxFlows: number;
   private readonly limits: FoldLimits;
 
@@ -95,8 +97,14 @@ export class FlowIndex {
 
   private evict(): void {
     while (this.flows.size > this.maxFlows) {
-      const oldest = this.settled.values().next();
-      if (oldest.done) return;
+      // A fresh `values().next()` rescans every slot deleted since V8 last compacted the Set: O(deleted) per
+      // eviction. A cursor resumes where it stopped; a finished one does not see later inserts, so renew it.
+      let oldest = this.settledCursor?.next();
+      if (oldest === undefined || oldest.done === true) {
+        this.settledCursor = this.settled.values();
+        oldest = this.settledCursor.next();
+      }
+      if (oldest.done === true) return;
       this.remove(oldest.value);
     }
   }
