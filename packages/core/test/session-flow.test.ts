@@ -1,5 +1,6 @@
+import { NEVER, VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { FlowError, type FlowEvent, FlowRefusedError, FlowTimeoutError } from '../src/index.js';
+import { FlowError, type FlowEvent, FlowRefusedError, FlowTimeoutError, Session } from '../src/index.js';
 import { approved, harness, proceed } from './support/harness.js';
 
 const SALE = { type: 'sale', amount: 6417 };
@@ -241,5 +242,32 @@ describe('Session: link loss', () => {
     expect(second.error).toBeUndefined();
     expect(h.terminal.links).toHaveLength(2);
     expect(h.terminal.requests().map((r) => r.resource.amount)).toEqual([6417, 100]);
+  });
+});
+
+describe('Session: the whole-flow deadline also bounds what happens before the request is sent', () => {
+  it('a dial that never completes ends as connect_failed, outcome known', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const session = new Session({ open: () => NEVER }, { scheduler, timeouts: { flowMs: 1000 } });
+    let error: unknown;
+    session.flow('payment', SALE).subscribe({ error: (e: unknown) => (error = e) });
+    scheduler.flush();
+    expect(error).toMatchObject({ code: 'connect_failed', outcomeUnknown: false });
+  });
+
+  it('a journal write that never finishes ends the flow before anything is sent', () => {
+    const h = harness({ timeouts: { flowMs: 1000 } });
+    const warm = h.record(h.session.flow('payment', SALE)); // opens the link
+    h.advance();
+    const id = h.terminal.lastFlowId();
+    h.terminal.started(id);
+    h.terminal.event(id, approved());
+    h.advance();
+    expect(warm.completed).toBe(true);
+    h.journal.append = () => new Promise<void>(() => undefined);
+    const stuck = h.record(h.session.flow('payment', { type: 'sale', amount: 100 }));
+    h.advance(1000);
+    expect(stuck.error).toMatchObject({ code: 'journal_failed', outcomeUnknown: false });
+    expect(h.terminal.requests()).toHaveLength(1);
   });
 });

@@ -110,8 +110,15 @@ export class WsLink implements Link {
     if (this.phase !== 'open') return;
     this.liveness.activity();
     const frame = toFrame(event.data) ?? new Uint8Array(0); // unknown payload types are reported as binary
-    const size = typeof frame === 'string' ? utf8Length(frame) : frame.byteLength;
-    if (size > this.options.maxFrameBytes) {
+    const max = this.options.maxFrameBytes;
+    // Exact UTF-8 length only when the cheap upper bound (3 bytes per UTF-16 unit) might pass the limit.
+    const size =
+      typeof frame === 'string'
+        ? frame.length * 3 <= max
+          ? frame.length
+          : utf8Length(frame)
+        : frame.byteLength;
+    if (size > max) {
       const message = `frame_too_large: incoming frame of ${size} bytes exceeds maxFrameBytes ${this.options.maxFrameBytes}`;
       this.finish({
         reason: message,

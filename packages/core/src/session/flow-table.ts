@@ -73,7 +73,8 @@ export class FlowTable {
     if (flow.phase === 'done') return;
     const held = flow.phase !== 'queued';
     flow.phase = 'done';
-    flow.clearTimers();
+    flow.timer?.unsubscribe();
+    flow.timer = undefined;
     flow.connecting?.unsubscribe();
     flow.connecting = undefined;
     flow.subscriber = undefined;

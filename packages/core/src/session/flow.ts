@@ -21,7 +21,12 @@ export class Flow {
   link: Link | undefined;
   /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
   seen: Map<string, EventState> | undefined;
-  readonly timers: { response?: Subscription; gap?: Subscription; flow?: Subscription } = {};
+  /** Kept by `Deadlines`: one scheduled action for the earliest of the two deadlines. */
+  timer: Subscription | undefined;
+  timerAt = 0;
+  flowDeadline = Number.POSITIVE_INFINITY;
+  stepDeadline = Number.POSITIVE_INFINITY;
+  stepCode: 'response_timeout' | 'event_timeout' = 'response_timeout';
   connecting: Subscription | undefined;
   /** Serializes this flow's frames behind an asynchronous journal write. */
   tail: Promise<void> | undefined;
@@ -44,15 +49,6 @@ export class Flow {
 
   get sent(): boolean {
     return this.phase === 'sent' || this.phase === 'started' || this.phase === 'final';
-  }
-
-  clearTimers(): void {
-    this.timers.response?.unsubscribe();
-    this.timers.gap?.unsubscribe();
-    this.timers.flow?.unsubscribe();
-    this.timers.response = undefined;
-    this.timers.gap = undefined;
-    this.timers.flow = undefined;
   }
 }
 

@@ -28,6 +28,8 @@ import { Connection, type ConnectionState } from '../connection/index.js';
 import { type JournalRecord, MemoryJournal } from '../journal/index.js';
 import type { Frame, Link, Transport } from '../transport.js';
 import { GuardedObservable, offer } from './consumer-guard.js';
+import { Deadlines, type TimeoutCode } from './deadlines.js';
+import { DeliveredEvent } from './delivered-event.js';
 import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
 import { type EventState, Flow } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
@@ -59,6 +61,7 @@ export class Session {
   private readonly table: FlowTable;
   private readonly queue: Flow[] = [];
   private readonly recorder: FlowRecorder;
+  private readonly deadlines: Deadlines;
   private readonly scheduler: SchedulerLike;
   private readonly flowIds: FlowIdGenerator;
   private readonly ackMode: AckMode;
@@ -92,6 +95,7 @@ export class Session {
     this.unclaimedAck = options.unclaimedAck ?? 'after_journal';
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.validate = options.validate ?? true;
+    this.deadlines = new Deadlines(this.scheduler, (flow, code, ms) => this.timeout(flow, code, ms));
     this.recorder = new FlowRecorder(
       options.journal ?? new MemoryJournal(),
       options.now ?? Date.now,
@@ -207,14 +211,22 @@ export class Session {
   private start(flow: Flow): void {
     this.table.occupy();
     flow.phase = 'connecting';
-    flow.timers.flow = this.scheduler.schedule(
-      () => this.timeout(flow, 'flow_timeout', flow.timeouts.flowMs),
-      flow.timeouts.flowMs,
-    );
-    flow.connecting = this.connection.acquire(this.linkPath(flow)).subscribe({
+    const path = this.linkPath(flow);
+    const current = this.connection.link;
+    if (current?.isOpen && current.path === path) {
+      // The common case, one flow after another on an open link: no Observable round trip, and the first
+      // timer is the response deadline set by send().
+      this.deadlines.startFlow(flow, false);
+      this.sendWhenJournaled(flow, current);
+      // An asynchronous journal is still writing: the whole-flow deadline bounds that wait too.
+      if (flow.phase === 'connecting') this.deadlines.startFlow(flow);
+      return;
+    }
+    this.deadlines.startFlow(flow);
+    const dialing = this.connection.acquire(path).subscribe({
       next: (link) => {
         flow.connecting = undefined;
-        this.journaled(flow, this.recorder.requestSent(flow), () => this.send(flow, link));
+        this.sendWhenJournaled(flow, link);
       },
       error: (err: unknown) =>
         this.fail(
@@ -224,6 +236,13 @@ export class Session {
           }),
         ),
     });
+    // An open link is emitted synchronously: then the dial is already over.
+    if (!dialing.closed) flow.connecting = dialing;
+  }
+
+  /** The request is journaled (durably, for a file journal) before it goes on the wire. */
+  private sendWhenJournaled(flow: Flow, link: Link): void {
+    this.journaled(flow, this.recorder.requestSent(flow), () => this.send(flow, link));
   }
 
   private send(flow: Flow, link: Link): void {
@@ -253,10 +272,7 @@ export class Session {
     }
     flow.link = link;
     flow.phase = 'sent';
-    flow.timers.response = this.scheduler.schedule(
-      () => this.timeout(flow, 'response_timeout', flow.timeouts.responseMs),
-      flow.timeouts.responseMs,
-    );
+    this.deadlines.step(flow, 'response_timeout');
   }
 
   // ── incoming frames ───────────────────────────────────────────────────────────────────────────────────
@@ -329,7 +345,7 @@ export class Session {
     } else if (status === 'completed') {
       // A final result with no events (tsi-notes §2.2): nothing to ack, but it is journaled first.
       flow.phase = 'final';
-      flow.clearTimers();
+      this.deadlines.clear(flow);
       this.journaled(flow, this.recorder.event(flow.id, envelope.resource, true, false), () =>
         this.deliverFinalResponse(flow, envelope.resource),
       );
@@ -344,9 +360,7 @@ export class Session {
 
   private markStarted(flow: Flow, resource: JsonObject): void {
     flow.phase = 'started';
-    flow.timers.response?.unsubscribe();
-    flow.timers.response = undefined;
-    this.restartGapTimer(flow);
+    this.deadlines.step(flow, 'event_timeout');
     this.recorder.started(flow.id);
     const subscriber = flow.subscriber;
     if (subscriber === undefined) return;
@@ -386,11 +400,10 @@ export class Session {
     const state: EventState = { acked: false, held: 0, endpoint: envelope.endpoint, status };
     flow.seen ??= new Map();
     flow.seen.set(key, state);
-    flow.timers.gap?.unsubscribe();
-    flow.timers.gap = undefined;
+    this.deadlines.clearStep(flow);
     if (final) {
       flow.phase = 'final';
-      flow.clearTimers();
+      this.deadlines.clear(flow);
     }
     this.journaled(flow, this.recorder.event(flow.id, envelope.resource, final, false), () =>
       this.deliverEvent(flow, link, envelope, state, final),
@@ -412,16 +425,9 @@ export class Session {
       if (final) this.table.finish(flow, flow.detachedAs ?? 'unsubscribed');
       return;
     }
-    const event: FlowEvent = {
-      type: 'event',
-      flowId: flow.id,
-      status: state.status,
-      final,
-      resource: envelope.resource,
-      source: 'event',
-      ...(final ? { outcome: classifyFinal(envelope.resource) } : {}),
-      ack: () => this.ackFlowEvent(flow, link, state, final),
-    };
+    const event = new DeliveredEvent(flow.id, state.status, final, envelope.resource, 'event', () =>
+      this.ackFlowEvent(flow, link, state, final),
+    );
     const offered = offer(subscriber, event);
     if (offered.refused) {
       this.consumerRefused(flow, subscriber, offered.error, !final);
@@ -488,7 +494,7 @@ export class Session {
       this.table.finish(flow, 'unsubscribed');
       subscriber?.complete();
     } else if (flow.phase === 'started') {
-      this.restartGapTimer(flow);
+      this.deadlines.step(flow, 'event_timeout');
     }
   }
 
@@ -589,9 +595,19 @@ export class Session {
     // must be journaled and acked; its timers still bound how long it holds the slot.
   }
 
-  private timeout(flow: Flow, code: 'response_timeout' | 'event_timeout' | 'flow_timeout', ms: number): void {
+  private timeout(flow: Flow, code: TimeoutCode, ms: number): void {
     if (flow.phase === 'connecting') {
-      this.fail(flow, new FlowError('connect_failed', `could not connect within ${ms} ms`, flow.id, false));
+      // Nothing went out: either the dial or the journal write of the request is still pending.
+      const error =
+        flow.connecting === undefined
+          ? new FlowError(
+              'journal_failed',
+              `the journal did not record the request within ${ms} ms`,
+              flow.id,
+              false,
+            )
+          : new FlowError('connect_failed', `could not connect within ${ms} ms`, flow.id, false);
+      this.fail(flow, error);
       return;
     }
     this.fail(flow, new FlowTimeoutError(code, flow.id, ms), 'timed_out');
@@ -637,16 +653,6 @@ export class Session {
   }
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
-
-  private restartGapTimer(flow: Flow): void {
-    flow.timers.gap?.unsubscribe();
-    // scheduler.schedule, not timer(): a flow holds two timers, and timer() adds an Observable and two
-    // Subscribers to each (about 500 B and 1 µs per restart, see docs/benchmarks.md).
-    flow.timers.gap = this.scheduler.schedule(
-      () => this.timeout(flow, 'event_timeout', flow.timeouts.eventGapMs),
-      flow.timeouts.eventGapMs,
-    );
-  }
 
   private checkEndpoint(flow: Flow, envelope: Envelope): void {
     if (envelope.endpoint !== undefined && normalizePath(envelope.endpoint) !== flow.path) {

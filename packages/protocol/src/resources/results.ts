@@ -105,9 +105,17 @@ function own(o: JsonObject, key: string): unknown {
   return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
+/**
+ * Drops undefined fields by copying, not with `delete`: deleting turns an object into a slow dictionary,
+ * and results are read on every final event.
+ */
 function strip<T extends object>(o: T): T {
-  for (const key of Object.keys(o) as (keyof T)[]) if (o[key] === undefined) delete o[key];
-  return o;
+  const out: Record<string, unknown> = {};
+  for (const key in o) {
+    const value = o[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as T;
 }
 
 /** Label keys keep their label text ("TSI version: "); trimmed keys are what a caller would type. */
