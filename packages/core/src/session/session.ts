@@ -143,7 +143,7 @@ export class Session {
         resource,
         options.ackMode ?? this.ackMode,
         options.trace ?? path === ENDPOINTS.trace,
-        { ...this.timeouts, ...options.timeouts },
+        options.timeouts === undefined ? this.timeouts : { ...this.timeouts, ...options.timeouts },
         options.idempotencyKey,
         subscriber,
       );
