@@ -4,6 +4,7 @@ import { MemoryJournal } from '@bluechip-ws/core';
 import { do_not_optimize } from 'mitata';
 import { proceedFrames } from './lib/frames.mjs';
 import { ns, printTable, QUICK, ratio, report, timed } from './lib/measure.mjs';
+import { nullJournal } from './lib/null-journal.mjs';
 import { flowObjects, openSession } from './lib/open-flows.mjs';
 
 /** A flow's dedupe map is cleared after this many events: a sale sees a handful of proceed events. */
@@ -23,14 +24,6 @@ const CASES = [
   { count: 100, journal: 'none' },
 ];
 
-/** A journal that keeps nothing: the session's own share of the hot path. */
-const nullJournal = {
-  append() {},
-  openFlows: async () => [],
-  flow: async () => undefined,
-  byIdempotencyKey: async () => undefined,
-  close: async () => {},
-};
 const journals = {
   small: () => ({ journal: new MemoryJournal({ maxEventsPerFlow: EVENTS_PER_FLOW }) }),
   default: () => ({}),

@@ -3,6 +3,7 @@
 import { MemoryJournal, Session } from '@bluechip-ws/core';
 import { responseFrame, SALE_REQUEST, saleEvent } from './lib/frames.mjs';
 import { printTable, QUICK, report } from './lib/measure.mjs';
+import { nullJournal } from './lib/null-journal.mjs';
 import { openSession } from './lib/open-flows.mjs';
 import { SyncTransport } from './lib/sync-link.mjs';
 
@@ -17,15 +18,6 @@ function heap() {
   for (let i = 0; i < 3; i++) globalThis.gc();
   return process.memoryUsage().heapUsed;
 }
-
-/** A journal that keeps nothing: separates the session's own memory from the journal's. */
-const nullJournal = {
-  append() {},
-  openFlows: async () => [],
-  flow: async () => undefined,
-  byIdempotencyKey: async () => undefined,
-  close: async () => {},
-};
 
 function perOpenFlow(journal) {
   const before = heap();

@@ -8,15 +8,9 @@ import { Session } from '@bluechip-ws/core';
 import { createWsTransport } from '@bluechip-ws/transport-ws';
 import { lastValueFrom } from 'rxjs';
 import { SALE_REQUEST } from './lib/frames.mjs';
+import { nullJournal } from './lib/null-journal.mjs';
 import { RawClient } from './lib/raw-client.mjs';
 
-const nullJournal = {
-  append() {},
-  openFlows: async () => [],
-  flow: async () => undefined,
-  byIdempotencyKey: async () => undefined,
-  close: async () => {},
-};
 const flows = Number(process.argv[2] ?? 10_000);
 const inFlight = Number(process.argv[3] ?? 1);
 const kind = process.argv[4] ?? 'session';

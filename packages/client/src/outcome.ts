@@ -1,9 +1,8 @@
 import type { FlowEvent, FlowStarted } from '@bluechip-ws/core';
 import {
   classifyFinal,
-  type ErrorInfo,
   type JsonObject,
-  type OutcomeKind,
+  type Outcome,
   readResults,
   type TransactionResult,
 } from '@bluechip-ws/protocol';
@@ -12,22 +11,12 @@ import {
  * How an operation ended, once the terminal sent its final answer. Business outcomes (declined, cancelled,
  * timed out on user input, an error event after the start) are outcomes, not rejections: the promise
  * resolves with them. It rejects only when there is no final answer (refused, timed out, link lost…).
+ * The protocol's `Outcome` fields (kind, status, result, results, errorInfo, raw) plus the flow's identity.
  */
-export interface TransactionOutcome {
-  /** approved | declined | cancelled | timed_out | error | completed (info, reports) | other (unknown status). */
-  readonly kind: OutcomeKind;
+export interface TransactionOutcome extends Outcome {
   readonly flowId: string;
   /** The request's `type` (`sale`, `terminal_info`…). */
   readonly type: string;
-  /** The final event's `resource.status` (`completed`, `ok`, `error`). */
-  readonly status: string;
-  /** `results[0].status`, when there is one. */
-  readonly resultStatus?: string;
-  readonly result?: TransactionResult;
-  readonly results: readonly TransactionResult[];
-  readonly errorInfo?: ErrorInfo;
-  /** The final resource exactly as received. */
-  readonly raw: JsonObject;
   /** `response` when the terminal answered `completed` at once, with no event. */
   readonly source: 'event' | 'response';
   /** True when nothing was sent: the outcome of an earlier flow with the same idempotency key (see recovery). */

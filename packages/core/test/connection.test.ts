@@ -7,6 +7,7 @@ import {
   type ConnectionState,
   defaultReconnectPolicy,
   type Link,
+  mulberry32,
   resolveReconnectPolicy,
   TransportError,
 } from '../src/index.js';
@@ -15,17 +16,8 @@ import { FakeTransport } from './support/fake-transport.js';
 const PAY = '/tsi/v1/payment';
 const INFO = '/tsi/v1/info';
 
-/** Small seeded PRNG so jitter is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded PRNG so jitter is reproducible. */
+const seeded = mulberry32;
 
 function setup(options: ConnectionOptions = {}) {
   const scheduler = new VirtualTimeScheduler(VirtualAction, Number.POSITIVE_INFINITY);

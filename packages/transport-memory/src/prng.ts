@@ -1,14 +1,2 @@
-/**
- * mulberry32: a tiny seeded PRNG returning numbers in [0, 1). Same seed, same sequence, so a chaos test that
- * fails can be replayed exactly. Not for anything cryptographic.
- */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The seeded PRNG behind fault schedules lives in core, shared with the simulator.
+export { mulberry32 } from '@bluechip-ws/core';
