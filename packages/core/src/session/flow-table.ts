@@ -1,6 +1,7 @@
 import { flowIdMatches } from '@bluechip-ws/protocol';
 import { BoundedMap } from './bounded-map.js';
 import type { Flow, Orphan } from './flow.js';
+import { SeenEvents } from './seen-events.js';
 import type { UnclaimedReason } from './types.js';
 
 /**
@@ -55,7 +56,7 @@ export class FlowTable {
   orphan(flowId: string): Orphan {
     let orphan = this.orphans.get(flowId);
     if (orphan === undefined) {
-      orphan = { reason: 'unknown_flow', request: undefined, seen: new Map() };
+      orphan = { reason: 'unknown_flow', request: undefined, seen: new SeenEvents() };
       this.orphans.set(flowId, orphan);
     }
     return orphan;
@@ -79,7 +80,7 @@ export class FlowTable {
     flow.connecting = undefined;
     flow.subscriber = undefined;
     this.live.delete(flow.id);
-    this.orphans.set(flow.id, { reason, request: flow.resource, seen: flow.seen ?? new Map() });
+    this.orphans.set(flow.id, { reason, request: flow.resource, seen: flow.seen ?? new SeenEvents() });
     if (held) {
       this.inFlightCount--;
       this.onSlotFreed();

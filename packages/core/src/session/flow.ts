@@ -1,10 +1,13 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Link } from '../transport.js';
+import type { SeenEvents } from './seen-events.js';
 import type { AckMode, FlowTimeouts, FlowUpdate, UnclaimedReason } from './types.js';
 
 /** What became of one received event (keyed by its frame text): duplicates are matched against this. */
 export interface EventState {
+  /** The event's frame text: what a resend is matched on. */
+  readonly text: string;
   acked: boolean;
   /** Copies that arrived while the consumer was still deciding; answered by the one ack. */
   held: number;
@@ -20,7 +23,7 @@ export class Flow {
   subscriber: Subscriber<FlowUpdate> | undefined;
   link: Link | undefined;
   /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
-  seen: Map<string, EventState> | undefined;
+  seen: SeenEvents | undefined;
   /** Kept by `Deadlines`: one scheduled action for the earliest of the two deadlines. */
   timer: Subscription | undefined;
   timerAt = 0;
@@ -56,5 +59,5 @@ export class Flow {
 export interface Orphan {
   readonly reason: UnclaimedReason;
   readonly request: JsonObject | undefined;
-  readonly seen: Map<string, EventState>;
+  readonly seen: SeenEvents;
 }

@@ -34,6 +34,7 @@ import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from '
 import { type EventState, Flow } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
+import { SeenEvents } from './seen-events.js';
 import {
   type AckMode,
   DEFAULT_TIMEOUTS,
@@ -385,7 +386,8 @@ export class Session {
   }
 
   private onEvent(flow: Flow, link: Link, envelope: Envelope, key: string): void {
-    const seen = flow.seen?.get(key);
+    // Trace events are never acked, so never resent: remembering them would only grow without bound.
+    const seen = flow.trace ? undefined : flow.seen?.find(key);
     if (seen !== undefined) {
       this.onDuplicate(flow.id, link, seen);
       return;
@@ -397,9 +399,11 @@ export class Session {
     }
     const status = String(envelope.resource.status);
     const final = !flow.trace && isFinalEventStatus(envelope.resource.status);
-    const state: EventState = { acked: false, held: 0, endpoint: envelope.endpoint, status };
-    flow.seen ??= new Map();
-    flow.seen.set(key, state);
+    const state: EventState = { text: key, acked: false, held: 0, endpoint: envelope.endpoint, status };
+    if (!flow.trace) {
+      flow.seen ??= new SeenEvents();
+      flow.seen.add(state);
+    }
     this.deadlines.clearStep(flow);
     if (final) {
       flow.phase = 'final';
@@ -527,18 +531,19 @@ export class Session {
 
   private onOrphanEvent(link: Link, envelope: Envelope, key: string): void {
     const orphan = this.table.orphan(envelope.flow_id);
-    const seen = orphan.seen.get(key);
+    const seen = orphan.seen.find(key);
     if (seen !== undefined) {
       this.onDuplicate(envelope.flow_id, link, seen);
       return;
     }
     const state: EventState = {
+      text: key,
       acked: false,
       held: 0,
       endpoint: envelope.endpoint,
       status: String(envelope.resource.status),
     };
-    orphan.seen.set(key, state);
+    orphan.seen.add(state);
     const final = isFinalEventStatus(envelope.resource.status);
     const write = this.recorder.write(this.recorder.event(envelope.flow_id, envelope.resource, final, true));
     const emit = () =>
