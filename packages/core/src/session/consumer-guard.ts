@@ -19,22 +19,39 @@ export class GuardedObservable<T> extends Observable<T> {
     if (observerOrNext instanceof Subscriber) return super.subscribe(observerOrNext);
     const observer: Partial<Observer<T>> =
       typeof observerOrNext === 'function'
-        ? {
-            next: observerOrNext,
-            ...(error ? { error } : {}),
-            ...(complete ? { complete } : {}),
-          }
+        ? { next: observerOrNext, ...(error ? { error } : {}), ...(complete ? { complete } : {}) }
         : (observerOrNext ?? {});
-    return super.subscribe(
-      new Subscriber<T>({
-        next: (value) => observer.next?.(value),
-        error: (err: unknown) => {
-          if (observer.error) callOutside(() => observer.error?.(err));
-          else reportUnhandled(err);
-        },
-        complete: () => callOutside(() => observer.complete?.()),
-      }),
-    );
+    return super.subscribe(new RelaySubscriber<T>(observer));
+  }
+}
+
+/** Hands items straight to the consumer's observer: a throw in `next` reaches the producer. */
+class RelaySubscriber<T> extends Subscriber<T> {
+  constructor(private readonly observer: Partial<Observer<T>>) {
+    super();
+  }
+
+  protected override _next(value: T): void {
+    this.observer.next?.(value);
+  }
+
+  protected override _error(err: unknown): void {
+    try {
+      const observer = this.observer;
+      if (observer.error) callOutside(() => observer.error?.(err));
+      else reportUnhandled(err);
+    } finally {
+      this.unsubscribe();
+    }
+  }
+
+  protected override _complete(): void {
+    try {
+      const observer = this.observer;
+      if (observer.complete) callOutside(() => observer.complete?.());
+    } finally {
+      this.unsubscribe();
+    }
   }
 }
 

@@ -1,73 +1,118 @@
-import type { SchedulerLike } from 'rxjs';
+import type { SchedulerLike, Subscription } from 'rxjs';
+import { DeadlineHeap } from './deadline-heap.js';
 import type { Flow } from './flow.js';
 
 export type TimeoutCode = 'response_timeout' | 'event_timeout' | 'flow_timeout';
 
+const NEVER = Number.POSITIVE_INFINITY;
+
 /**
- * The timeouts of every flow, on one scheduler action per flow. A flow has two deadlines at most: the whole
- * flow, and the current step (the response, or the gap until the next event). Moving a step deadline later,
- * as every ack does, leaves the scheduled action alone: it fires at the old time, finds nothing expired and
- * re-arms. Scheduling and cancelling timers was a visible share of a flow's cost, and each one held memory.
+ * The timeouts of every flow of a session, on one scheduler action for the whole session. A flow has two
+ * deadlines at most: the whole flow, and the current step (the response, or the gap until the next event).
+ * Flows sit in a min-heap keyed by when they must next be looked at; the action is scheduled for the top.
+ * Moving a deadline later, as every ack does, does not touch the heap: the flow is looked at on its old key,
+ * found not expired, and put back on its new one. A timer per flow cost ~350 bytes and a visible share of
+ * each flow's CPU; the heap costs two small integers on the flow.
+ * Times are kept relative to the session's start, so they stay small integers (no boxed doubles).
  */
 export class Deadlines {
+  private readonly heap = new DeadlineHeap<Flow>();
+  private readonly epoch: number;
+  private action: Subscription | undefined;
+  private actionAt = NEVER;
+
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly expired: (flow: Flow, code: TimeoutCode, afterMs: number) => void,
-  ) {}
+  ) {
+    this.epoch = scheduler.now();
+  }
 
-  /**
-   * Sets the whole-flow deadline. `arm: false` when a step deadline follows at once (the request goes out on
-   * an open link): the one action is then scheduled for the earlier of the two, instead of twice.
-   */
-  startFlow(flow: Flow, arm = true): void {
-    flow.flowDeadline = this.scheduler.now() + flow.timeouts.flowMs;
-    if (arm) this.arm(flow);
+  /** Flows with a pending deadline (for tests and diagnostics). */
+  get pending(): number {
+    return this.heap.size;
+  }
+
+  startFlow(flow: Flow): void {
+    flow.flowDeadline = this.now() + flow.timeouts.flowMs;
+    this.track(flow);
   }
 
   step(flow: Flow, code: 'response_timeout' | 'event_timeout'): void {
     flow.stepCode = code;
     const ms = code === 'response_timeout' ? flow.timeouts.responseMs : flow.timeouts.eventGapMs;
-    flow.stepDeadline = this.scheduler.now() + ms;
-    this.arm(flow);
+    flow.stepDeadline = this.now() + ms;
+    this.track(flow);
   }
 
   /** No step is timed (an event is being handled, or the consumer decides). The whole-flow deadline stays. */
   clearStep(flow: Flow): void {
-    flow.stepDeadline = Number.POSITIVE_INFINITY;
+    flow.stepDeadline = NEVER;
   }
 
+  /** Forgets the flow's deadlines; every exit path calls it. */
   clear(flow: Flow): void {
-    flow.timer?.unsubscribe();
-    flow.timer = undefined;
-    flow.stepDeadline = Number.POSITIVE_INFINITY;
-    flow.flowDeadline = Number.POSITIVE_INFINITY;
+    flow.stepDeadline = NEVER;
+    flow.flowDeadline = NEVER;
+    this.heap.remove(flow);
+    if (this.heap.size === 0) this.cancel();
   }
 
-  private arm(flow: Flow): void {
+  /** Stops the one action; the session is closing. */
+  dispose(): void {
+    this.cancel();
+  }
+
+  private now(): number {
+    return this.scheduler.now() - this.epoch;
+  }
+
+  private track(flow: Flow): void {
     const due = Math.min(flow.flowDeadline, flow.stepDeadline);
-    if (due === Number.POSITIVE_INFINITY) return;
-    if (flow.timer !== undefined) {
-      if (flow.timerAt <= due) return; // fires first, then re-arms
-      flow.timer.unsubscribe();
-    }
-    flow.timerAt = due;
-    flow.timer = this.scheduler.schedule(() => this.fire(flow), Math.max(0, due - this.scheduler.now()));
+    if (due === NEVER) return;
+    // Only an earlier deadline moves the flow in the heap; a later one is found when the old key comes up.
+    if (flow.heapIndex < 0 || due < flow.heapKey) this.heap.set(flow, due);
+    this.arm();
   }
 
-  private fire(flow: Flow): void {
-    flow.timer = undefined;
-    const now = this.scheduler.now();
-    if (now >= flow.flowDeadline) {
-      this.expired(flow, 'flow_timeout', flow.timeouts.flowMs);
-    } else if (now >= flow.stepDeadline) {
-      const code = flow.stepCode;
-      this.expired(
-        flow,
-        code,
-        code === 'response_timeout' ? flow.timeouts.responseMs : flow.timeouts.eventGapMs,
-      );
-    } else {
-      this.arm(flow);
+  private arm(): void {
+    const top = this.heap.peek();
+    if (top === undefined) {
+      this.cancel();
+      return;
     }
+    if (this.action !== undefined && this.actionAt <= top.heapKey) return; // fires first, then re-arms
+    this.cancel();
+    this.actionAt = top.heapKey;
+    this.action = this.scheduler.schedule(() => this.fire(), Math.max(0, top.heapKey - this.now()));
+  }
+
+  private cancel(): void {
+    this.action?.unsubscribe();
+    this.action = undefined;
+    this.actionAt = NEVER;
+  }
+
+  private fire(): void {
+    this.action = undefined;
+    this.actionAt = NEVER;
+    const now = this.now();
+    for (let top = this.heap.peek(); top !== undefined && top.heapKey <= now; top = this.heap.peek()) {
+      this.heap.remove(top);
+      if (now >= top.flowDeadline) {
+        this.expired(top, 'flow_timeout', top.timeouts.flowMs);
+      } else if (now >= top.stepDeadline) {
+        const code = top.stepCode;
+        this.expired(
+          top,
+          code,
+          code === 'response_timeout' ? top.timeouts.responseMs : top.timeouts.eventGapMs,
+        );
+      } else {
+        const due = Math.min(top.flowDeadline, top.stepDeadline);
+        if (due !== NEVER) this.heap.set(top, due);
+      }
+    }
+    this.arm();
   }
 }

@@ -1,5 +1,6 @@
 import { flowIdMatches } from '@bluechip-ws/protocol';
 import { BoundedMap } from './bounded-map.js';
+import type { Deadlines } from './deadlines.js';
 import type { Flow, Orphan } from './flow.js';
 import { SeenEvents } from './seen-events.js';
 import type { UnclaimedReason } from './types.js';
@@ -16,6 +17,7 @@ export class FlowTable {
   constructor(
     memory: number,
     private readonly suffixMatch: boolean,
+    private readonly deadlines: Deadlines,
     private readonly onSlotFreed: () => void,
   ) {
     this.orphans = new BoundedMap(memory);
@@ -74,8 +76,7 @@ export class FlowTable {
     if (flow.phase === 'done') return;
     const held = flow.phase !== 'queued';
     flow.phase = 'done';
-    flow.timer?.unsubscribe();
-    flow.timer = undefined;
+    this.deadlines.clear(flow);
     flow.connecting?.unsubscribe();
     flow.connecting = undefined;
     flow.subscriber = undefined;

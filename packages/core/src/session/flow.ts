@@ -1,6 +1,7 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Link } from '../transport.js';
+import type { HeapItem } from './deadline-heap.js';
 import type { SeenEvents } from './seen-events.js';
 import type { AckMode, FlowTimeouts, FlowUpdate, UnclaimedReason } from './types.js';
 
@@ -18,15 +19,15 @@ export interface EventState {
 export type FlowPhase = 'queued' | 'connecting' | 'sent' | 'started' | 'final' | 'done';
 
 /** The state of one flow in flight. Owned and mutated only by the Session and its FlowTable. */
-export class Flow {
+export class Flow implements HeapItem {
   phase: FlowPhase = 'queued';
   subscriber: Subscriber<FlowUpdate> | undefined;
   link: Link | undefined;
   /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
   seen: SeenEvents | undefined;
-  /** Kept by `Deadlines`: one scheduled action for the earliest of the two deadlines. */
-  timer: Subscription | undefined;
-  timerAt = 0;
+  /** Kept by `Deadlines`: times relative to the session's start, and the flow's place in its heap. */
+  heapKey = 0;
+  heapIndex = -1;
   flowDeadline = Number.POSITIVE_INFINITY;
   stepDeadline = Number.POSITIVE_INFINITY;
   stepCode: 'response_timeout' | 'event_timeout' = 'response_timeout';

@@ -102,7 +102,9 @@ export class Session {
       options.now ?? Date.now,
       (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
     );
-    this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, () => this.dispatch());
+    this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, this.deadlines, () =>
+      this.dispatch(),
+    );
     this.connection = new Connection(transport, {
       scheduler: this.scheduler,
       ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
@@ -162,6 +164,7 @@ export class Session {
     for (const flow of [...this.table.flows()]) {
       this.fail(flow, new FlowError('session_closed', 'session closed', flow.id, flow.sent));
     }
+    this.deadlines.dispose();
     this.linkSubscription.unsubscribe();
     this.connection.close('session closed');
     this.unclaimedSubject.complete();
@@ -215,12 +218,9 @@ export class Session {
     const path = this.linkPath(flow);
     const current = this.connection.link;
     if (current?.isOpen && current.path === path) {
-      // The common case, one flow after another on an open link: no Observable round trip, and the first
-      // timer is the response deadline set by send().
-      this.deadlines.startFlow(flow, false);
+      // The common case, one flow after another on an open link: no Observable round trip.
+      this.deadlines.startFlow(flow);
       this.sendWhenJournaled(flow, current);
-      // An asynchronous journal is still writing: the whole-flow deadline bounds that wait too.
-      if (flow.phase === 'connecting') this.deadlines.startFlow(flow);
       return;
     }
     this.deadlines.startFlow(flow);
