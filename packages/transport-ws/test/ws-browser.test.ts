@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleEntry, CHROMIUM, chromiumAvailable, servePage } from './support/browser-harness.js';
+import { bundleEntry, chromiumAvailable, launchChromium, servePage } from '../../../test-support/browser.js';
 import { answerLikeATerminal, startServer, type TestServer } from './support/ws-server.js';
 
-const available = chromiumAvailable();
+const available = chromiumAvailable('transport-ws');
 
 describe.skipIf(!available)('ws transport in headless Chromium', () => {
   let browser: Browser;
@@ -19,22 +19,12 @@ describe.skipIf(!available)('ws transport in headless Chromium', () => {
       if (req.url === '/big') ws.on('message', () => ws.send('z'.repeat(4096)));
       else answerLikeATerminal(ws, terminalSaw);
     });
-    const served = await servePage(await bundleEntry());
+    const served = await servePage(
+      await bundleEntry(new URL('./browser/entry.ts', import.meta.url)),
+      'transport-ws',
+    );
     http = served.server;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-        '--disable-dev-shm-usage',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
