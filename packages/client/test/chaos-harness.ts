@@ -21,6 +21,7 @@ import { attachSimulator } from '@bluechip-ws/simulator';
 import { createMemoryNetwork, type FaultRule, mulberry32 } from '@bluechip-ws/transport-memory';
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { type Cents, connect, type Terminal } from '../src/index.js';
+import { runUntil } from './recovery-support.js';
 
 export interface ScheduleResult {
   readonly seed: number;
@@ -386,35 +387,6 @@ function describe(error: unknown): string {
   if (error instanceof Error)
     return `${error.name}(${(error as { code?: string }).code ?? ''}): ${error.message.slice(0, 100)}`;
   return String(error);
-}
-
-/** Virtual time runs until `promise` settles; microtasks are drained between instants. */
-export async function runUntil<T>(
-  scheduler: VirtualTimeScheduler,
-  promise: Promise<T>,
-  maxSteps = 100_000,
-): Promise<T> {
-  let done = false;
-  promise.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  for (let step = 0; !done; step++) {
-    if (step > maxSteps) throw new Error(`runUntil: still pending after ${maxSteps} steps`);
-    for (let i = 0; i < 30 && !done; i++) await null;
-    if (done) break;
-    const next = scheduler.actions[0];
-    if (next === undefined) {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (!done && scheduler.actions.length === 0)
-        throw new Error('runUntil: nothing scheduled, promise pending');
-      continue;
-    }
-    scheduler.maxFrames = next.delay;
-    scheduler.flush();
-  }
-  scheduler.maxFrames = Number.POSITIVE_INFINITY;
-  return promise;
 }
 
 async function advance(scheduler: VirtualTimeScheduler, ms: number): Promise<void> {
