@@ -55,6 +55,7 @@ export class Deadlines {
     flow.stepDeadline = NEVER;
     flow.flowDeadline = NEVER;
     this.heap.remove(flow);
+    // No flow waits: drop the action, so a process whose last flow ended is not held open by a timer.
     if (this.heap.size === 0) this.cancel();
   }
 
