@@ -1,4 +1,12 @@
-import { DEFAULT_FOLD_LIMITS, type FoldLimits, foldRecord, isOpenFlow } from './reduce.js';
+import {
+  applyRecord,
+  copyFlow,
+  DEFAULT_FOLD_LIMITS,
+  emptyFlow,
+  type FoldLimits,
+  isOpenFlow,
+  type MutableFlow,
+} from './reduce.js';
 import { type FlowSummary, JournalError, type JournalRecord } from './types.js';
 
 export interface FlowIndexOptions {
@@ -16,7 +24,7 @@ export const DEFAULT_MAX_FLOWS = 10_000;
  */
 export class FlowIndex {
   /** Every kept flow, in order of its first record. */
-  private readonly flows = new Map<string, FlowSummary>();
+  private readonly flows = new Map<string, MutableFlow>();
   /** Ids of kept flows that need attention. */
   private readonly open = new Set<string>();
   /** Ids of kept settled flows, in the order they settled: the eviction queue. */
@@ -41,46 +49,59 @@ export class FlowIndex {
     return this.flows.size;
   }
 
-  /** Folds one record in and returns the flow's new summary. */
+  /**
+   * Folds one record into the flow's summary, in place: the index owns its summaries and hands out copies,
+   * so an append allocates nothing but what the record itself adds. Returns the live summary: read it now,
+   * do not keep it (`get` gives a copy).
+   */
   apply(record: JournalRecord): FlowSummary {
-    const next = foldRecord(this.flows.get(record.flowId), record, this.limits);
-    this.put(next);
-    return next;
+    let flow = this.flows.get(record.flowId);
+    const previousKey = flow?.idempotencyKey;
+    if (flow === undefined) {
+      flow = emptyFlow(record.flowId);
+      this.flows.set(record.flowId, flow);
+    }
+    applyRecord(flow, record, this.limits);
+    this.put(flow, previousKey);
+    return flow;
   }
 
   /** Replaces a flow's summary wholesale (a compacted journal stores summaries, not records). */
-  restore(flow: FlowSummary): void {
-    this.put(flow);
+  restore(summary: FlowSummary): void {
+    const previousKey = this.flows.get(summary.flowId)?.idempotencyKey;
+    const flow = copyFlow(summary);
+    this.flows.set(flow.flowId, flow);
+    this.put(flow, previousKey);
   }
 
   get(flowId: string): FlowSummary | undefined {
-    return this.flows.get(flowId);
+    const flow = this.flows.get(flowId);
+    return flow === undefined ? undefined : copyFlow(flow);
   }
 
   byIdempotencyKey(key: string): FlowSummary | undefined {
     const flowId = this.keys.get(key);
-    return flowId === undefined ? undefined : this.flows.get(flowId);
+    return flowId === undefined ? undefined : this.get(flowId);
   }
 
   openFlows(): FlowSummary[] {
     const result: FlowSummary[] = [];
     for (const flowId of this.open) {
       const flow = this.flows.get(flowId);
-      if (flow !== undefined) result.push(flow);
+      if (flow !== undefined) result.push(copyFlow(flow));
     }
     return result;
   }
 
-  /** Every kept flow, in order of its first record. */
+  /** Every kept flow, in order of its first record: live summaries, to read at once (compaction). */
   values(): IterableIterator<FlowSummary> {
     return this.flows.values();
   }
 
-  private put(flow: FlowSummary): void {
+  /** Files a flow whose summary just changed: idempotency key, open or settled, then the bound. */
+  private put(flow: MutableFlow, previousKey: string | undefined): void {
     const { flowId } = flow;
-    const previousKey = this.flows.get(flowId)?.idempotencyKey;
     if (previousKey !== undefined && previousKey !== flow.idempotencyKey) this.forgetKey(previousKey, flowId);
-    this.flows.set(flowId, flow);
     // The most recent flow sent with a key wins; a flow id seen again keeps its place in `flows`.
     if (flow.idempotencyKey !== undefined && previousKey !== flow.idempotencyKey) {
       this.keys.set(flow.idempotencyKey, flowId);

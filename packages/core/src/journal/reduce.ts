@@ -9,18 +9,19 @@ export interface FoldLimits {
 export const DEFAULT_FOLD_LIMITS: FoldLimits = { maxEventsPerFlow: 1_000 };
 
 /** A flow the journal has heard of but knows nothing else about yet. */
-export function emptyFlow(flowId: string): FlowSummary {
+export function emptyFlow(flowId: string): MutableFlow {
   return make({ flowId, started: false, events: [], finalAcked: false });
 }
 
-type Fields = { -readonly [K in keyof FlowSummary]: FlowSummary[K] };
+/** A summary the journal owns and updates in place; readers only ever get copies (`copyFlow`). */
+export type MutableFlow = { -readonly [K in keyof FlowSummary]: FlowSummary[K] };
 
 /**
  * Every summary is built here with the same keys in the same order (absent ones `undefined`), so V8 gives
  * them one hidden class: folding a record is then a fast copy, not a megamorphic spread (it was the largest
  * cost of an in-memory journal on the session's hot path).
  */
-function make(f: Fields): FlowSummary {
+function make(f: FlowSummary): MutableFlow {
   return {
     flowId: f.flowId,
     endpoint: f.endpoint,
@@ -36,6 +37,11 @@ function make(f: Fields): FlowSummary {
   };
 }
 
+/** A copy a reader can keep: later records do not change it (event arrays are replaced, never mutated). */
+export function copyFlow(flow: FlowSummary): MutableFlow {
+  return make(flow);
+}
+
 /**
  * Folds one record into what is known of its flow. Pure: returns a new summary and never mutates `flow`.
  * A record may be the first one seen for its flow (an unclaimed event for an unknown flow id, or a journal
@@ -46,44 +52,55 @@ export function foldRecord(
   record: JournalRecord,
   limits: FoldLimits = DEFAULT_FOLD_LIMITS,
 ): FlowSummary {
-  const base: Fields = make(flow ?? emptyFlow(record.flowId));
+  const base = make(flow ?? emptyFlow(record.flowId));
+  applyRecord(base, record, limits);
+  return base;
+}
+
+/**
+ * The reducer's rules, applied in place to a summary the caller owns (the journal's index, which then
+ * allocates nothing per record). `foldRecord` is the pure form.
+ */
+export function applyRecord(
+  flow: MutableFlow,
+  record: JournalRecord,
+  limits: FoldLimits = DEFAULT_FOLD_LIMITS,
+): void {
   switch (record.kind) {
     case 'request_sent':
-      base.endpoint = record.endpoint;
-      base.request = record.resource;
-      base.sentAt = record.at;
-      if (record.idempotencyKey !== undefined) base.idempotencyKey = record.idempotencyKey;
-      return base;
+      flow.endpoint = record.endpoint;
+      flow.request = record.resource;
+      flow.sentAt = record.at;
+      if (record.idempotencyKey !== undefined) flow.idempotencyKey = record.idempotencyKey;
+      return;
     case 'started':
-      base.started = true;
-      return base;
+      flow.started = true;
+      return;
     case 'event':
-      base.events = appendBounded(base.events, record.resource, limits.maxEventsPerFlow);
+      flow.events = appendBounded(flow.events, record.resource, limits.maxEventsPerFlow);
       if (record.final) {
         // A new final result needs its own ack, even if an earlier one was acked.
-        base.final = record.resource;
-        base.finalAcked = false;
+        flow.final = record.resource;
+        flow.finalAcked = false;
       }
-      return base;
+      return;
     case 'ack_sent':
-      if (!ackAcknowledgesFinal(base, record.status)) return flow ?? base;
-      base.finalAcked = true;
-      return base;
+      if (ackAcknowledgesFinal(flow, record.status)) flow.finalAcked = true;
+      return;
     case 'flow_ended':
-      base.ended =
+      flow.ended =
         record.error === undefined
           ? { outcome: record.outcome, at: record.at }
           : { outcome: record.outcome, at: record.at, error: record.error };
-      return base;
-    case 'reconciled': {
-      const reconciled: Fields['reconciled'] & object = { verdict: record.verdict, at: record.at };
-      base.reconciled = {
-        ...reconciled,
+      return;
+    case 'reconciled':
+      flow.reconciled = {
+        verdict: record.verdict,
+        at: record.at,
         ...(record.resource === undefined ? {} : { resource: record.resource }),
         ...(record.note === undefined ? {} : { note: record.note }),
       };
-      return base;
-    }
+      return;
   }
 }
 
