@@ -3,7 +3,6 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import './lib/proposed-fixes.mjs';
 import { Session } from '@bluechip-ws/core';
 import { createWsTransport } from '@bluechip-ws/transport-ws';
 import { lastValueFrom } from 'rxjs';

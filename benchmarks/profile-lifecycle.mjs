@@ -1,6 +1,5 @@
 // For `node --cpu-prof benchmarks/profile-lifecycle.mjs [flows]`: whole flows (request → started → final
 // event → ack) over the synchronous link, one at a time: the session's per-flow cost without a socket.
-import './lib/proposed-fixes.mjs';
 import { Session } from '@bluechip-ws/core';
 import { responseFrame, SALE_REQUEST, saleEvent } from './lib/frames.mjs';
 import { SyncTransport } from './lib/sync-link.mjs';
