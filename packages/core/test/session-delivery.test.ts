@@ -330,3 +330,28 @@ describe('a consumer that throws at other moments', () => {
     expect(await h.journal.openFlows()).toEqual([]);
   });
 });
+
+describe('a final "completed" response for a flow nobody waits for', () => {
+  it('is surfaced as unclaimed and ends the flow', async () => {
+    const h = harness();
+    const flow = h.record(h.session.flow('info', { type: 'terminal_info' }));
+    h.advance();
+    const id = h.terminal.lastFlowId();
+    flow.unsubscribe();
+    h.terminal.send({
+      response: {
+        flow_id: id,
+        resource: { status: 'completed', results: [{ status: 'receipt_information' }] },
+      },
+    });
+    h.advance();
+    expect(h.unclaimed[0]).toMatchObject({
+      flowId: id,
+      reason: 'unsubscribed',
+      final: true,
+      outcome: { kind: 'completed' },
+    });
+    expect(h.session.openFlows).toBe(0);
+    expect(await h.journal.openFlows()).toEqual([]);
+  });
+});

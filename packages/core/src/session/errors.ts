@@ -83,6 +83,8 @@ export type Diagnostic =
   | { readonly kind: 'ack_failed'; readonly flowId: string; readonly error: unknown }
   | { readonly kind: 'journal_failed'; readonly flowId: string; readonly error: unknown }
   | { readonly kind: 'consumer_error'; readonly flowId: string; readonly error: unknown }
+  /** A fault in this library while handling a frame: reported, and the session carries on. */
+  | { readonly kind: 'internal_error'; readonly error: unknown }
   | {
       readonly kind: 'endpoint_mismatch';
       readonly flowId: string;

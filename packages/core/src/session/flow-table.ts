@@ -35,6 +35,11 @@ export class FlowTable {
     this.live.set(flow.id, flow);
   }
 
+  /** Whether a flow with exactly this id is live (admission: ids must be unique in flight). */
+  has(flowId: string): boolean {
+    return this.live.has(flowId);
+  }
+
   /** The live flow an incoming flow id belongs to. The suffix quirk costs a scan only on a miss. */
   get(flowId: string): Flow | undefined {
     const flow = this.live.get(flowId);

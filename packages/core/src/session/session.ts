@@ -175,7 +175,7 @@ export class Session {
 
   private refuse(id: string, path: string, resource: JsonObject): FlowError | undefined {
     if (this.closed) return new FlowError('session_closed', 'session is closed', id, false);
-    if (this.table.get(id) !== undefined) {
+    if (this.table.has(id)) {
       return new FlowError('invalid_request', `flow id ${id} is already in flight`, id, false);
     }
     if (this.validate && path !== ENDPOINTS.trace) {
@@ -215,15 +215,14 @@ export class Session {
   private start(flow: Flow): void {
     this.table.occupy();
     flow.phase = 'connecting';
+    this.deadlines.startFlow(flow);
     const path = this.linkPath(flow);
     const current = this.connection.link;
     if (current?.isOpen && current.path === path) {
       // The common case, one flow after another on an open link: no Observable round trip.
-      this.deadlines.startFlow(flow);
       this.sendWhenJournaled(flow, current);
       return;
     }
-    this.deadlines.startFlow(flow);
     const dialing = this.connection.acquire(path).subscribe({
       next: (link) => {
         flow.connecting = undefined;
@@ -294,7 +293,7 @@ export class Session {
       this.route(link, frame);
     } catch (error) {
       // A bug here must not take the session down with it; it is reported like any odd frame.
-      this.diagnose({ kind: 'consumer_error', flowId: '', error });
+      this.diagnose({ kind: 'internal_error', error });
     }
   }
 
@@ -450,9 +449,23 @@ export class Session {
       flow.subscriber?.complete();
       this.table.finish(flow, 'unsubscribed');
     };
+    /** Nothing to ack on a response: a result nobody took is journaled already, surfaced, and the flow ends. */
+    const surface = (reason: UnclaimedReason) => {
+      this.unclaimedSubject.next({
+        flowId: flow.id,
+        reason,
+        resource,
+        final: true,
+        outcome,
+        request: flow.resource,
+        acked: true,
+        ack: () => undefined,
+      });
+      complete();
+    };
     const subscriber = flow.subscriber;
     if (subscriber === undefined) {
-      complete();
+      surface(flow.detachedAs ?? 'unsubscribed');
       return;
     }
     let done = false;
@@ -472,19 +485,9 @@ export class Session {
     };
     const offered = offer(subscriber, event);
     if (offered.refused) {
-      // Nothing to ack on a response; the result is journaled and surfaced, and the flow ends.
+      done = true;
       this.consumerRefused(flow, subscriber, offered.error, false);
-      this.unclaimedSubject.next({
-        flowId: flow.id,
-        reason: 'consumer_error',
-        resource,
-        final: true,
-        outcome,
-        request: flow.resource,
-        acked: true,
-        ack: () => undefined,
-      });
-      event.ack();
+      surface('consumer_error');
     } else if (flow.ackMode === 'auto') event.ack();
   }
 
