@@ -355,3 +355,31 @@ describe('a final "completed" response for a flow nobody waits for', () => {
     expect(await h.journal.openFlows()).toEqual([]);
   });
 });
+
+describe('a journal that fails to record an event', () => {
+  it("fails the flow without acking, and takes the terminal's resend afresh once the journal works again", async () => {
+    const h = harness();
+    const flow = h.record(h.session.flow('payment', SALE));
+    h.advance();
+    const id = h.terminal.lastFlowId();
+    h.terminal.started(id);
+    h.advance();
+    const append = h.journal.append.bind(h.journal);
+    let broken = true;
+    h.journal.append = (record) => {
+      if (broken && record.kind === 'event') throw new Error('disk full');
+      return append(record);
+    };
+    h.terminal.event(id, approved());
+    h.advance();
+    expect(flow.error).toMatchObject({ code: 'journal_failed', outcomeUnknown: true });
+    expect(h.terminal.acks()).toEqual([]);
+    expect(h.diagnostics.some((d) => d.kind === 'journal_failed')).toBe(true);
+    broken = false;
+    h.terminal.event(id, approved()); // the terminal's resend
+    h.advance();
+    expect(h.unclaimed[0]).toMatchObject({ flowId: id, final: true, acked: true });
+    expect(h.terminal.acks(id)).toHaveLength(1);
+    expect(await h.journal.flow(id)).toMatchObject({ finalAcked: true });
+  });
+});

@@ -17,6 +17,11 @@ export class SeenEvents {
     this.byText.set(state.text, state);
   }
 
+  /** Forgets an event that could not be journaled, so the terminal's resend is handled afresh. */
+  forget(text: string): void {
+    this.byText.delete(text);
+  }
+
   clear(): void {
     this.byText.clear();
   }

@@ -408,8 +408,18 @@ export class Session {
       flow.phase = 'final';
       this.deadlines.clear(flow);
     }
-    this.journaled(flow, this.recorder.event(flow.id, envelope.resource, final, false), () =>
-      this.deliverEvent(flow, link, envelope, state, final),
+    this.recorder.writeThen(
+      flow,
+      this.recorder.event(flow.id, envelope.resource, final, false),
+      () => this.deliverEvent(flow, link, envelope, state, final),
+      () => {
+        // Not recorded, so not delivered nor acked: the terminal resends, and the resend is tried afresh.
+        flow.seen?.forget(key);
+        this.fail(
+          flow,
+          new FlowError('journal_failed', 'the journal could not record an event', flow.id, true),
+        );
+      },
     );
   }
 
@@ -551,8 +561,11 @@ export class Session {
     const write = this.recorder.write(this.recorder.event(envelope.flow_id, envelope.resource, final, true));
     const emit = () =>
       this.emitUnclaimed(envelope.flow_id, orphan.reason, orphan.request, link, envelope, state, final);
+    // An event the journal could not take is not acked; its resend is handled afresh.
+    const forget = () => orphan.seen.forget(key);
     if (write === true) emit();
-    else if (write !== false) write.then((ok) => ok && emit());
+    else if (write === false) forget();
+    else write.then((ok) => (ok ? emit() : forget()));
   }
 
   private emitUnclaimed(
