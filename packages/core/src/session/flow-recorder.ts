@@ -14,6 +14,8 @@ export class FlowRecorder {
     private readonly journal: Journal,
     private readonly now: () => number,
     private readonly onFailure: (flowId: string, error: unknown) => void,
+    /** A throw from the action run after an asynchronous write: reported, never an unhandled rejection. */
+    private readonly onFault: (error: unknown) => void,
   ) {}
 
   requestSent(flow: Flow): JournalRecord {
@@ -69,7 +71,7 @@ export class FlowRecorder {
         else failed();
         return undefined;
       }
-      return write.then((ok) => (ok ? next() : failed()));
+      return write.then((ok) => (ok ? next() : failed())).catch(this.onFault);
     };
     if (flow.tail !== undefined) {
       flow.tail = flow.tail.then(run);

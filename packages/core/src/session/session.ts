@@ -101,6 +101,7 @@ export class Session {
       options.journal ?? new MemoryJournal(),
       options.now ?? Date.now,
       (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
+      (error) => this.diagnose({ kind: 'internal_error', error }),
     );
     this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, this.deadlines, () =>
       this.dispatch(),
@@ -565,7 +566,10 @@ export class Session {
     const forget = () => orphan.seen.forget(key);
     if (write === true) emit();
     else if (write === false) forget();
-    else write.then((ok) => (ok ? emit() : forget()));
+    else
+      write
+        .then((ok) => (ok ? emit() : forget()))
+        .catch((error: unknown) => this.diagnose({ kind: 'internal_error', error }));
   }
 
   private emitUnclaimed(
