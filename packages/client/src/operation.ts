@@ -115,8 +115,13 @@ export function operation$(
         type,
         ...(key === undefined ? {} : { idempotencyKey: key }),
       });
-      if (admission instanceof Promise) void admission.then(proceed);
-      else proceed(admission);
+      if (admission instanceof Promise) {
+        // Whatever goes wrong in admission or in the caller's handlers ends this operation with a typed
+        // error, never as an unhandled rejection.
+        admission.then(proceed).catch((error: unknown) => {
+          if (!subscriber.closed) subscriber.error(asTypedError(error, flowId, 'could not admit'));
+        });
+      } else proceed(admission);
     }
     const onAbort = () => {
       // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
@@ -183,12 +188,12 @@ function checkResource(resource: JsonObject, validate: boolean, flowId: string):
   return typeof type === 'string' ? type : typeof resource.action === 'string' ? 'trace' : 'unknown';
 }
 
-function asTypedError(error: unknown, flowId: string): Error {
+function asTypedError(error: unknown, flowId: string, what = 'could not build'): Error {
   if (error instanceof AmountError || error instanceof FlowError || error instanceof ClientError)
     return error;
   return new ClientError(
     'invalid_params',
-    `could not build request ${flowId}: ${error instanceof Error ? error.message : String(error)}`,
+    `${what} request ${flowId}: ${error instanceof Error ? error.message : String(error)}`,
     { cause: error },
   );
 }
