@@ -26,6 +26,12 @@ export interface WsTransportOptions {
   readonly maxBufferedBytes?: number;
   /** `false` turns every liveness check off. */
   readonly liveness?: LivenessOptions | false;
+  /**
+   * After `close()`, how long `closed$` waits for the socket to be really closed (the closing handshake)
+   * before it reports anyway and drops the socket. A one-client terminal refuses the next socket until the
+   * previous one is gone, so reporting early would let the next dial race it. Default 1000.
+   */
+  readonly closeWaitMs?: number;
   /** Runs the connect, ping and idle timers; default `asyncScheduler`. */
   readonly scheduler?: SchedulerLike;
 }
@@ -41,6 +47,7 @@ export interface ResolvedWsOptions {
   readonly connectTimeoutMs: number;
   readonly maxFrameBytes: number;
   readonly maxBufferedBytes: number;
+  readonly closeWaitMs: number;
   readonly liveness: ResolvedLiveness;
   readonly scheduler: SchedulerLike;
 }
@@ -62,6 +69,7 @@ export function resolveWsOptions(options: WsTransportOptions): ResolvedWsOptions
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 5000),
     maxFrameBytes: positive('maxFrameBytes', options.maxFrameBytes, MiB),
     maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, MiB),
+    closeWaitMs: positive('closeWaitMs', options.closeWaitMs, 1000),
     liveness: {
       pingIntervalMs: live ? positive('pingIntervalMs', live.pingIntervalMs, 5000) : undefined,
       pongTimeoutMs: live ? positive('pongTimeoutMs', live.pongTimeoutMs, 3000) : 3000,

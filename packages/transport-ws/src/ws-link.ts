@@ -26,7 +26,10 @@ function isPayloadTooLarge(event: unknown): boolean {
  * with no `error` listener would crash the process), and act according to the phase.
  */
 export class WsLink implements Link {
-  private phase: 'connecting' | 'open' | 'closed' = 'connecting';
+  /** `closing`: we asked to close and wait for the socket to be gone before reporting it. */
+  private phase: 'connecting' | 'open' | 'closing' | 'closed' = 'connecting';
+  private closeWait: Subscription | undefined;
+  private requestedClose: LinkClose | undefined;
   private readonly frames = new Subject<Frame>();
   private readonly closed = new ReplaySubject<LinkClose>(1);
   private readonly dial = new AsyncSubject<Link>();
@@ -85,8 +88,16 @@ export class WsLink implements Link {
 
   close(reason = 'closed', code = 1000): void {
     if (this.phase !== 'open') return;
-    this.finish({ reason, code, clean: true });
+    // From now on nothing is sent or delivered; `closed$` reports once the socket is really closed.
+    this.phase = 'closing';
+    this.requestedClose = { reason, code, clean: true };
+    this.liveness.stop();
+    this.frames.complete();
     closeQuietly(this.socket, code, reason);
+    this.closeWait = this.options.scheduler.schedule(() => {
+      if (typeof this.socket.terminate === 'function') this.socket.terminate();
+      this.finishRequestedClose();
+    }, this.options.closeWaitMs);
   }
 
   /** Gives up a dial nobody waits for any more. */
@@ -138,6 +149,10 @@ export class WsLink implements Link {
   }
 
   private onClose(event: CloseEventLike): void {
+    if (this.phase === 'closing') {
+      this.finishRequestedClose();
+      return;
+    }
     if (this.phase === 'connecting') {
       this.failDial(`closed during the handshake (code ${event.code ?? 'none'})`, this.lastError);
       return;
@@ -179,11 +194,17 @@ export class WsLink implements Link {
     else closeQuietly(this.socket, 4000, 'liveness timeout');
   }
 
+  private finishRequestedClose(): void {
+    this.closeWait?.unsubscribe();
+    this.closeWait = undefined;
+    if (this.requestedClose !== undefined) this.finish(this.requestedClose);
+  }
+
   private finish(close: LinkClose): void {
     if (this.phase === 'closed') return;
     this.phase = 'closed';
     this.liveness.stop();
-    this.frames.complete();
+    this.frames.complete(); // a no-op when close() completed it already
     this.closed.next(close);
     this.closed.complete();
   }

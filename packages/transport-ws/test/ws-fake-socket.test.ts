@@ -216,4 +216,26 @@ describe('ws transport with a scripted socket', () => {
     expect(result.close).toEqual({ reason: 'bye', code: 1000, clean: true });
     expect(socket.closes).toEqual([[1000, 'bye']]);
   });
+
+  it('reports a requested close only once the socket is really closed, so the next dial cannot race it', () => {
+    const { socket, result } = setup();
+    socket.fire('open');
+    result.link!.close('switching endpoint');
+    expect(result.link!.isOpen).toBe(false);
+    expect(() => result.link!.send('x')).toThrow(expect.objectContaining({ code: 'not_open' }));
+    expect(result.close).toBeUndefined(); // the closing handshake is still under way
+    socket.fire('close', { code: 1000, reason: 'switching endpoint' });
+    expect(result.close).toEqual({ reason: 'switching endpoint', code: 1000, clean: true });
+  });
+
+  it('gives up waiting for the closing handshake after closeWaitMs and drops the socket', () => {
+    const { socket, result, advanceTo } = setup({ closeWaitMs: 500 });
+    socket.fire('open');
+    result.link!.close('bye');
+    advanceTo(499);
+    expect(result.close).toBeUndefined();
+    advanceTo(500);
+    expect(result.close).toEqual({ reason: 'bye', code: 1000, clean: true });
+    expect(socket.terminated).toBe(true);
+  });
 });
