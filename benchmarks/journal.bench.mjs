@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure } from 'mitata';
 import { openFileJournal } from '../packages/journal-file/dist/index.js';
+import { SALE_RESULT as SALE_RESULT_ITEM } from './lib/frames.mjs';
 
 const MODES = ['none', 'fdatasync', 'fsync'];
 const CONCURRENT = 100;
@@ -28,7 +29,7 @@ function recordSource() {
       case 1:
         return { kind: 'started', flowId, at };
       case 2:
-        return { kind: 'event', flowId, at, status: 'completed', final: true, resource: SALE_RESULT };
+        return { kind: 'event', flowId, at, status: 'completed', final: true, resource: SALE_FINAL };
       case 3:
         return { kind: 'ack_sent', flowId, at, status: 'ok' };
       default:
@@ -37,30 +38,7 @@ function recordSource() {
   };
 }
 
-const SALE_RESULT = {
-  status: 'completed',
-  results: [
-    {
-      status: 'approved',
-      type: 'sale',
-      authorization_no: '191509',
-      reference_no: '3',
-      total_amount: '6417',
-      transaction_amount: '6417',
-      transaction_date: '26/07/14',
-      transaction_time: '04:21:22',
-      terminal_id: '001',
-      merchant_id: 'VISAMID0123',
-      host_response_text: 'APPROVED 191509',
-      batch_no: '1',
-      card: {
-        account_no: '************2205',
-        entry_mode: { code: '0', text: 'magnetic_strip' },
-        type: { code: '02', text: 'mastercard' },
-      },
-    },
-  ],
-};
+const SALE_FINAL = { status: 'completed', results: [SALE_RESULT_ITEM] };
 
 const root = await mkdtemp(join(tmpdir(), 'journal-bench-'));
 const journals = new Map();
