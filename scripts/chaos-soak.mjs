@@ -66,8 +66,8 @@ await build({
 
 let exitCode = 0;
 try {
-  const { runSchedule } = await import(pathToFileURL(bundle).href);
-  const totals = { schedules: 0, orders: 0, approved: 0, recovered: 0, crashes: 0, faults: 0, unresolved: 0 };
+  const { runSchedule, emptyTotals, addToTotals } = await import(pathToFileURL(bundle).href);
+  const totals = emptyTotals();
   const failures = [];
   const started = Date.now();
   let seed = first;
@@ -81,13 +81,7 @@ try {
     // Every other pair of seeds journals asynchronously, like a file journal.
     const durableAfter = Math.floor(seed / 2) % 2 === 0 ? 0 : 3;
     const result = await runSchedule(seed, { intensity, crashRate, spacingMs, invoiceRate, durableAfter });
-    totals.schedules++;
-    totals.orders += result.orders;
-    totals.approved += result.approved;
-    totals.recovered += result.recovered;
-    totals.crashes += result.crashes;
-    totals.faults += result.faults;
-    totals.unresolved += result.unresolvedOrders;
+    addToTotals(totals, result);
     if (result.violations.length > 0) failures.push(result);
     seed++;
     if (Date.now() - lastPrint > 10_000) {

@@ -40,6 +40,31 @@ export interface ScheduleResult {
   readonly trace: readonly string[];
 }
 
+/** Counts over many schedules, as the test and the soak script print them. */
+export interface ScheduleTotals {
+  schedules: number;
+  orders: number;
+  approved: number;
+  recovered: number;
+  crashes: number;
+  faults: number;
+  unresolved: number;
+}
+
+export function emptyTotals(): ScheduleTotals {
+  return { schedules: 0, orders: 0, approved: 0, recovered: 0, crashes: 0, faults: 0, unresolved: 0 };
+}
+
+export function addToTotals(totals: ScheduleTotals, result: ScheduleResult): void {
+  totals.schedules++;
+  totals.orders += result.orders;
+  totals.approved += result.approved;
+  totals.recovered += result.recovered;
+  totals.crashes += result.crashes;
+  totals.faults += result.faults;
+  totals.unresolved += result.unresolvedOrders;
+}
+
 const BASE = Date.UTC(2026, 10, 27, 9, 0, 0);
 const MINUTE = 60_000;
 const MAX_ATTEMPTS = 10;

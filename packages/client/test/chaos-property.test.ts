@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runSchedule, type ScheduleOptions, type ScheduleResult } from './chaos-harness.js';
+import {
+  addToTotals,
+  emptyTotals,
+  runSchedule,
+  type ScheduleOptions,
+  type ScheduleResult,
+} from './chaos-harness.js';
 
 /**
  * Seeds 1..CHAOS_RUNS (default 2000, and half as many orders-back-to-back schedules); each seed is one
@@ -20,17 +26,11 @@ const OVERRIDES: ScheduleOptions = Object.fromEntries(
 
 async function holds(label: string, runs: number, options: ScheduleOptions): Promise<void> {
   const seeds = ONLY === undefined ? Array.from({ length: runs }, (_, i) => i + 1) : [ONLY];
-  const totals = { schedules: 0, orders: 0, approved: 0, recovered: 0, crashes: 0, faults: 0, unresolved: 0 };
+  const totals = emptyTotals();
   const failures: ScheduleResult[] = [];
   for (const seed of seeds) {
     const result = await runSchedule(seed, { ...options, ...OVERRIDES });
-    totals.schedules++;
-    totals.orders += result.orders;
-    totals.approved += result.approved;
-    totals.recovered += result.recovered;
-    totals.crashes += result.crashes;
-    totals.faults += result.faults;
-    totals.unresolved += result.unresolvedOrders;
+    addToTotals(totals, result);
     if (result.violations.length > 0) failures.push(result);
     if (failures.length >= 3) break;
   }

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cents, type Progress, parseAmount } from '../src/index.js';
-import { memoryTerminal } from './support.js';
+import { testTerminal } from './support.js';
 
-type Harness = ReturnType<typeof memoryTerminal>;
-let h: Harness | undefined;
-afterEach(() => {
-  h?.close();
-  h = undefined;
-});
-const start = (...args: Parameters<typeof memoryTerminal>) => {
-  h = memoryTerminal(...args);
-  return h;
-};
+const start = testTerminal;
 
 describe('typed operations against the simulator (memory network, virtual time)', () => {
   it('sale: camelCase params go out snake_case, the outcome is typed and keeps the raw result', async () => {

@@ -1,18 +1,10 @@
 import { MemoryJournal } from '@bluechip-ws/core';
 import { lastValueFrom, toArray } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cents, FlowRefusedError, OutcomeUnknownError } from '../src/index.js';
-import { BASE, PLAIN, type Rig, rig } from './recovery-support.js';
+import { BASE, PLAIN, type Rig, testRig } from './recovery-support.js';
 
-let current: Rig | undefined;
-afterEach(() => {
-  current?.close();
-  current = undefined;
-});
-const setup = (...args: Parameters<typeof rig>) => {
-  current = rig(...args);
-  return current;
-};
+const setup = testRig;
 const saleRequests = (r: Rig) => r.requests.filter((q) => q.type === 'sale');
 
 describe('idempotency keys', () => {

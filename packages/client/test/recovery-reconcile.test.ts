@@ -1,17 +1,9 @@
 import { type FlowSummary, type JournalRecord, MemoryJournal } from '@bluechip-ws/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cents, type ReconcileReport, RecoveryError, RecoveryPendingError } from '../src/index.js';
-import { BASE, PLAIN, type Rig, rig } from './recovery-support.js';
+import { BASE, PLAIN, testRig } from './recovery-support.js';
 
-let current: Rig | undefined;
-afterEach(() => {
-  current?.close();
-  current = undefined;
-});
-const setup = (...args: Parameters<typeof rig>) => {
-  current = rig(...args);
-  return current;
-};
+const setup = testRig;
 
 const sale = (
   flowId: string,

@@ -2,6 +2,7 @@ import { type Journal, MemoryJournal } from '@bluechip-ws/core';
 import { type AttachedSimulator, attachSimulator, type EngineOptions } from '@bluechip-ws/simulator';
 import { createMemoryNetwork, type MemoryNetwork } from '@bluechip-ws/transport-memory';
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { onTestFinished } from 'vitest';
 import { type ConnectOptions, connect, type Terminal } from '../src/index.js';
 
 /** Wall-clock origin of virtual time: POS and terminal clocks both read BASE + scheduler.now(). */
@@ -112,3 +113,10 @@ export function rig(simulator: EngineOptions = {}, journal: Journal = new Memory
 
 /** Sale amounts the simulator's amount table does not treat specially. */
 export const PLAIN = 1_234;
+
+/** A `rig` closed when the current test ends. */
+export function testRig(...args: Parameters<typeof rig>): Rig {
+  const r = rig(...args);
+  onTestFinished(() => r.close());
+  return r;
+}

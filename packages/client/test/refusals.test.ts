@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   AmountError,
   type Cents,
@@ -11,18 +11,9 @@ import {
   OperationAbortedError,
   type UnclaimedEvent,
 } from '../src/index.js';
-import { memoryTerminal } from './support.js';
+import { testTerminal } from './support.js';
 
-type Harness = ReturnType<typeof memoryTerminal>;
-let h: Harness | undefined;
-afterEach(() => {
-  h?.close();
-  h = undefined;
-});
-const start = (...args: Parameters<typeof memoryTerminal>) => {
-  h = memoryTerminal(...args);
-  return h;
-};
+const start = testTerminal;
 
 describe('amounts are refused before anything is sent', () => {
   it.each([

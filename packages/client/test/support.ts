@@ -1,6 +1,7 @@
 import { attachSimulator, type EngineOptions } from '@bluechip-ws/simulator';
 import { createMemoryNetwork } from '@bluechip-ws/transport-memory';
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
+import { onTestFinished } from 'vitest';
 import { type ConnectOptions, connect, type Terminal } from '../src/index.js';
 
 /**
@@ -53,4 +54,11 @@ export function memoryTerminal(
       scheduler.flush();
     },
   };
+}
+
+/** A `memoryTerminal` closed when the current test ends. */
+export function testTerminal(...args: Parameters<typeof memoryTerminal>): ReturnType<typeof memoryTerminal> {
+  const harness = memoryTerminal(...args);
+  onTestFinished(() => harness.close());
+  return harness;
 }
