@@ -1,3 +1,4 @@
+import { utf8Length } from '@bluechip-ws/protocol';
 /**
  * The part of a WebSocket this transport uses: the WHATWG API shared by browsers and `ws`, plus `ws`'s
  * optional `ping`/`on('pong')`/`terminate` on Node. Any runtime's constructor with this shape can be injected.
@@ -56,21 +57,6 @@ export function closeQuietly(socket: WebSocketLike, code: number, reason: string
       // The socket is already unusable; nothing more to do.
     }
   }
-}
-
-/** UTF-8 byte length without allocating. */
-export function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      bytes += 4; // surrogate pair
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /** Text stays a string; any binary payload becomes a Uint8Array view (no copy). */

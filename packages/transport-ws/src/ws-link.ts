@@ -1,4 +1,5 @@
 import { type Frame, type Link, type LinkClose, TransportError } from '@bluechip-ws/core';
+import { utf8Length } from '@bluechip-ws/protocol';
 import { AsyncSubject, type Observable, ReplaySubject, Subject, type Subscription } from 'rxjs';
 import { LivenessMonitor } from './liveness.js';
 import type { ResolvedWsOptions } from './options.js';
@@ -8,7 +9,6 @@ import {
   errorMessage,
   type MessageEventLike,
   toFrame,
-  utf8Length,
   type WebSocketLike,
 } from './socket.js';
 
