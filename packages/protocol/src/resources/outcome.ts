@@ -1,4 +1,4 @@
-import type { JsonObject } from '../json.js';
+import { type JsonObject, own } from '../json.js';
 import { type ErrorInfo, readErrorInfo, readResults, type TransactionResult } from './results.js';
 
 /**
@@ -42,7 +42,7 @@ export function classifyFinal(resource: JsonObject): Outcome {
   const status = typeof resource.status === 'string' ? resource.status : String(resource.status);
   const results = readResults(resource);
   const result = results[0];
-  const errorInfo = readErrorInfo(Object.hasOwn(resource, 'error_info') ? resource.error_info : undefined);
+  const errorInfo = readErrorInfo(own(resource, 'error_info'));
   const base = { status, results, raw: resource };
   const withResult = result === undefined ? base : { ...base, result };
   const withError = errorInfo === undefined ? withResult : { ...withResult, errorInfo };

@@ -1,6 +1,6 @@
 import * as t from 'io-ts';
 import { JsonObjectC } from '../envelope.js';
-import { isJsonObject, type JsonObject } from '../json.js';
+import { isJsonObject, type JsonObject, own } from '../json.js';
 import { type Cents, readCents } from '../money.js';
 import { StringParam } from './params.js';
 
@@ -99,10 +99,6 @@ const str = (v: unknown): string | undefined =>
 function codeText(v: unknown): { code?: string; text?: string } | undefined {
   if (!isJsonObject(v)) return undefined;
   return strip({ code: str(own(v, 'code')), text: str(own(v, 'text')) });
-}
-
-function own(o: JsonObject, key: string): unknown {
-  return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
 /**
