@@ -73,6 +73,7 @@ export function connect(options: ConnectOptions): Terminal {
     journal: store,
     // The client validates its typed operations itself, so `raw` can send anything.
     validate: false,
+    flowIds: defaultFlowId,
     ...pick(options, [
       'endpointMode',
       'ackMode',
@@ -88,7 +89,8 @@ export function connect(options: ConnectOptions): Terminal {
       'now',
     ]),
   });
-  const nextFlowId = options.flowIds ?? defaultFlowId;
+  // The session draws ids: it skips ids in flight or still kept by the journal (a new flow never merges).
+  const nextFlowId = () => session.newFlowId();
   const recovery = new Recovery({
     session,
     journal: store,

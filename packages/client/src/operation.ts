@@ -52,7 +52,13 @@ export function operation$(
   options: OperationOptions = {},
 ): Observable<Progress> {
   return new GuardedObservable<Progress>((subscriber) => {
-    const flowId = options.flowId ?? context.nextFlowId();
+    let flowId: string;
+    try {
+      flowId = options.flowId ?? context.nextFlowId();
+    } catch (error) {
+      subscriber.error(error);
+      return;
+    }
     const signal = options.signal;
     if (signal?.aborted) {
       subscriber.error(new OperationAbortedError(flowId, false, { cause: signal.reason }));
@@ -150,7 +156,13 @@ export function operation(
   spec: OperationSpec,
   options: OperationOptions = {},
 ): Promise<TransactionOutcome> {
-  const flowId = options.flowId ?? context.nextFlowId();
+  let flowId: string;
+  try {
+    // No unused id (a generator that keeps repeating ids the journal knows): a typed rejection, not a throw.
+    flowId = options.flowId ?? context.nextFlowId();
+  } catch (error) {
+    return Promise.reject(error);
+  }
   return new Promise<TransactionOutcome>((resolve, reject) => {
     let outcome: TransactionOutcome | undefined;
     operation$(context, spec, { ...options, flowId }).subscribe({

@@ -90,6 +90,9 @@ class CrashableJournal implements Journal {
       if (!this.crashed) return this.inner.append(record);
     });
   }
+  has(flowId: string) {
+    return this.inner.has(flowId);
+  }
   openFlows() {
     return this.inner.openFlows();
   }

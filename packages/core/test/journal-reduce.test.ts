@@ -121,8 +121,9 @@ describe('isOpenFlow', () => {
     expect(isOpenFlow(fold(records))).toBe(open);
   });
 
-  it('treats an empty flow as open', () => {
-    expect(isOpenFlow(emptyFlow('1'))).toBe(true);
+  it('treats a flow this POS never sent, with no final, as settled (a peer inventing ids fills nothing)', () => {
+    expect(isOpenFlow(emptyFlow('1'))).toBe(false);
+    expect(isOpenFlow(foldRecord(emptyFlow('1'), { kind: 'started', flowId: '1', at: 1 }))).toBe(false);
   });
 });
 

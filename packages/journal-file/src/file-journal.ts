@@ -117,6 +117,11 @@ export class FileJournal implements Journal {
     if (!isJournalRecord(record)) {
       return Promise.reject(new JournalError('invalid', 'not a journal record', { cause: record }));
     }
+    try {
+      this.index.admit(record);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     let frame: Buffer;
     try {
       frame = encodeFrame({ r: record });
@@ -141,6 +146,10 @@ export class FileJournal implements Journal {
       this.compactWaiters.push({ resolve, reject });
       this.kick();
     });
+  }
+
+  has(flowId: string): boolean {
+    return this.index.has(flowId);
   }
 
   async openFlows(): Promise<readonly FlowSummary[]> {

@@ -17,6 +17,9 @@ export interface FlowIndexOptions {
 
 export const DEFAULT_MAX_FLOWS = 10_000;
 
+/** Events a settled flow keeps (the most recent; its final is kept apart): enough to explain it later. */
+export const SETTLED_EVENTS_KEPT = 8;
+
 /**
  * The bounded in-memory state of a journal: one summary per flow, folded by the reducer, with lookups by
  * flow id and by idempotency key. When over its bound it evicts the flows that settled longest ago; an open
@@ -49,12 +52,35 @@ export class FlowIndex {
     return this.flows.size;
   }
 
+  /** Whether a flow with this id is kept. */
+  has(flowId: string): boolean {
+    return this.flows.has(flowId);
+  }
+
+  /**
+   * Refuses a record that would merge two flows: a request for a flow id the index already keeps. Journals
+   * call it before they accept an append; replaying stored records does not (see `apply`).
+   */
+  admit(record: JournalRecord): void {
+    if (record.kind === 'request_sent' && this.flows.has(record.flowId)) {
+      throw new JournalError(
+        'flow_exists',
+        `flow ${record.flowId} is already in the journal: a new request must use a new flow id`,
+      );
+    }
+  }
+
   /**
    * Folds one record into the flow's summary, in place: the index owns its summaries and hands out copies,
    * so an append allocates nothing but what the record itself adds. Returns the live summary: read it now,
    * do not keep it (`get` gives a copy).
    */
   apply(record: JournalRecord): FlowSummary {
+    // Only a journal written before requests were admitted can hold a second request for one id: it starts
+    // a new flow rather than folding into the old one's result.
+    if (record.kind === 'request_sent' && this.flows.get(record.flowId)?.request !== undefined) {
+      this.remove(record.flowId);
+    }
     let flow = this.flows.get(record.flowId);
     const previousKey = flow?.idempotencyKey;
     if (flow === undefined) {
@@ -112,6 +138,9 @@ export class FlowIndex {
     } else if (!this.settled.has(flowId)) {
       this.open.delete(flowId);
       this.settled.add(flowId);
+    }
+    if (!this.open.has(flowId) && flow.events.length > SETTLED_EVENTS_KEPT) {
+      flow.events = flow.events.slice(flow.events.length - SETTLED_EVENTS_KEPT);
     }
     this.evict();
   }

@@ -13,6 +13,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 const isString = (value: unknown): value is string => typeof value === 'string';
+const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const optional = (value: unknown, check: (v: unknown) => boolean): boolean =>
   value === undefined || check(value);
@@ -35,10 +36,11 @@ export function isJournalRecord(value: unknown): value is JournalRecord {
         isString(value.status) &&
         typeof value.final === 'boolean' &&
         isJsonObject(value.resource) &&
-        optional(value.unclaimed, (v) => typeof v === 'boolean')
+        optional(value.unclaimed, isBoolean) &&
+        optional(value.conflict, isBoolean)
       );
     case 'ack_sent':
-      return isString(value.status);
+      return isString(value.status) && optional(value.conflict, isBoolean);
     case 'flow_ended':
       return OUTCOMES.has(value.outcome) && optional(value.error, isErrorInfo);
     case 'reconciled':
@@ -63,6 +65,8 @@ export function isFlowSummary(value: unknown): value is FlowSummary {
     optional(value.idempotencyKey, isString) &&
     optional(value.sentAt, isTime) &&
     optional(value.final, isJsonObject) &&
+    optional(value.conflict, isBoolean) &&
+    optional(value.conflicts, (c) => Array.isArray(c) && c.every(isJsonObject)) &&
     optional(
       ended,
       (e) => isJsonObject(e) && OUTCOMES.has(e.outcome) && isTime(e.at) && optional(e.error, isErrorInfo),

@@ -25,7 +25,12 @@ export class MemoryJournal implements Journal {
     if (this.closed) throw new JournalError('closed', 'append after the journal was closed');
     if (!isJournalRecord(record))
       throw new JournalError('invalid', 'not a journal record', { cause: record });
+    this.index.admit(record);
     this.index.apply(record);
+  }
+
+  has(flowId: string): boolean {
+    return this.index.has(flowId);
   }
 
   async openFlows(): Promise<readonly FlowSummary[]> {

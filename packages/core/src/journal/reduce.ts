@@ -8,6 +8,9 @@ export interface FoldLimits {
 
 export const DEFAULT_FOLD_LIMITS: FoldLimits = { maxEventsPerFlow: 1_000 };
 
+/** Conflicting finals kept per flow (the most recent): the flag stays set whatever the count. */
+export const MAX_CONFLICTS_KEPT = 8;
+
 /** A flow the journal has heard of but knows nothing else about yet. */
 export function emptyFlow(flowId: string): MutableFlow {
   return make({ flowId, started: false, events: [], finalAcked: false });
@@ -32,6 +35,8 @@ function make(f: FlowSummary): MutableFlow {
     events: f.events,
     final: f.final,
     finalAcked: f.finalAcked,
+    conflict: f.conflict,
+    conflicts: f.conflicts,
     ended: f.ended,
     reconciled: f.reconciled,
   };
@@ -77,15 +82,22 @@ export function applyRecord(
       flow.started = true;
       return;
     case 'event':
+      if (record.final && (record.conflict === true || isConflict(flow.final, record.resource))) {
+        // The first final answer is the outcome; a different one is kept apart and flags the flow.
+        flow.conflict = true;
+        flow.conflicts = appendBounded(flow.conflicts ?? [], record.resource, MAX_CONFLICTS_KEPT);
+        return;
+      }
+      // The same final journaled again (a resend seen by a later process) changes nothing.
+      if (record.final && flow.final !== undefined) return;
       flow.events = appendBounded(flow.events, record.resource, limits.maxEventsPerFlow);
       if (record.final) {
-        // A new final result needs its own ack, even if an earlier one was acked.
         flow.final = record.resource;
         flow.finalAcked = false;
       }
       return;
     case 'ack_sent':
-      if (ackAcknowledgesFinal(flow, record.status)) flow.finalAcked = true;
+      if (record.conflict !== true && ackAcknowledgesFinal(flow, record.status)) flow.finalAcked = true;
       return;
     case 'flow_ended':
       flow.ended =
@@ -124,9 +136,13 @@ export function isTerminalVerdict(verdict: NonNullable<FlowSummary['reconciled']
  * A flow needs attention (recovery must look at it) when its final result was not acked, it ended as
  * unknown, or it never ended — unless reconciliation already reached a terminal verdict for it. An ending
  * `completed` means the final result was taken care of (acked, or a final response that needs no ack).
+ * Events for a flow id this POS never sent (no request) that carry no final result need nothing: such flows
+ * are settled at once, so a peer that invents flow ids cannot fill the journal with open flows.
  */
 export function isOpenFlow(flow: FlowSummary): boolean {
   if (flow.reconciled !== undefined && isTerminalVerdict(flow.reconciled.verdict)) return false;
+  // Events of a flow this POS never sent, with no final result: nothing to recover, nothing owed.
+  if (flow.request === undefined && flow.final === undefined) return false;
   if (flow.ended?.outcome === 'completed') return false;
   if (flow.final !== undefined && !flow.finalAcked) return true;
   return flow.ended === undefined || flow.ended.outcome === 'unknown';
@@ -141,6 +157,11 @@ function ackAcknowledgesFinal(flow: FlowSummary, ackStatus: string): boolean {
   if (flow.final === undefined) return false;
   const finalStatus = flow.final.status;
   return typeof finalStatus !== 'string' || ackStatus === finalStatus || ackStatus === 'ok';
+}
+
+/** Whether a final differs from the flow's first one. Rare (a second final), so a text comparison is fine. */
+function isConflict(first: JsonObject | undefined, next: JsonObject): boolean {
+  return first !== undefined && first !== next && JSON.stringify(first) !== JSON.stringify(next);
 }
 
 function appendBounded(events: readonly JsonObject[], event: JsonObject, max: number): readonly JsonObject[] {

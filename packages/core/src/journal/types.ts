@@ -28,8 +28,15 @@ export type JournalRecord =
       readonly resource: JsonObject;
       /** True when no live subscriber owned the flow (unsubscribed, or an unknown flow id). */
       readonly unclaimed?: boolean;
+      /** A final event that differs from the flow's first final: kept apart, never the outcome. */
+      readonly conflict?: boolean;
     })
-  | (RecordBase & { readonly kind: 'ack_sent'; readonly status: string })
+  | (RecordBase & {
+      readonly kind: 'ack_sent';
+      readonly status: string;
+      /** The ack answered a conflicting final: it does not acknowledge the flow's outcome. */
+      readonly conflict?: boolean;
+    })
   | (RecordBase & {
       readonly kind: 'flow_ended';
       /** completed: final event acked; failed: refused or error known; unknown: outcome not known. */
@@ -56,9 +63,16 @@ export interface FlowSummary {
   readonly started: boolean;
   /** Event resources in arrival order (duplicates are not journaled twice by the session). */
   readonly events: readonly JsonObject[];
-  /** The final event's resource, once one arrived. */
+  /** The first final event's resource, once one arrived: the flow's outcome. A later final never replaces it. */
   readonly final?: JsonObject;
   readonly finalAcked: boolean;
+  /**
+   * True once the terminal sent a second final that differs from the first (see docs/recovery.md,
+   * "Conflicting finals"): the outcome is in doubt and the POS should recall before it decides.
+   */
+  readonly conflict?: boolean;
+  /** The conflicting finals, most recent last (at most `MAX_CONFLICTS_KEPT`). */
+  readonly conflicts?: readonly JsonObject[];
   /** Set once a flow_ended record exists. */
   readonly ended?: {
     readonly outcome: 'completed' | 'failed' | 'unknown';
@@ -76,9 +90,15 @@ export interface FlowSummary {
 
 export interface Journal {
   /**
+   * Whether the journal still keeps a flow with this id. Synchronous (every journal keeps its index in
+   * memory): the session asks it before it uses an id, so a new flow never folds into an old one.
+   */
+  has(flowId: string): boolean;
+  /**
    * Appends one record. A returned promise resolves once the record is durable; the session waits for it
    * before acking a final event. Synchronous journals return void (no microtask on the hot path).
-   * Rejects (or throws) only with a `JournalError`.
+   * Rejects (or throws) only with a `JournalError`; a `request_sent` for a flow id the journal already
+   * keeps is refused with code `flow_exists` (a new request never merges into an old flow).
    */
   append(record: JournalRecord): void | Promise<void>;
   /** Flows that need attention: final result not acked, ended as unknown, or never ended — and not yet reconciled to a terminal verdict. */
@@ -91,10 +111,18 @@ export interface Journal {
 }
 
 /**
- * `locked`: another live process owns the journal; `invalid`: a record or an option is malformed
- * (both added after the first seam; existing codes unchanged).
+ * `locked`: another live process owns the journal; `invalid`: a record or an option is malformed;
+ * `flow_exists`: a request for a flow id the journal already keeps (added after the first seam; existing
+ * codes unchanged).
  */
-export type JournalErrorCode = 'write_failed' | 'read_failed' | 'closed' | 'corrupt' | 'locked' | 'invalid';
+export type JournalErrorCode =
+  | 'write_failed'
+  | 'read_failed'
+  | 'closed'
+  | 'corrupt'
+  | 'locked'
+  | 'invalid'
+  | 'flow_exists';
 
 export class JournalError extends Error {
   override readonly name = 'JournalError';

@@ -31,6 +31,10 @@ export class BoundedMap<K, V> {
     }
   }
 
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+
   delete(key: K): void {
     this.map.delete(key);
   }

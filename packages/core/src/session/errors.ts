@@ -1,4 +1,4 @@
-import type { ErrorInfo, FrameError } from '@bluechip-ws/protocol';
+import type { ErrorInfo, FrameError, JsonObject } from '@bluechip-ws/protocol';
 
 /**
  * Every way a flow can end badly, one code each. `outcomeUnknown` is true when the request may have reached
@@ -9,6 +9,7 @@ export type FlowErrorCode =
   | 'busy' // local single-flight queue full (nothing sent)
   | 'refused' // the terminal answered the request with status "error" (e.g. TSI busy)
   | 'invalid_request' // the resource failed validation (nothing sent)
+  | 'flow_id_reused' // the flow id belongs to a flow the journal still keeps (nothing sent)
   | 'connect_failed' // no link could be opened (nothing sent)
   | 'send_failed' // the request could not be written (nothing sent)
   | 'response_timeout'
@@ -77,7 +78,23 @@ export type Diagnostic =
   | { readonly kind: 'binary_frame'; readonly bytes: number }
   | { readonly kind: 'unexpected_envelope'; readonly envelope: string; readonly flowId: string }
   | { readonly kind: 'out_of_order'; readonly flowId: string; readonly detail: string }
-  | { readonly kind: 'duplicate_event'; readonly flowId: string; readonly reacked: boolean }
+  | {
+      readonly kind: 'duplicate_event';
+      readonly flowId: string;
+      readonly reacked: boolean;
+      /** Recognised from the journal: a resend of a final an earlier session on it had already received. */
+      readonly fromJournal?: boolean;
+    }
+  /**
+   * A final event that differs from the flow's first final (which stays the outcome). It was journaled
+   * apart, acked, and put on `unclaimed$` with reason `conflicting_final`.
+   */
+  | {
+      readonly kind: 'conflicting_final';
+      readonly flowId: string;
+      readonly first: JsonObject;
+      readonly conflicting: JsonObject;
+    }
   | { readonly kind: 'late_response'; readonly flowId: string; readonly status: unknown }
   | { readonly kind: 'unknown_status'; readonly flowId: string; readonly status: unknown }
   | { readonly kind: 'ack_failed'; readonly flowId: string; readonly error: unknown }

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
-import type { Journal, JournalRecord } from '../journal/index.js';
+import type { FlowSummary, Journal, JournalRecord } from '../journal/index.js';
 import type { Flow } from './flow.js';
 
 type Ending = 'completed' | 'failed' | 'unknown';
@@ -18,6 +18,21 @@ export class FlowRecorder {
     private readonly onFault: (error: unknown) => void,
   ) {}
 
+  /** Whether the journal still keeps a flow with this id (a new flow must not reuse it). */
+  knows(flowId: string): boolean {
+    return this.journal.has(flowId);
+  }
+
+  /** What the journal knows of a flow; a failed read is reported and reads as nothing known. */
+  async summary(flowId: string): Promise<FlowSummary | undefined> {
+    try {
+      return await this.journal.flow(flowId);
+    } catch (error) {
+      this.onFailure(flowId, error);
+      return undefined;
+    }
+  }
+
   requestSent(flow: Flow): JournalRecord {
     return {
       kind: 'request_sent',
@@ -29,7 +44,13 @@ export class FlowRecorder {
     };
   }
 
-  event(flowId: string, resource: JsonObject, final: boolean, unclaimed: boolean): JournalRecord {
+  event(
+    flowId: string,
+    resource: JsonObject,
+    final: boolean,
+    unclaimed: boolean,
+    conflict = false,
+  ): JournalRecord {
     return {
       kind: 'event',
       flowId,
@@ -38,6 +59,7 @@ export class FlowRecorder {
       final,
       resource,
       ...(unclaimed ? { unclaimed } : {}),
+      ...(conflict ? { conflict } : {}),
     };
   }
 
@@ -45,8 +67,8 @@ export class FlowRecorder {
     this.append({ kind: 'started', flowId, at: this.now() });
   }
 
-  ackSent(flowId: string, status: string): void {
-    this.append({ kind: 'ack_sent', flowId, at: this.now(), status });
+  ackSent(flowId: string, status: string, conflict = false): void {
+    this.append({ kind: 'ack_sent', flowId, at: this.now(), status, ...(conflict ? { conflict } : {}) });
   }
 
   ended(flowId: string, outcome: Ending, error?: { code: string; message: string }): void {

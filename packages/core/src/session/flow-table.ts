@@ -2,7 +2,7 @@ import { flowIdMatches } from '@bluechip-ws/protocol';
 import { BoundedMap } from './bounded-map.js';
 import type { Deadlines } from './deadlines.js';
 import type { Flow, Orphan } from './flow.js';
-import { SeenEvents } from './seen-events.js';
+import { SeenEvents, type SeenEventsLimits } from './seen-events.js';
 import type { UnclaimedReason } from './types.js';
 
 /**
@@ -19,8 +19,27 @@ export class FlowTable {
     private readonly suffixMatch: boolean,
     private readonly deadlines: Deadlines,
     private readonly onSlotFreed: () => void,
+    private readonly seenLimits: SeenEventsLimits,
   ) {
     this.orphans = new BoundedMap(memory);
+  }
+
+  /** A fresh, bounded record of received events. */
+  newSeenEvents(): SeenEvents {
+    return new SeenEvents(this.seenLimits);
+  }
+
+  /** Remembered finished or unknown flows (bounded by `memory`). */
+  get remembered(): number {
+    return this.orphans.size;
+  }
+
+  /** Events remembered across live and remembered flows: O(flows), for stats only. */
+  seenCount(): number {
+    let count = 0;
+    for (const flow of this.live.values()) count += flow.seen?.size ?? 0;
+    for (const orphan of this.orphans.values()) count += orphan.seen.size;
+    return count;
   }
 
   get size(): number {
@@ -63,7 +82,13 @@ export class FlowTable {
   orphan(flowId: string): Orphan {
     let orphan = this.orphans.get(flowId);
     if (orphan === undefined) {
-      orphan = { reason: 'unknown_flow', request: undefined, seen: new SeenEvents() };
+      orphan = {
+        reason: 'unknown_flow',
+        request: undefined,
+        seen: this.newSeenEvents(),
+        final: undefined,
+        lookedUp: false,
+      };
       this.orphans.set(flowId, orphan);
     }
     return orphan;
@@ -86,7 +111,14 @@ export class FlowTable {
     flow.connecting = undefined;
     flow.subscriber = undefined;
     this.live.delete(flow.id);
-    this.orphans.set(flow.id, { reason, request: flow.resource, seen: flow.seen ?? new SeenEvents() });
+    this.orphans.set(flow.id, {
+      reason,
+      request: flow.resource,
+      seen: flow.seen?.keepFinals() ?? this.newSeenEvents(),
+      final: flow.final,
+      // The journal knows no more of a flow this session ran than the session does.
+      lookedUp: true,
+    });
     if (held) {
       this.inFlightCount--;
       this.onSlotFreed();

@@ -14,6 +14,11 @@ export interface EventState {
   held: number;
   readonly endpoint: string | undefined;
   readonly status: string;
+  readonly final: boolean;
+  /** The flow's first final: never forgotten by a bounded `SeenEvents`. */
+  pinned?: boolean;
+  /** A final that conflicts with the first: its acks do not acknowledge the flow's outcome. */
+  conflict?: boolean;
 }
 
 export type FlowPhase = 'queued' | 'connecting' | 'sent' | 'started' | 'final' | 'done';
@@ -36,6 +41,8 @@ export class Flow implements HeapItem {
   tail: Promise<void> | undefined;
   /** Why events of this flow are unclaimed, once its subscriber is gone. */
   detachedAs: UnclaimedReason | undefined;
+  /** The first final answer (event or `completed` response): the outcome, which a later final never replaces. */
+  final: JsonObject | undefined;
 
   constructor(
     readonly id: string,
@@ -61,4 +68,8 @@ export interface Orphan {
   readonly reason: UnclaimedReason;
   readonly request: JsonObject | undefined;
   readonly seen: SeenEvents;
+  /** The first final answer seen for it, by this session or (looked up) by an earlier one on the journal. */
+  final: JsonObject | undefined;
+  /** Set once the journal was asked about an unknown flow id, so it is asked once. */
+  lookedUp: boolean;
 }

@@ -25,16 +25,16 @@ import {
   type Subscription,
 } from 'rxjs';
 import { Connection, type ConnectionState } from '../connection/index.js';
-import { type JournalRecord, MemoryJournal } from '../journal/index.js';
+import { type FlowSummary, type JournalRecord, MemoryJournal } from '../journal/index.js';
 import type { Frame, Link, Transport } from '../transport.js';
 import { GuardedObservable, offer } from './consumer-guard.js';
 import { Deadlines, type TimeoutCode } from './deadlines.js';
 import { DeliveredEvent } from './delivered-event.js';
 import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
-import { type EventState, Flow } from './flow.js';
+import { type EventState, Flow, type Orphan } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
-import { SeenEvents } from './seen-events.js';
+import { DEFAULT_SEEN_EVENTS_LIMITS } from './seen-events.js';
 import {
   type AckMode,
   DEFAULT_TIMEOUTS,
@@ -44,12 +44,16 @@ import {
   type FlowTimeouts,
   type FlowUpdate,
   type SessionOptions,
+  type SessionStats,
   type UnclaimedAckPolicy,
   type UnclaimedEvent,
   type UnclaimedReason,
 } from './types.js';
 
 const sessionFlowIds = createFlowIdGenerator();
+
+/** Draws of the generator before giving up on finding an id the journal does not know. */
+const MAX_FLOW_ID_DRAWS = 10_000;
 
 /**
  * A session with one terminal over one transport: it owns the connection (one live link at a time) and the
@@ -103,8 +107,12 @@ export class Session {
       (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
       (error) => this.diagnose({ kind: 'internal_error', error }),
     );
-    this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, this.deadlines, () =>
-      this.dispatch(),
+    this.table = new FlowTable(
+      options.memory ?? 1024,
+      options.suffixMatch ?? false,
+      this.deadlines,
+      () => this.dispatch(),
+      { ...DEFAULT_SEEN_EVENTS_LIMITS, ...options.seenEvents },
     );
     this.connection = new Connection(transport, {
       scheduler: this.scheduler,
@@ -119,6 +127,34 @@ export class Session {
     return this.table.size;
   }
 
+  /** What the session holds now (counts are bounded; `seenEvents` costs a walk over remembered flows). */
+  stats(): SessionStats {
+    return {
+      openFlows: this.table.size,
+      queued: this.queue.length,
+      rememberedFlows: this.table.remembered,
+      seenEvents: this.table.seenCount(),
+    };
+  }
+
+  /**
+   * A flow id for a new flow: from the generator, skipping any id in flight or still kept by the journal,
+   * so a new flow never folds into an old one (a 6-digit random id drawn again by a new process is likely
+   * over thousands of flows). Throws a `FlowError` (`flow_id_reused`) if the generator keeps repeating.
+   */
+  newFlowId(): string {
+    for (let draw = 0; draw < MAX_FLOW_ID_DRAWS; draw++) {
+      const id = this.flowIds();
+      if (!this.table.has(id) && !this.recorder.knows(id)) return id;
+    }
+    throw new FlowError(
+      'flow_id_reused',
+      `no unused flow id in ${MAX_FLOW_ID_DRAWS} draws: every id drawn is in flight or in the journal`,
+      undefined,
+      false,
+    );
+  }
+
   /**
    * A cold Observable of one flow: subscribing sends `resource` to `endpoint` ('/tsi/v1/payment' or a short
    * name like 'payment'), emits `started`, then each event, and completes once the final event is acked.
@@ -129,10 +165,12 @@ export class Session {
       const path = resolveEndpoint(endpoint);
       let id: string;
       try {
-        id = options.flowId ?? this.flowIds();
+        id = options.flowId ?? this.newFlowId();
       } catch (cause) {
         subscriber.error(
-          new FlowError('invalid_request', 'no flow id could be generated', undefined, false, { cause }),
+          cause instanceof FlowError
+            ? cause
+            : new FlowError('invalid_request', 'no flow id could be generated', undefined, false, { cause }),
         );
         return;
       }
@@ -178,6 +216,14 @@ export class Session {
     if (this.closed) return new FlowError('session_closed', 'session is closed', id, false);
     if (this.table.has(id)) {
       return new FlowError('invalid_request', `flow id ${id} is already in flight`, id, false);
+    }
+    if (this.recorder.knows(id)) {
+      return new FlowError(
+        'flow_id_reused',
+        `flow id ${id} belongs to a flow the journal still keeps; a new request needs a new id`,
+        id,
+        false,
+      );
     }
     if (this.validate && path !== ENDPOINTS.trace) {
       const checked = validateRequest(resource);
@@ -346,6 +392,7 @@ export class Session {
     } else if (status === 'completed') {
       // A final result with no events (tsi-notes §2.2): nothing to ack, but it is journaled first.
       flow.phase = 'final';
+      flow.final = envelope.resource;
       this.deadlines.clear(flow);
       this.journaled(flow, this.recorder.event(flow.id, envelope.resource, true, false), () =>
         this.deliverFinalResponse(flow, envelope.resource),
@@ -399,14 +446,28 @@ export class Session {
     }
     const status = String(envelope.resource.status);
     const final = !flow.trace && isFinalEventStatus(envelope.resource.status);
-    const state: EventState = { text: key, acked: false, held: 0, endpoint: envelope.endpoint, status };
+    const state: EventState = {
+      text: key,
+      acked: false,
+      held: 0,
+      endpoint: envelope.endpoint,
+      status,
+      final,
+    };
     if (!flow.trace) {
-      flow.seen ??= new SeenEvents();
+      flow.seen ??= this.table.newSeenEvents();
       flow.seen.add(state);
+    }
+    if (final && flow.final !== undefined) {
+      // The flow has its outcome already: a second final never replaces it nor reaches the consumer.
+      this.onSecondFinal(flow.id, flow.final, flow.resource, link, envelope, state, flow);
+      return;
     }
     this.deadlines.clearStep(flow);
     if (final) {
       flow.phase = 'final';
+      flow.final = envelope.resource;
+      flow.seen?.pin(state);
       this.deadlines.clear(flow);
     }
     this.recorder.writeThen(
@@ -416,6 +477,7 @@ export class Session {
       () => {
         // Not recorded, so not delivered nor acked: the terminal resends, and the resend is tried afresh.
         flow.seen?.forget(key);
+        if (flow.final === envelope.resource) flow.final = undefined;
         this.fail(
           flow,
           new FlowError('journal_failed', 'the journal could not record an event', flow.id, true),
@@ -519,7 +581,7 @@ export class Session {
   private sendAck(flowId: string, link: Link, state: EventState): void {
     try {
       link.send(encodeEventAck(flowId, state.endpoint ?? this.singleEndpoint(flowId)));
-      this.recorder.ackSent(flowId, state.status);
+      this.recorder.ackSent(flowId, state.status, state.conflict === true);
     } catch (error) {
       // The link is gone: the terminal will resend, and the duplicate is re-acked on the next link.
       this.diagnose({ kind: 'ack_failed', flowId, error });
@@ -531,10 +593,16 @@ export class Session {
     return this.table.get(flowId)?.path;
   }
 
-  private onDuplicate(flowId: string, link: Link, seen: EventState): void {
-    if (seen.acked) {
+  private onDuplicate(flowId: string, link: Link, seen: EventState, fromJournal = false): void {
+    if (seen.acked || fromJournal) {
+      seen.acked = true;
       this.sendAck(flowId, link, seen);
-      this.diagnose({ kind: 'duplicate_event', flowId, reacked: true });
+      this.diagnose({
+        kind: 'duplicate_event',
+        flowId,
+        reacked: true,
+        ...(fromJournal ? { fromJournal } : {}),
+      });
     } else {
       seen.held++;
       this.diagnose({ kind: 'duplicate_event', flowId, reacked: false });
@@ -550,25 +618,138 @@ export class Session {
       this.onDuplicate(envelope.flow_id, link, seen);
       return;
     }
+    const final = isFinalEventStatus(envelope.resource.status);
     const state: EventState = {
       text: key,
       acked: false,
       held: 0,
       endpoint: envelope.endpoint,
       status: String(envelope.resource.status),
+      final,
     };
     orphan.seen.add(state);
-    const final = isFinalEventStatus(envelope.resource.status);
-    const write = this.recorder.write(this.recorder.event(envelope.flow_id, envelope.resource, final, true));
+    if (!final) {
+      this.claimOrphanEvent(orphan, link, envelope, state);
+      return;
+    }
+    if (orphan.final !== undefined) {
+      this.onSecondFinal(envelope.flow_id, orphan.final, orphan.request, link, envelope, state);
+      return;
+    }
+    const lookedUp = orphan.lookedUp;
+    orphan.lookedUp = true;
+    // Ids the journal does not keep are settled at once (no promise: a flood of them stays cheap).
+    if (lookedUp || !this.recorder.knows(envelope.flow_id)) {
+      this.claimOrphanEvent(orphan, link, envelope, state);
+      return;
+    }
+    // A final for a flow id this session never ran but the journal keeps: an earlier session on it may
+    // have received it already (a resend after a restart). Resends that arrive meanwhile are held.
+    this.recorder
+      .summary(envelope.flow_id)
+      .then((known) => this.onJournalAnswer(orphan, known, link, envelope, state))
+      .catch((error: unknown) => this.diagnose({ kind: 'internal_error', error }));
+  }
+
+  /** What the journal knew of a final's flow id that this session never ran. */
+  private onJournalAnswer(
+    orphan: Orphan,
+    known: FlowSummary | undefined,
+    link: Link,
+    envelope: Envelope,
+    state: EventState,
+  ): void {
+    const flowId = envelope.flow_id;
+    const first = orphan.final ?? known?.final;
+    if (first === undefined) {
+      this.claimOrphanEvent(orphan, link, envelope, state);
+    } else if (!sameResource(first, envelope.resource)) {
+      orphan.final ??= first;
+      this.onSecondFinal(flowId, first, orphan.request ?? known?.request, link, envelope, state);
+    } else if (orphan.final === undefined && known?.finalAcked === true) {
+      // An earlier session received and acked this very answer: the terminal missed that ack.
+      orphan.final = first;
+      orphan.seen.pin(state);
+      this.onDuplicate(flowId, link, state, true);
+    } else {
+      // Journaled earlier but never acked: nobody may have taken it, so it is surfaced as unclaimed.
+      this.claimOrphanEvent(orphan, link, envelope, state);
+    }
+  }
+
+  /** An event no flow of this session owns: journaled as unclaimed, then surfaced (and acked by policy). */
+  private claimOrphanEvent(orphan: Orphan, link: Link, envelope: Envelope, state: EventState): void {
+    const flowId = envelope.flow_id;
+    if (state.final && orphan.final === undefined) {
+      orphan.final = envelope.resource;
+      orphan.seen.pin(state);
+    }
+    const write = this.recorder.write(this.recorder.event(flowId, envelope.resource, state.final, true));
     const emit = () =>
-      this.emitUnclaimed(envelope.flow_id, orphan.reason, orphan.request, link, envelope, state, final);
+      this.emitUnclaimed(flowId, orphan.reason, orphan.request, link, envelope, state, state.final);
     // An event the journal could not take is not acked; its resend is handled afresh.
-    const forget = () => orphan.seen.forget(key);
-    if (write === true) emit();
-    else if (write === false) forget();
+    const forget = () => {
+      orphan.seen.forget(state.text);
+      if (orphan.final === envelope.resource) orphan.final = undefined;
+    };
+    this.afterWrite(write, emit, forget);
+  }
+
+  /**
+   * A final for a flow that has one already. The same answer again (in other bytes, or from an earlier
+   * session's journal) is a duplicate: re-acked. A different one is a conflict: journaled apart (the first
+   * stays the outcome), acked so the terminal stops resending, and surfaced; never delivered as the outcome.
+   */
+  private onSecondFinal(
+    flowId: string,
+    first: JsonObject,
+    request: JsonObject | undefined,
+    link: Link,
+    envelope: Envelope,
+    state: EventState,
+    flow?: Flow,
+  ): void {
+    const conflicting = envelope.resource;
+    const seen = flow?.seen ?? this.table.peekOrphan(flowId)?.seen;
+    if (sameResource(first, conflicting)) {
+      // The same answer in other bytes: answered like a resend of the first (held until that one is acked).
+      const original = seen?.first;
+      if (original !== undefined && original !== state) {
+        seen?.forget(state.text);
+        this.onDuplicate(flowId, link, original);
+      } else this.onDuplicate(flowId, link, state, true);
+      return;
+    }
+    const record = this.recorder.event(flowId, conflicting, true, flow === undefined, true);
+    state.conflict = true;
+    const surface = () => {
+      state.acked = true;
+      this.sendAck(flowId, link, state);
+      this.diagnose({ kind: 'conflicting_final', flowId, first, conflicting });
+      this.unclaimedSubject.next({
+        flowId,
+        reason: 'conflicting_final',
+        resource: conflicting,
+        final: true,
+        outcome: classifyFinal(conflicting),
+        acked: true,
+        ack: () => undefined,
+        ...(envelope.endpoint === undefined ? {} : { endpoint: envelope.endpoint }),
+        ...(request === undefined ? {} : { request }),
+      });
+    };
+    const forget = () => seen?.forget(state.text);
+    // A live flow keeps its records in order behind its earlier (possibly pending) writes.
+    if (flow !== undefined) this.recorder.writeThen(flow, record, surface, forget);
+    else this.afterWrite(this.recorder.write(record), surface, forget);
+  }
+
+  private afterWrite(write: boolean | Promise<boolean>, next: () => void, failed: () => void): void {
+    if (write === true) next();
+    else if (write === false) failed();
     else
       write
-        .then((ok) => (ok ? emit() : forget()))
+        .then((ok) => (ok ? next() : failed()))
         .catch((error: unknown) => this.diagnose({ kind: 'internal_error', error }));
   }
 
@@ -710,6 +891,11 @@ const SHORT_ENDPOINTS: Readonly<Record<string, string>> = ENDPOINTS;
 /** Accepts '/tsi/v1/payment' (any case) or a short name ('payment'). */
 export function resolveEndpoint(endpoint: string): string {
   return SHORT_ENDPOINTS[endpoint] ?? normalizePath(endpoint);
+}
+
+/** Whether two final answers say the same thing (a resend may differ in whitespace, never in content). */
+function sameResource(a: JsonObject, b: JsonObject): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function describe(error: unknown): string {

@@ -2,6 +2,7 @@ import type { FlowIdGenerator, JsonObject, Outcome } from '@bluechip-ws/protocol
 import type { SchedulerLike } from 'rxjs';
 import type { ReconnectPolicy } from '../connection/index.js';
 import type { Journal } from '../journal/index.js';
+import type { SeenEventsLimits } from './seen-events.js';
 
 /** The terminal said the service started (the `response` with status "started"). */
 export interface FlowStarted {
@@ -61,7 +62,9 @@ export type UnclaimedReason =
   | 'unsubscribed'
   | 'timed_out'
   | 'link_closed'
-  | 'consumer_error';
+  | 'consumer_error'
+  /** A second final that differs from the flow's first: the first stays the outcome (see docs/recovery.md). */
+  | 'conflicting_final';
 
 /** An event no live flow owned. It is journaled, and acked under `unclaimedAck`; never dropped. */
 export interface UnclaimedEvent {
@@ -112,4 +115,17 @@ export interface SessionOptions {
   readonly reconnect?: Partial<ReconnectPolicy> | false;
   /** How many finished flows are remembered to re-ack duplicates and route late events (default 1024). */
   readonly memory?: number;
+  /** Bounds of each flow's record of received events (defaults: 256 events, 1 Mi characters). */
+  readonly seenEvents?: Partial<SeenEventsLimits>;
+}
+
+/** What a session holds now: every count is bounded (see docs/architecture.md, "Bounds"). */
+export interface SessionStats {
+  /** Flows in the table: in flight or waiting for their final event. */
+  readonly openFlows: number;
+  readonly queued: number;
+  /** Finished or unknown flows remembered to re-ack resends (at most `memory`). */
+  readonly rememberedFlows: number;
+  /** Received events remembered across live and remembered flows. */
+  readonly seenEvents: number;
 }
