@@ -1,12 +1,13 @@
 import { parseArgs } from 'node:util';
+import { BoundedLog, type LogSink } from './bounded-log.js';
 import { amountTable } from './outcomes.js';
 import { loadScenarioFile, type Scenario } from './scenario.js';
 import type { EndpointMode, SimulatorSettings } from './settings.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningSimulator, startSimulator } from './ws-server.js';
 
 export interface CommandIo {
-  readonly stdout?: { write(text: string): unknown };
-  readonly stderr?: { write(text: string): unknown };
+  readonly stdout?: LogSink;
+  readonly stderr?: LogSink;
   /** Stops the simulator like SIGINT does (for tests and embedding). */
   readonly signal?: AbortSignal;
 }
@@ -129,13 +130,16 @@ export async function runSimulateCommand(argv: string[], io: CommandIo = {}): Pr
     stderr.write(`bluechip simulate: ${(error as Error).message}\n`);
     return 1;
   }
+  // Bounded: a slow or absent reader of the output must not grow the simulator's memory.
+  const frameLog = new BoundedLog(stdout);
+  const eventLog = new BoundedLog(stderr);
   const frames = simulator.frames$.subscribe((f) => {
-    stdout.write(
-      `${clock()} #${f.connection} ${f.path} ${f.direction === 'in' ? 'POS->SIM' : 'SIM->POS'} ${f.text}\n`,
+    frameLog.line(
+      `${clock()} #${f.connection} ${f.path} ${f.direction === 'in' ? 'POS->SIM' : 'SIM->POS'} ${f.text}`,
     );
   });
   const logs = simulator.log$.subscribe((e) => {
-    stderr.write(`${clock()} ${e.kind}: ${e.message}\n`);
+    eventLog.line(`${clock()} ${e.kind}: ${e.message}`);
   });
   const mode = simulator.engine.settings.endpointMode;
   stdout.write(`Bluechip simulator listening on ${simulator.url} (endpoint mode ${mode}); Ctrl-C to stop\n`);
@@ -153,6 +157,8 @@ export async function runSimulateCommand(argv: string[], io: CommandIo = {}): Pr
   });
   frames.unsubscribe();
   logs.unsubscribe();
+  frameLog.flush();
+  eventLog.flush();
   await simulator.close();
   stdout.write('Bluechip simulator stopped\n');
   return 0;

@@ -1,5 +1,6 @@
 export { type AttachedSimulator, attachSimulator } from './attach.js';
 export type { BatchEntry } from './batch.js';
+export { BoundedLog, type BoundedLogOptions, type LogSink, truncateLine } from './bounded-log.js';
 export { type CommandIo, runSimulateCommand } from './cli.js';
 export {
   BUSY_CLOSE_REASON,
