@@ -5,8 +5,11 @@
 // charged twice. Prints the seed range and counts; exit 1 with the failing seeds' traces on a violation.
 //
 //   node scripts/chaos-soak.mjs [--duration 60] [--seed <first>] [--intensity 0.08] [--crash-rate 0.12]
-//                               [--spacing <ms>] [--invoice-rate 0.5]
+//                               [--spacing <ms>] [--invoice-rate 0.5] [--hostile]
 //
+// --hostile: every third seed is a hostile schedule: each POS restart draws the flow ids of earlier
+// processes again, 30% of approvals are followed by a contradicting (declined) final, and 30% of finals
+// crash the POS as they arrive.
 // Without --spacing, schedules alternate between orders 5 min apart and orders 10 s apart; half of them
 // journal asynchronously (appends durable 3 microtasks later, lost in a crash), like a file journal.
 //
@@ -26,6 +29,7 @@ const { values } = parseArgs({
     'crash-rate': { type: 'string', default: '0.12' },
     spacing: { type: 'string' },
     'invoice-rate': { type: 'string', default: '0.5' },
+    hostile: { type: 'boolean', default: false },
   },
 });
 const durationMs = Number(values.duration) * 1000;
@@ -74,13 +78,23 @@ try {
   let lastPrint = started;
   console.log(
     `chaos soak: seeds from ${first}, ${values.duration} s, intensity ${intensity}, crash rate ${crashRate}, ` +
-      `spacing ${spacing ?? '5 min / 10 s alternating'}, invoice rate ${invoiceRate}`,
+      `spacing ${spacing ?? '5 min / 10 s alternating'}, invoice rate ${invoiceRate}` +
+      `${values.hostile ? ', every third seed hostile' : ''}`,
   );
   while (Date.now() - started < durationMs && failures.length < 5) {
     const spacingMs = spacing ?? (seed % 2 === 0 ? 300_000 : 10_000);
     // Every other pair of seeds journals asynchronously, like a file journal.
     const durableAfter = Math.floor(seed / 2) % 2 === 0 ? 0 : 3;
-    const result = await runSchedule(seed, { intensity, crashRate, spacingMs, invoiceRate, durableAfter });
+    const hostile =
+      values.hostile && seed % 3 === 0 ? { reuseIds: true, conflictRate: 0.3, finalCrashRate: 0.3 } : {};
+    const result = await runSchedule(seed, {
+      intensity,
+      crashRate,
+      spacingMs,
+      invoiceRate,
+      durableAfter,
+      ...hostile,
+    });
     addToTotals(totals, result);
     if (result.violations.length > 0) failures.push(result);
     seed++;

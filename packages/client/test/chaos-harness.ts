@@ -116,6 +116,12 @@ export interface ScheduleOptions {
   readonly invoiceRate?: number;
   /** Appends become durable this many microtasks later, as with a file journal (0: synchronous, default). */
   readonly durableAfter?: number;
+  /** Each POS process's flow-id generator starts over, so ids drawn by earlier processes come again. */
+  readonly reuseIds?: boolean;
+  /** Probability that an approval reaching the POS is followed by a second, declined final for the flow. */
+  readonly conflictRate?: number;
+  /** Probability of a POS crash at the instant a sale's final event reaches it (before or as it is acked). */
+  readonly finalCrashRate?: number;
 }
 
 export async function runSchedule(seed: number, options: ScheduleOptions = {}): Promise<ScheduleResult> {
@@ -160,8 +166,11 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
     try {
       const frame = JSON.parse(record.text) as { event?: { flow_id: string; resource: JsonObject } };
       const ref = referenceOf(frame.event?.resource);
-      if (frame.event && ref !== undefined && sentFlows.has(frame.event.flow_id))
+      if (frame.event && ref !== undefined && sentFlows.has(frame.event.flow_id)) {
         flowOfReference.set(ref, frame.event.flow_id);
+        // Crash as the final arrives: the frame is delivered first (same instant, scheduled earlier).
+        if (finalCrashRate > 0 && pick(finalCrashRate)) scheduler.schedule(() => crash(), 0);
+      }
     } catch {
       // a malformed frame (amount 207) carries nothing
     }
@@ -179,13 +188,16 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
     }
   });
 
-  network.setFaults(faultPlan(random, options.intensity ?? 0.08), seed);
+  const finalCrashRate = options.finalCrashRate ?? 0;
+  network.setFaults(faultPlan(random, options.intensity ?? 0.08, options.conflictRate ?? 0), seed);
 
   let journal = new CrashableJournal(store, options.durableAfter);
   let crashes = 0;
   let flowCounter = 0;
-  const open = (): Terminal =>
-    connect({
+  const open = (): Terminal => {
+    // A new process whose generator starts over draws the ids of earlier processes again.
+    if (options.reuseIds === true) flowCounter = 0;
+    return connect({
       transport: network.transport,
       scheduler,
       journal,
@@ -193,6 +205,7 @@ export async function runSchedule(seed: number, options: ScheduleOptions = {}): 
       flowIds: () => `s${seed}-f${++flowCounter}`,
       reconnect: { jitter: 0, maxAttempts: 6 },
     });
+  };
   let terminal = open();
 
   const crash = () => {
@@ -384,7 +397,10 @@ function orderAmount(order: number, random: () => number): number {
   return 1_000 + order * 100 + Math.floor(random() * 90);
 }
 
-function faultPlan(random: () => number, intensity: number) {
+/** A second final for the same flow that contradicts the first: a declined copy of an approval. */
+const declinedCopy = (frame: string) => frame.replace('"status":"approved"', '"status":"declined"');
+
+function faultPlan(random: () => number, intensity: number, conflictRate: number) {
   const p = () => random() * intensity;
   const ms = () => 100 + Math.floor(random() * 15_000);
   const rules = (extra: FaultRule[]): FaultRule[] => [
@@ -400,7 +416,17 @@ function faultPlan(random: () => number, intensity: number) {
     toTerminal: rules([
       { match: (f: string) => f.includes('event_ack'), probability: p() * 2, action: { kind: 'drop' } },
     ]),
-    toPos: rules([]),
+    toPos: rules(
+      conflictRate > 0
+        ? [
+            {
+              match: (f: string) => f.includes('"event"') && f.includes('"status":"approved"'),
+              probability: conflictRate,
+              action: { kind: 'duplicate', copy: declinedCopy },
+            },
+          ]
+        : [],
+    ),
   };
 }
 

@@ -55,6 +55,14 @@ describe('chaos: no approved sale is lost or doubled', () => {
     await holds('asynchronous journal', Math.ceil(RUNS / 4), { durableAfter: 3 });
   });
 
+  it('holds with flow ids reused by every restart, conflicting finals and crashes as a final arrives', {
+    timeout: 600_000,
+  }, async () => {
+    const hostile = { reuseIds: true, conflictRate: 0.3, finalCrashRate: 0.3 };
+    await holds('hostile: ids reused, conflicting finals, crash at final', Math.ceil(RUNS / 4), hostile);
+    await holds('hostile, asynchronous journal', Math.ceil(RUNS / 8), { ...hostile, durableAfter: 3 });
+  });
+
   it('holds with orders back to back (10 s apart: within the clock tolerance, beyond the match tolerance)', {
     timeout: 600_000,
   }, async () => {

@@ -6,8 +6,11 @@ export type FaultAction =
   | { readonly kind: 'drop' }
   /** The frame arrives `ms` later than it would have; frames sent after it may overtake it. */
   | { readonly kind: 'delay'; readonly ms: number }
-  /** The frame arrives twice, back to back. */
-  | { readonly kind: 'duplicate' }
+  /**
+   * The frame arrives twice, back to back. `copy` alters the second one: a terminal that sends a second,
+   * different answer (a conflicting final) after the first.
+   */
+  | { readonly kind: 'duplicate'; readonly copy?: (frame: string) => string }
   /** The frame is held and arrives right after the next frame in the same direction (lost if the link closes first). */
   | { readonly kind: 'reorder' }
   /** The frame's text is replaced: by default truncated to half its length (so JSON no longer parses). */

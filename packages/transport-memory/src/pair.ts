@@ -57,7 +57,7 @@ class Pipe {
         break;
       case 'duplicate':
         this.deliver(frame);
-        this.deliver(frame);
+        this.deliver(action.copy === undefined ? frame : action.copy(frame));
         break;
       case 'corrupt':
         this.deliver(corrupt(frame, action));

@@ -194,6 +194,18 @@ describe('memory network: faults', () => {
     expect(atPos).toEqual(['event final', 'event final', 'response']);
   });
 
+  it('duplicates a frame with an altered copy (a second, different answer)', () => {
+    const { connect, flush } = virtual({
+      faults: {
+        toPos: [{ match: onlyEvents, action: { kind: 'duplicate', copy: (f) => f.replace('final', 'other') } }],
+      },
+    });
+    const { terminal, atPos } = connect();
+    terminal.send('event final');
+    flush();
+    expect(atPos).toEqual(['event final', 'event other']);
+  });
+
   it('reorders: holds a frame and releases it right after the next one', () => {
     const { connect, flush } = virtual({
       faults: { toPos: [{ match: (f) => f === 'b', action: { kind: 'reorder' } }] },
