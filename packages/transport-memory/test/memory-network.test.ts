@@ -197,7 +197,9 @@ describe('memory network: faults', () => {
   it('duplicates a frame with an altered copy (a second, different answer)', () => {
     const { connect, flush } = virtual({
       faults: {
-        toPos: [{ match: onlyEvents, action: { kind: 'duplicate', copy: (f) => f.replace('final', 'other') } }],
+        toPos: [
+          { match: onlyEvents, action: { kind: 'duplicate', copy: (f) => f.replace('final', 'other') } },
+        ],
       },
     });
     const { terminal, atPos } = connect();
