@@ -242,25 +242,38 @@ export class IndexedDbJournal implements Journal {
     }
   }
 
-  /** A readwrite transaction on the log (and, under a lease, the meta store, fenced by the lease). */
-  private writeTransaction(): IDBTransaction {
+  /**
+   * Runs `fill` in one readwrite transaction on the log (under a lease, with the meta store, fenced by the
+   * lease) and resolves once it committed. A request that throws at once aborts the whole transaction.
+   */
+  private async write(fill: (store: IDBObjectStore) => void): Promise<void> {
     const lease = this.lock instanceof Lease ? this.lock : undefined;
     const tx = this.db.transaction(lease === undefined ? LOG_STORE : [LOG_STORE, META_STORE], 'readwrite', {
       durability: this.options.durability,
     });
+    const done = transactionDone(tx);
     lease?.fence(tx);
-    return tx;
+    try {
+      fill(tx.objectStore(LOG_STORE));
+    } catch (error) {
+      done.catch(() => undefined);
+      try {
+        tx.abort();
+      } catch {
+        // Already aborting.
+      }
+      throw error;
+    }
+    await done;
   }
 
   private async commitBatch(): Promise<void> {
     const batch = this.queue.splice(0, this.options.maxBatchRecords);
     let seq = this.nextSeq;
     try {
-      const tx = this.writeTransaction();
-      const done = transactionDone(tx);
-      const store = tx.objectStore(LOG_STORE);
-      for (const pending of batch) store.put(pending.stored, seq++);
-      await done;
+      await this.write((store) => {
+        for (const pending of batch) store.put(pending.stored, seq++);
+      });
     } catch (error) {
       this.writeFailed(error, 'append', batch);
       return;
@@ -282,15 +295,13 @@ export class IndexedDbJournal implements Journal {
     let seq = this.nextSeq;
     let count = 0;
     try {
-      const tx = this.writeTransaction();
-      const done = transactionDone(tx);
-      const store = tx.objectStore(LOG_STORE);
-      store.clear();
-      for (const flow of this.index.values()) {
-        store.put(encodeEntry({ s: flow }).stored, seq++);
-        count += 1;
-      }
-      await done;
+      await this.write((store) => {
+        store.clear();
+        for (const flow of this.index.values()) {
+          store.put(encodeEntry({ s: flow }).stored, seq++);
+          count += 1;
+        }
+      });
     } catch (error) {
       const failure = this.writeFailed(error, 'compaction', []);
       // Retried after the next batch rather than on every one while storage is short.

@@ -43,3 +43,31 @@ export class FakeLockManager implements LockManagerLike {
     }
   }
 }
+
+/** Runs `action` on the journal's database through a raw connection (the journal must be closed). */
+export async function withRawDb<T>(
+  factory: IDBFactory,
+  name: string,
+  mode: IDBTransactionMode,
+  action: (store: IDBObjectStore) => IDBRequest<T> | undefined,
+  storeName = 'log',
+): Promise<T | undefined> {
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = factory.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    return await new Promise<T | undefined>((resolve, reject) => {
+      const tx = db.transaction(storeName, mode);
+      const request = action(tx.objectStore(storeName));
+      tx.oncomplete = () => resolve(request?.result);
+      tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export const rawKeys = (factory: IDBFactory, name: string): Promise<IDBValidKey[] | undefined> =>
+  withRawDb(factory, name, 'readonly', (store) => store.getAllKeys());
