@@ -1,0 +1,151 @@
+import type { Server } from 'node:http';
+import { type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bundleEntry, chromiumAvailable, launchChromium, servePage } from '../../../test-support/browser.js';
+
+/** Inbound `sale` requests the simulator received. */
+function saleRequests(sim: RunningSimulator): { readonly count: () => number; stop(): void } {
+  let count = 0;
+  const sub = sim.frames$.subscribe((frame) => {
+    if (frame.direction !== 'in') return;
+    try {
+      const parsed = JSON.parse(frame.text) as { request?: { resource?: { type?: unknown } } };
+      if (parsed.request?.resource?.type === 'sale') count += 1;
+    } catch {
+      // Not JSON: not a sale.
+    }
+  });
+  return { count: () => count, stop: () => sub.unsubscribe() };
+}
+
+describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal in headless Chromium', () => {
+  let http: Server;
+  let browser: Browser;
+  let pageUrl: string;
+  let sim: RunningSimulator | undefined;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    const served = await servePage(
+      await bundleEntry(new URL('./browser/entry.ts', import.meta.url)),
+      'journal-indexeddb',
+    );
+    http = served.server;
+    pageUrl = served.url;
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+    await sim?.close();
+    sim = undefined;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => (http ? http.close(resolve) : resolve(undefined)));
+  });
+
+  /** A page of the POS in `context` (one context = one browser profile: its IndexedDB persists). */
+  async function posPage(context: BrowserContext, errors: string[]): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pageUrl);
+    await page.waitForFunction(() => typeof window.startSale === 'function', undefined, { timeout: 15_000 });
+    return page;
+  }
+
+  async function newContext(): Promise<BrowserContext> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    return context;
+  }
+
+  it('passes the shared journal conformance suite on the real IndexedDB and Web Locks', async () => {
+    const context = await newContext();
+    const errors: string[] = [];
+    const page = await posPage(context, errors);
+    const results = await page.evaluate(() => window.runConformance());
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.filter((r) => !r.skipped).length).toBeGreaterThanOrEqual(10);
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  for (const how of ['reloaded', 'closed and reopened'] as const) {
+    it(`a sale whose page is ${how} after "started" recovers its approval; the retry sends no second sale`, async () => {
+      // Slow enough events that the page goes away between `started` and the final result.
+      sim = await startSimulator({ host: '127.0.0.1', port: 0, eventDelayMs: 1_500 });
+      const sales = saleRequests(sim);
+      const context = await newContext();
+      const errors: string[] = [];
+      let page = await posPage(context, errors);
+      const started = await page.evaluate(({ url }) => window.startSale(url, 'order-1001', 1234), {
+        url: sim.url,
+      });
+      expect(started.lockKind).toBe('web-locks');
+      if (how === 'reloaded') {
+        await page.reload();
+        await page.waitForFunction(() => typeof window.recoverSale === 'function');
+      } else {
+        await page.close();
+        page = await posPage(context, errors);
+      }
+      const recovered = await page.evaluate(({ url }) => window.recoverSale(url, 'order-1001', 1234), {
+        url: sim.url,
+      });
+      // The flow the first page left open survived in IndexedDB...
+      expect(recovered.openBefore).toEqual([started.flowId]);
+      // ...was reconciled with the terminal on connect, and the retry replays the approval.
+      expect(recovered.first).toMatchObject({ kind: 'approved', replayed: true, flowId: started.flowId });
+      expect(recovered.first.reference).toEqual(expect.any(String));
+      expect(recovered.again).toEqual(recovered.first);
+      expect(recovered.openAfter).toEqual([]);
+      expect(sales.count()).toBe(1);
+      expect(sim.snapshot().lastTransaction).toMatchObject({ reference_no: recovered.first.reference });
+      sales.stop();
+      expect(errors).toEqual([]);
+    }, 60_000);
+  }
+
+  it('two tabs: the second fails "locked" at once, or waits and gets the journal when the first closes', async () => {
+    const context = await newContext();
+    const errors: string[] = [];
+    const first = await posPage(context, errors);
+    const second = await posPage(context, errors);
+    expect(await first.evaluate(() => window.openJournal('shared', 0))).toEqual({
+      ok: true,
+      lockKind: 'web-locks',
+    });
+    expect(await second.evaluate(() => window.openJournal('shared', 0))).toMatchObject({
+      name: 'JournalError',
+      code: 'locked',
+    });
+    expect(await second.evaluate(() => window.openJournal('shared', 300))).toMatchObject({ code: 'locked' });
+    const waiting = second.evaluate(() => window.openJournal('shared', 20_000));
+    // Closing the first tab without closing its journal: the browser releases its lock with the page.
+    await first.close();
+    expect(await waiting).toEqual({ ok: true, lockKind: 'web-locks' });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('storage quota exhausted: appends reject with a typed quota_exceeded error', async () => {
+    const context = await newContext();
+    const errors: string[] = [];
+    const page = await posPage(context, errors);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', {
+      origin: new URL(pageUrl).origin,
+      quotaSize: 256 * 1024,
+    });
+    const result = await page.evaluate(() => window.fillUntilFull('quota', 16 * 1024, 1_000));
+    expect(result.appended).toBeGreaterThan(0);
+    expect(result.appended).toBeLessThan(1_000);
+    expect(result.error).toMatchObject({
+      name: 'JournalError',
+      code: 'write_failed',
+      reason: 'quota_exceeded',
+    });
+    expect(errors).toEqual([]);
+  }, 60_000);
+});
