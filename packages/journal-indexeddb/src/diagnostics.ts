@@ -9,8 +9,10 @@ import { JournalError } from '@bluechip-ws/core';
  */
 export interface IndexedDbDiagnostic {
   readonly kind: 'corrupt_record' | 'invalid_entry' | 'stale_lease' | 'truncated';
-  /** Sequence number (key in the `log` store) of the entry concerned, or -1. */
+  /** Key in the `log` store of the batch concerned, or -1. */
   readonly seq: number;
+  /** Position of the entry in that batch, or -1 for the whole value. */
+  readonly position: number;
   readonly error: JournalError;
 }
 
@@ -29,6 +31,6 @@ export class DiagnosticList {
   list(): readonly IndexedDbDiagnostic[] {
     if (this.dropped === 0) return this.kept;
     const error = new JournalError('corrupt', `${this.dropped} more diagnostics were not kept`);
-    return [...this.kept, { kind: 'truncated', seq: -1, error }];
+    return [...this.kept, { kind: 'truncated', seq: -1, position: -1, error }];
   }
 }

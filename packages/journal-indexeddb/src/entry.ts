@@ -8,10 +8,12 @@ import {
 import { crc32 } from './crc32.js';
 
 /**
- * One value of the `log` store, keyed by its sequence number. `t` is the JSON text of `{ r: record }` (an
- * append) or `{ s: summary }` (a flow's state, written by compaction); `c` is the CRC-32 of its UTF-8 bytes.
- * Storing the text rather than a structured clone keeps records opaque (whatever core's guards accept is
- * stored as is) and lets a damaged or half-written value be told apart from a good one.
+ * One entry of the log. `t` is the JSON text of `{ r: record }` (an append) or `{ s: summary }` (a flow's
+ * state, written by compaction); `c` is the CRC-32 of its UTF-8 bytes. Storing the text rather than a
+ * structured clone keeps records opaque (whatever core's guards accept is stored as is) and lets a damaged
+ * or half-written entry be told apart from a good one. A value of the `log` store is an array of entries
+ * (one transaction's batch), keyed by a sequence number: one `put` per transaction, because each `put`
+ * costs a round trip to the browser's storage process.
  */
 export interface StoredEntry {
   readonly c: number;

@@ -29,6 +29,9 @@ interface Waiter {
 
 type State = 'open' | 'closing' | 'closed' | 'failed';
 
+/** Compaction writes its snapshots in values of this many entries (a few hundred KiB). */
+const SNAPSHOTS_PER_VALUE = 256;
+
 /** Which single-writer lock the journal holds. */
 export type TabLockKind = 'web-locks' | 'lease';
 
@@ -69,6 +72,7 @@ export async function openIndexedDbJournal(options: IndexedDbJournalOptions = {}
         diagnostics.add({
           kind: 'stale_lease',
           seq: -1,
+          position: -1,
           error: new JournalError('locked', `took over the expired lease of ${lease.tookOverFrom}`),
         });
       }
@@ -137,7 +141,7 @@ export class IndexedDbJournal implements Journal {
     return this.found.list();
   }
 
-  /** Values in the log store: records since the last compaction, plus the snapshots it wrote. */
+  /** Entries in the log store: records since the last compaction, plus the snapshots it wrote. */
   get entries(): number {
     return this.entryCount;
   }
@@ -272,7 +276,10 @@ export class IndexedDbJournal implements Journal {
     let seq = this.nextSeq;
     try {
       await this.write((store) => {
-        for (const pending of batch) store.put(pending.stored, seq++);
+        store.put(
+          batch.map((p) => p.stored),
+          seq++,
+        );
       });
     } catch (error) {
       this.writeFailed(error, 'append', batch);
@@ -297,10 +304,16 @@ export class IndexedDbJournal implements Journal {
     try {
       await this.write((store) => {
         store.clear();
+        let chunk: StoredEntry[] = [];
         for (const flow of this.index.values()) {
-          store.put(encodeEntry({ s: flow }).stored, seq++);
+          chunk.push(encodeEntry({ s: flow }).stored);
           count += 1;
+          if (chunk.length === SNAPSHOTS_PER_VALUE) {
+            store.put(chunk, seq++);
+            chunk = [];
+          }
         }
+        if (chunk.length > 0) store.put(chunk, seq++);
       });
     } catch (error) {
       const failure = this.writeFailed(error, 'compaction', []);

@@ -16,7 +16,7 @@ export interface Loaded {
 }
 
 /**
- * Rebuilds the in-memory index from the log, in key order, with core's reducer: records are folded,
+ * Rebuilds the in-memory index from the log, in key order (and each batch in order), with core's reducer: records are folded,
  * snapshots (from compaction) replace their flow. A value whose checksum or shape fails is skipped and
  * reported; so is an intact one that is not a known entry. One readonly transaction, so the view is
  * consistent.
@@ -41,35 +41,52 @@ export async function load(
   }
   const index = new FlowIndex({ maxFlows: options.keepFlows, maxEventsPerFlow: options.maxEventsPerFlow });
   let records = 0;
+  let entries = 0;
   let lastSeq = 0;
   for (let i = 0; i < values.length; i++) {
     const key = keys[i];
     const seq = typeof key === 'number' ? key : -1;
     if (seq > lastSeq) lastSeq = seq;
-    const entry = decodeEntry(values[i]);
-    switch (entry.kind) {
-      case 'record':
-        index.apply(entry.record);
-        records += 1;
-        break;
-      case 'snapshot':
-        index.restore(entry.flow);
-        break;
-      case 'corrupt':
-        diagnostics.add({
-          kind: 'corrupt_record',
-          seq,
-          error: new JournalError('corrupt', `entry ${seq}: ${entry.reason}; skipped`),
-        });
-        break;
-      case 'invalid':
-        diagnostics.add({
-          kind: 'invalid_entry',
-          seq,
-          error: new JournalError('corrupt', `entry ${seq}: ${entry.reason}; skipped`),
-        });
-        break;
+    const value = values[i];
+    if (!Array.isArray(value)) {
+      report(diagnostics, 'corrupt_record', seq, -1, 'not a batch of entries');
+      continue;
+    }
+    entries += value.length;
+    for (const [position, item] of value.entries()) {
+      const entry = decodeEntry(item);
+      switch (entry.kind) {
+        case 'record':
+          index.apply(entry.record);
+          records += 1;
+          break;
+        case 'snapshot':
+          index.restore(entry.flow);
+          break;
+        case 'corrupt':
+          report(diagnostics, 'corrupt_record', seq, position, entry.reason);
+          break;
+        case 'invalid':
+          report(diagnostics, 'invalid_entry', seq, position, entry.reason);
+          break;
+      }
     }
   }
-  return { index, nextSeq: lastSeq + 1, entries: values.length, records };
+  return { index, nextSeq: lastSeq + 1, entries, records };
+}
+
+function report(
+  diagnostics: DiagnosticList,
+  kind: 'corrupt_record' | 'invalid_entry',
+  seq: number,
+  position: number,
+  reason: string,
+): void {
+  const where = position < 0 ? `value ${seq}` : `value ${seq}, entry ${position}`;
+  diagnostics.add({
+    kind,
+    seq,
+    position,
+    error: new JournalError('corrupt', `${where}: ${reason}; skipped`),
+  });
 }

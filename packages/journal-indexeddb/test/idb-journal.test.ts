@@ -10,21 +10,24 @@ const appendAll = async (journal: { append(r: JournalRecord): Promise<void> }, r
 };
 
 describe('IndexedDbJournal', () => {
-  it('stores one checksummed JSON value per record, keyed by sequence number, continuing after reopen', async () => {
+  it('stores each transaction as one value of checksummed JSON entries, keyed by sequence number', async () => {
     const indexedDB = freshFactory();
     const journal = await openIndexedDbJournal({ indexedDB, locks: null });
     expect(journal.lockKind).toBe('lease');
     await appendAll(journal, completedFlow('1', 'k'));
     await journal.close();
     expect(await rawKeys(indexedDB, NAME)).toEqual([1, 2, 3, 4, 5]);
-    const first = await withRawDb(indexedDB, NAME, 'readonly', (store) => store.get(3));
-    expect(first).toMatchObject({ c: expect.any(Number), t: expect.stringContaining('"kind":"event"') });
+    const third = await withRawDb(indexedDB, NAME, 'readonly', (store) => store.get(3));
+    expect(third).toEqual([{ c: expect.any(Number), t: expect.stringContaining('"kind":"event"') }]);
 
     const reopened = await openIndexedDbJournal({ indexedDB, locks: null });
     expect(reopened.diagnostics).toEqual([]);
     await reopened.append(sent('2'));
+    // Appends issued together share one transaction, and so one value.
+    await Promise.all([reopened.append(sent('3')), reopened.append(sent('4'))]);
     await reopened.close();
-    expect(await rawKeys(indexedDB, NAME)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await rawKeys(indexedDB, NAME)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(await withRawDb(indexedDB, NAME, 'readonly', (store) => store.get(7))).toHaveLength(2);
   });
 
   it('skips and reports a damaged value (bad checksum, half a value, not JSON) and an unknown entry', async () => {
@@ -32,26 +35,27 @@ describe('IndexedDbJournal', () => {
     const journal = await openIndexedDbJournal({ indexedDB, locks: null });
     await appendAll(journal, [...completedFlow('a', 'ka'), sent('b', 'kb'), sent('c', 'kc')]);
     await journal.close();
-    // Damage entry 6 (flow b's request): flip a character so the checksum no longer holds.
-    const six = (await withRawDb(indexedDB, NAME, 'readonly', (s) => s.get(6))) as { c: number; t: string };
-    await withRawDb(indexedDB, NAME, 'readwrite', (s) =>
-      s.put({ ...six, t: six.t.replace('6417', '6418') }, 6),
-    );
-    // A half-written value, a value that is not an entry at all, and an intact one of a kind we do not know.
-    await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put({ c: six.c }, 8));
-    await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put('garbage', 9));
-    const future = JSON.stringify({ x: { v: 2 } });
+    // Damage entry 6 (flow b's request): change a character so the checksum no longer holds.
+    type Stored = { c: number; t: string };
+    const [six] = (await withRawDb(indexedDB, NAME, 'readonly', (s) => s.get(6))) as Stored[];
+    const bad = { ...six!, t: six!.t.replace('6417', '6418') };
+    await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put([bad], 6));
+    // A batch with half an entry and one that is not an entry; a value that is no batch; and an intact
+    // entry of a kind we do not know (from a newer version).
     const { crc32 } = await import('../src/crc32.js');
-    await withRawDb(indexedDB, NAME, 'readwrite', (s) =>
-      s.put({ c: crc32(new TextEncoder().encode(future)), t: future }, 10),
-    );
+    const future = JSON.stringify({ x: { v: 2 } });
+    const unknown = { c: crc32(new TextEncoder().encode(future)), t: future };
+    await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put([{ c: six!.c }, 'garbage'], 8));
+    await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put('garbage', 9));
+    await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put([unknown], 10));
 
     const reopened = await openIndexedDbJournal({ indexedDB, locks: null });
-    expect(reopened.diagnostics.map((d) => [d.kind, d.seq])).toEqual([
-      ['corrupt_record', 6],
-      ['corrupt_record', 8],
-      ['corrupt_record', 9],
-      ['invalid_entry', 10],
+    expect(reopened.diagnostics.map((d) => [d.kind, d.seq, d.position])).toEqual([
+      ['corrupt_record', 6, 0],
+      ['corrupt_record', 8, 0],
+      ['corrupt_record', 8, 1],
+      ['corrupt_record', 9, -1],
+      ['invalid_entry', 10, 0],
     ]);
     expect(reopened.diagnostics[0]?.error).toMatchObject({ name: 'JournalError', code: 'corrupt' });
     expect(reopened.diagnostics[0]?.error.message).toContain('checksum');
@@ -73,7 +77,8 @@ describe('IndexedDbJournal', () => {
     await journal.append(sent('open-2'));
     // 152 records went in; the log holds at most the 5 kept flows plus 40 records.
     expect(journal.entries).toBeLessThanOrEqual(5 + 40);
-    expect((await rawKeys(indexedDB, NAME))?.length).toBe(journal.entries);
+    const stored = (await withRawDb(indexedDB, NAME, 'readonly', (s) => s.getAll())) as unknown[][];
+    expect(stored.reduce((n, batch) => n + batch.length, 0)).toBe(journal.entries);
     const live = {
       open: await journal.openFlows(),
       last: await journal.flow('done-29'),
