@@ -4,19 +4,20 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { bundleEntry, chromiumAvailable, launchChromium, servePage } from '../../../test-support/browser.js';
 
-/** Inbound `sale` requests the simulator received. */
-function saleRequests(sim: RunningSimulator): { readonly count: () => number; stop(): void } {
-  let count = 0;
+/** Counts the requests the simulator received, by type. */
+function receivedRequests(sim: RunningSimulator): { count(type: string): number; stop(): void } {
+  const counts = new Map<string, number>();
   const sub = sim.frames$.subscribe((frame) => {
     if (frame.direction !== 'in') return;
     try {
       const parsed = JSON.parse(frame.text) as { request?: { resource?: { type?: unknown } } };
-      if (parsed.request?.resource?.type === 'sale') count += 1;
+      const type = parsed.request?.resource?.type;
+      if (typeof type === 'string') counts.set(type, (counts.get(type) ?? 0) + 1);
     } catch {
-      // Not JSON: not a sale.
+      // Not JSON: not a request.
     }
   });
-  return { count: () => count, stop: () => sub.unsubscribe() };
+  return { count: (type) => counts.get(type) ?? 0, stop: () => sub.unsubscribe() };
 }
 
 describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal in headless Chromium', () => {
@@ -72,17 +73,27 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
     expect(errors).toEqual([]);
   }, 60_000);
 
-  for (const how of ['reloaded', 'closed and reopened'] as const) {
-    it(`a sale whose page is ${how} after "started" recovers its approval; the retry sends no second sale`, async () => {
+  const cases = [
+    { how: 'reloaded', until: 'started' },
+    { how: 'closed and reopened', until: 'started' },
+    { how: 'reloaded', until: 'final' },
+  ] as const;
+  for (const { how, until } of cases) {
+    const when = until === 'started' ? 'after "started"' : 'after its final result, before the ack';
+    it(`a sale whose page is ${how} ${when} recovers its approval; the retry sends no second sale`, async () => {
       // Slow enough events that the page goes away between `started` and the final result.
       sim = await startSimulator({ host: '127.0.0.1', port: 0, eventDelayMs: 1_500 });
-      const sales = saleRequests(sim);
+      const requests = receivedRequests(sim);
       const context = await newContext();
       const errors: string[] = [];
       let page = await posPage(context, errors);
-      const started = await page.evaluate(({ url }) => window.startSale(url, 'order-1001', 1234), {
-        url: sim.url,
-      });
+      const started = await page.evaluate(
+        ({ url, until }) => window.startSale(url, 'order-1001', 1234, until),
+        {
+          url: sim.url,
+          until,
+        },
+      );
       expect(started.lockKind).toBe('web-locks');
       if (how === 'reloaded') {
         await page.reload();
@@ -101,9 +112,11 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
       expect(recovered.first.reference).toEqual(expect.any(String));
       expect(recovered.again).toEqual(recovered.first);
       expect(recovered.openAfter).toEqual([]);
-      expect(sales.count()).toBe(1);
+      expect(requests.count('sale')).toBe(1);
+      // A final result already in the journal needs no question to the terminal; otherwise one recall.
+      expect(requests.count('recall_last_transaction')).toBe(until === 'final' ? 0 : 1);
       expect(sim.snapshot().lastTransaction).toMatchObject({ reference_no: recovered.first.reference });
-      sales.stop();
+      requests.stop();
       expect(errors).toEqual([]);
     }, 60_000);
   }
@@ -126,6 +139,28 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
     // Closing the first tab without closing its journal: the browser releases its lock with the page.
     await first.close();
     expect(await waiting).toEqual({ ok: true, lockKind: 'web-locks' });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('without Web Locks (lease): the second tab fails "locked"; after the first tab dies, it waits out the lease', async () => {
+    const context = await newContext();
+    const errors: string[] = [];
+    const first = await posPage(context, errors);
+    const second = await posPage(context, errors);
+    expect(await first.evaluate(() => window.openJournal('leased', 0, true))).toEqual({
+      ok: true,
+      lockKind: 'lease',
+    });
+    expect(await second.evaluate(() => window.openJournal('leased', 0, true))).toMatchObject({
+      name: 'JournalError',
+      code: 'locked',
+    });
+    // The first tab goes away without closing its journal: its lease (2 s here) runs out, then it is taken.
+    await first.close();
+    expect(await second.evaluate(() => window.openJournal('leased', 10_000, true))).toEqual({
+      ok: true,
+      lockKind: 'lease',
+    });
     expect(errors).toEqual([]);
   }, 60_000);
 

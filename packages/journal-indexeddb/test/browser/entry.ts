@@ -26,13 +26,22 @@ interface SaleView {
 declare global {
   interface Window {
     runConformance(): Promise<{ name: string; ok: boolean; skipped: boolean; error?: string }[]>;
-    startSale(url: string, key: string, cents: number): Promise<{ flowId: string; lockKind: string }>;
+    startSale(
+      url: string,
+      key: string,
+      cents: number,
+      until: 'started' | 'final',
+    ): Promise<{ flowId: string; lockKind: string }>;
     recoverSale(
       url: string,
       key: string,
       cents: number,
     ): Promise<{ openBefore: string[]; first: SaleView; again: SaleView; openAfter: string[] }>;
-    openJournal(name: string, waitForLockMs: number): Promise<{ ok: true; lockKind: string } | ErrorInfo>;
+    openJournal(
+      name: string,
+      waitForLockMs: number,
+      lease?: boolean,
+    ): Promise<{ ok: true; lockKind: string } | ErrorInfo>;
     closeJournal(): Promise<void>;
     fillUntilFull(
       name: string,
@@ -93,14 +102,17 @@ window.runConformance = async () => {
   return results;
 };
 
-/** Opens the POS journal and starts a sale; resolves at `started`, leaving the sale running. */
-window.startSale = async (url, key, cents) => {
+/**
+ * Opens the POS journal and starts a sale; resolves at `started` (the sale still running), or at the final
+ * result, which (in manual ack mode) is journaled but not acked: the page then goes away in between.
+ */
+window.startSale = async (url, key, cents, until) => {
   held = await openIndexedDbJournal({ name: POS_JOURNAL });
-  terminal = connect({ url, journal: held });
+  terminal = connect({ url, journal: held, ackMode: until === 'final' ? 'manual' : 'auto' });
   return new Promise((resolve, reject) => {
     terminal!.sale$({ amount: cents as never }, { idempotencyKey: key }).subscribe({
       next: (progress) => {
-        if (progress.type === 'started') resolve({ flowId: progress.flowId, lockKind: held!.lockKind });
+        if (progress.type === until) resolve({ flowId: progress.flowId, lockKind: held!.lockKind });
       },
       error: reject,
     });
@@ -130,9 +142,13 @@ window.recoverSale = async (url, key, cents) => {
   return { openBefore, first, again, openAfter };
 };
 
-window.openJournal = async (name, waitForLockMs) => {
+window.openJournal = async (name, waitForLockMs, lease = false) => {
   try {
-    held = await openIndexedDbJournal({ name, waitForLockMs });
+    held = await openIndexedDbJournal({
+      name,
+      waitForLockMs,
+      ...(lease ? { locks: null, leaseMs: 2_000 } : {}),
+    });
     return { ok: true, lockKind: held.lockKind };
   } catch (error) {
     return errorInfo(error);
