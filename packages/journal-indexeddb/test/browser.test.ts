@@ -164,6 +164,28 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
     expect(errors).toEqual([]);
   }, 60_000);
 
+  it('site data cleared under an open journal: it stops with connection_lost; reopened, it is empty', async () => {
+    const context = await newContext();
+    const errors: string[] = [];
+    const page = await posPage(context, errors);
+    expect(await page.evaluate(() => window.openJournal('cleared', 0))).toMatchObject({ ok: true });
+    expect(await page.evaluate(() => window.appendTo('before'))).toEqual({ ok: true, open: ['before'] });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', {
+      origin: new URL(pageUrl).origin,
+      storageTypes: 'indexeddb',
+    });
+    expect(await page.evaluate(() => window.appendTo('after'))).toMatchObject({
+      name: 'JournalError',
+      code: 'write_failed',
+      reason: 'connection_lost',
+    });
+    await page.evaluate(() => window.closeJournal());
+    expect(await page.evaluate(() => window.openJournal('cleared', 0))).toMatchObject({ ok: true });
+    expect(await page.evaluate(() => window.appendTo('fresh'))).toEqual({ ok: true, open: ['fresh'] });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
   it('storage quota exhausted: appends reject with a typed quota_exceeded error', async () => {
     const context = await newContext();
     const errors: string[] = [];

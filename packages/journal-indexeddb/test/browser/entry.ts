@@ -43,6 +43,7 @@ declare global {
       lease?: boolean,
     ): Promise<{ ok: true; lockKind: string } | ErrorInfo>;
     closeJournal(): Promise<void>;
+    appendTo(flowId: string): Promise<{ ok: true; open: string[] } | ErrorInfo>;
     fillUntilFull(
       name: string,
       recordBytes: number,
@@ -150,6 +151,22 @@ window.openJournal = async (name, waitForLockMs, lease = false) => {
       ...(lease ? { locks: null, leaseMs: 2_000 } : {}),
     });
     return { ok: true, lockKind: held.lockKind };
+  } catch (error) {
+    return errorInfo(error);
+  }
+};
+
+/** Appends a request record to the journal `openJournal` opened; answers what the journal then holds open. */
+window.appendTo = async (flowId) => {
+  try {
+    await held!.append({
+      kind: 'request_sent',
+      flowId,
+      at: Date.now(),
+      endpoint: '/tsi/v1/payment',
+      resource: { type: 'sale', amount: 100 },
+    });
+    return { ok: true, open: (await held!.openFlows()).map((f) => f.flowId) };
   } catch (error) {
     return errorInfo(error);
   }
