@@ -309,6 +309,35 @@ export const journalConformance: readonly ConformanceCase[] = [
     },
   },
   {
+    name: 'compaction (where the journal has it) changes nothing a reader sees, before or after a reopen',
+    applies: durable,
+    async run(h) {
+      const store = await h.fresh();
+      const journal = await store.open({ keepFlows: 4 });
+      const compact = (journal as { compact?: () => Promise<void> }).compact?.bind(journal);
+      if (compact === undefined) {
+        await journal.close();
+        return;
+      }
+      await append(journal, sent('open', 'k-open'));
+      for (let i = 0; i < 6; i++) await appendAll(journal, completedFlow(`done-${i}`, `k-${i}`));
+      await appendAll(journal, [sent('unacked', 'k-unacked'), finalEvent('unacked')]);
+      const flowIds = ['open', 'unacked', ...Array.from({ length: 6 }, (_, i) => `done-${i}`)];
+      const keys = ['k-open', 'k-unacked', ...Array.from({ length: 6 }, (_, i) => `k-${i}`)];
+      const before = await view(journal, flowIds, keys);
+      await compact();
+      same(await view(journal, flowIds, keys), before, 'after compaction');
+      await append(journal, acked('unacked'));
+      await journal.close();
+      const reopened = await store.open({ keepFlows: 4 });
+      same(ids(await reopened.openFlows()), ['open', 'unacked'], 'open flows after reopen');
+      same((await reopened.flow('unacked'))?.finalAcked, true, 'an append after compaction is kept');
+      same((await reopened.byIdempotencyKey('k-5'))?.flowId, 'done-5', 'latest settled flow kept');
+      same(await reopened.byIdempotencyKey('k-0'), undefined, 'oldest settled flow evicted');
+      await reopened.close();
+    },
+  },
+  {
     name: 'a second open while the first holds the journal fails with JournalError("locked")',
     applies: (h) => h.exclusive,
     async run(h) {

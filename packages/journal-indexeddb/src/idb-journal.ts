@@ -88,10 +88,11 @@ export async function openIndexedDbJournal(options: IndexedDbJournalOptions = {}
 }
 
 /**
- * A durable journal in IndexedDB, for browsers (see docs/recovery.md, "In a browser"). Each record is one
- * value of the `log` store (its JSON text and a CRC-32), keyed by a sequence number. `append` resolves once
- * the transaction that wrote it completed (durability 'strict' by default); appends that arrive while a
- * transaction runs go together in the next one. Reads come from an in-memory index folded by core's reducer,
+ * A durable journal in IndexedDB, for browsers (see docs/recovery.md, "In a browser"). Each write
+ * transaction puts one value in the `log` store, keyed by a sequence number: its batch of entries, each the
+ * record's JSON text and a CRC-32. `append` resolves once the transaction that wrote it completed
+ * (durability 'strict' by default); appends that arrive while a transaction runs go together in the next
+ * one. Reads come from an in-memory index folded by core's reducer,
  * as in every journal. One tab at a time owns a journal (Web Locks, or a lease in the database).
  */
 export class IndexedDbJournal implements Journal {
