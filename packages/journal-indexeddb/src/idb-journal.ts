@@ -65,6 +65,7 @@ export async function openIndexedDbJournal(options: IndexedDbJournalOptions = {}
     if (webLock === undefined) {
       lease = await Lease.acquire(db, resolved.name, {
         leaseMs: resolved.leaseMs,
+        probeMs: resolved.leaseProbeMs,
         waitMs: resolved.waitForLockMs,
         now: resolved.now,
       });

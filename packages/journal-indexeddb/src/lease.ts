@@ -1,6 +1,7 @@
 import { JournalError } from '@bluechip-ws/core';
 import { IndexedDbJournalError, writeError } from './errors.js';
 import { META_STORE, requestResult, transactionDone } from './idb.js';
+import { isOwnerAlive, Presence } from './presence.js';
 
 /** What the `meta` store holds under `LEASE_KEY` while a tab owns the journal without Web Locks. */
 interface LeaseValue {
@@ -22,6 +23,8 @@ const isLease = (value: unknown): value is LeaseValue =>
 export interface LeaseOptions {
   readonly leaseMs: number;
   readonly waitMs: number;
+  /** How long an owner has to answer "are you there?" before its lease is taken over. */
+  readonly probeMs: number;
   readonly now: () => number;
 }
 
@@ -31,12 +34,14 @@ export interface LeaseOptions {
  * readwrite transaction is exclusive, so reading and writing the lease in one is an atomic test-and-set.
  * The owner renews it every third of `leaseMs`, and every append checks (in its own transaction) that the
  * lease is still its own: a tab whose timers were frozen and whose lease was taken over cannot write.
- * Limit: a page reloaded without `close()` leaves its lease until it expires, so the new page waits up to
- * `leaseMs` (with `waitMs` at least that long) or fails `locked`.
+ * A page that went away without `close()` (reloaded, crashed) leaves its lease behind; the next opener asks
+ * over a BroadcastChannel whether its owner is still there (`presence.ts`) and takes over at once when no one
+ * answers. Without BroadcastChannel it waits for the lease to expire.
  */
 export class Lease {
   private timer: ReturnType<typeof setInterval> | undefined;
   private lost = false;
+  private presence: Presence | undefined;
 
   private constructor(
     private readonly db: IDBDatabase,
@@ -48,14 +53,25 @@ export class Lease {
 
   static async acquire(db: IDBDatabase, name: string, options: LeaseOptions): Promise<Lease> {
     const owner = `${options.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const channel = `bluechip-ws-journal:${name}`;
     const deadline = options.now() + options.waitMs;
-    // Bounded: each pass waits POLL_MS, until the deadline.
+    const probed = new Set<string>();
+    let dead: string | undefined;
+    // Bounded: each pass probes a new holder once, or waits POLL_MS, until the deadline.
     for (;;) {
-      const result = await tryTake(db, owner, options);
+      const result = await tryTake(db, owner, options, dead);
       if (result.taken) {
         const lease = new Lease(db, owner, options, result.previous);
+        lease.presence = new Presence(channel, owner, () => !lease.lost);
         lease.startRenewing();
         return lease;
+      }
+      if (!probed.has(result.holder)) {
+        probed.add(result.holder);
+        if (!(await isOwnerAlive(channel, result.holder, options.probeMs))) {
+          dead = result.holder;
+          continue;
+        }
       }
       const left = deadline - options.now();
       if (left <= 0) {
@@ -103,7 +119,9 @@ export class Lease {
   async release(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.presence?.close();
     if (this.lost) return;
+    this.lost = true;
     const tx = this.db.transaction(META_STORE, 'readwrite');
     const store = tx.objectStore(META_STORE);
     const read = store.get(LEASE_KEY);
@@ -111,7 +129,6 @@ export class Lease {
       if (isLease(read.result) && read.result.owner === this.owner) store.delete(LEASE_KEY);
     };
     await transactionDone(tx).catch(() => undefined);
-    this.lost = true;
   }
 
   private startRenewing(): void {
@@ -133,11 +150,15 @@ export class Lease {
   }
 }
 
+/** Takes the lease if it is free, expired, or held by `dead` (an owner that did not answer a probe). */
 async function tryTake(
   db: IDBDatabase,
   owner: string,
   options: LeaseOptions,
-): Promise<{ taken: true; previous: string | undefined } | { taken: false; expires: number }> {
+  dead: string | undefined,
+): Promise<
+  { taken: true; previous: string | undefined } | { taken: false; holder: string; expires: number }
+> {
   let tx: IDBTransaction;
   try {
     tx = db.transaction(META_STORE, 'readwrite');
@@ -151,9 +172,9 @@ async function tryTake(
   const store = tx.objectStore(META_STORE);
   const current: unknown = await requestResult(store.get(LEASE_KEY));
   const now = options.now();
-  if (isLease(current) && current.owner !== owner && current.expires > now) {
+  if (isLease(current) && current.owner !== owner && current.owner !== dead && current.expires > now) {
     tx.abort();
-    return { taken: false, expires: current.expires };
+    return { taken: false, holder: current.owner, expires: current.expires };
   }
   store.put({ owner, expires: now + options.leaseMs }, LEASE_KEY);
   try {

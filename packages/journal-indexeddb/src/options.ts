@@ -27,6 +27,11 @@ export interface IndexedDbJournalOptions {
   readonly locks?: LockManagerLike | null;
   /** Lease length for the fallback lock (default 10 s); renewed every third of it. */
   readonly leaseMs?: number;
+  /**
+   * Fallback lock: how long the owner of a lease found on open has to answer over BroadcastChannel before
+   * it is taken for gone (a reloaded or crashed page) and its lease taken over (default 300 ms).
+   */
+  readonly leaseProbeMs?: number;
   /** Flows kept in memory and by compaction (default 10_000); open flows are always kept. */
   readonly keepFlows?: number;
   readonly maxEventsPerFlow?: number;
@@ -45,6 +50,7 @@ export interface ResolvedOptions {
   readonly durability: IdbDurability;
   readonly waitForLockMs: number;
   readonly leaseMs: number;
+  readonly leaseProbeMs: number;
   readonly keepFlows: number;
   readonly maxEventsPerFlow: number;
   readonly maxRecordBytes: number;
@@ -84,6 +90,7 @@ export function resolveOptions(options: IndexedDbJournalOptions): ResolvedOption
     durability,
     waitForLockMs,
     leaseMs: positive('leaseMs', options.leaseMs ?? 10_000),
+    leaseProbeMs: positive('leaseProbeMs', options.leaseProbeMs ?? 300),
     keepFlows: positive('keepFlows', options.keepFlows ?? DEFAULT_MAX_FLOWS),
     maxEventsPerFlow: positive(
       'maxEventsPerFlow',

@@ -142,7 +142,7 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
     expect(errors).toEqual([]);
   }, 60_000);
 
-  it('without Web Locks (lease): the second tab fails "locked"; after the first tab dies, it waits out the lease', async () => {
+  it('without Web Locks (lease): the second tab fails "locked" while the first lives, and takes over once it is closed', async () => {
     const context = await newContext();
     const errors: string[] = [];
     const first = await posPage(context, errors);
@@ -155,9 +155,9 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
       name: 'JournalError',
       code: 'locked',
     });
-    // The first tab goes away without closing its journal: its lease (2 s here) runs out, then it is taken.
+    // The first tab goes away without closing its journal: no one answers for its lease any more.
     await first.close();
-    expect(await second.evaluate(() => window.openJournal('leased', 10_000, true))).toEqual({
+    expect(await second.evaluate(() => window.openJournal('leased', 0, true))).toEqual({
       ok: true,
       lockKind: 'lease',
     });
@@ -183,6 +183,27 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
     await page.evaluate(() => window.closeJournal());
     expect(await page.evaluate(() => window.openJournal('cleared', 0))).toMatchObject({ ok: true });
     expect(await page.evaluate(() => window.appendTo('fresh'))).toEqual({ ok: true, open: ['fresh'] });
+    expect(errors).toEqual([]);
+  }, 60_000);
+
+  it('without Web Locks (lease): after a reload, the dead page does not answer for its lease, so it is taken at once', async () => {
+    const context = await newContext();
+    const errors: string[] = [];
+    const page = await posPage(context, errors);
+    expect(await page.evaluate(() => window.openJournal('leased-reload', 0, true))).toMatchObject({
+      ok: true,
+    });
+    expect(await page.evaluate(() => window.appendTo('before-reload'))).toMatchObject({ ok: true });
+    await page.reload();
+    await page.waitForFunction(() => typeof window.openJournal === 'function');
+    expect(await page.evaluate(() => window.openJournal('leased-reload', 0, true))).toEqual({
+      ok: true,
+      lockKind: 'lease',
+    });
+    expect(await page.evaluate(() => window.appendTo('after-reload'))).toEqual({
+      ok: true,
+      open: ['before-reload', 'after-reload'],
+    });
     expect(errors).toEqual([]);
   }, 60_000);
 

@@ -249,6 +249,31 @@ describe('IndexedDbJournal: one writer across tabs', () => {
     });
   }
 
+  it('lease: the lease of a page that is gone (no answer over BroadcastChannel) is taken over at once', async () => {
+    const indexedDB = freshFactory();
+    const first = await openIndexedDbJournal({ indexedDB, locks: null });
+    await first.append(sent('before'));
+    await first.close();
+    // A page that died holding the lease: its record is there, valid for an hour, and no one answers for it.
+    await withRawDb(
+      indexedDB,
+      NAME,
+      'readwrite',
+      (store) => store.put({ owner: 'ghost', expires: Date.now() + 3_600_000 }, 'lease'),
+      'meta',
+    );
+    const next = await openIndexedDbJournal({ indexedDB, locks: null, waitForLockMs: 0 });
+    expect(next.diagnostics.map((d) => [d.kind, d.error.message])).toEqual([
+      ['stale_lease', expect.stringContaining('ghost')],
+    ]);
+    expect((await next.openFlows()).map((f) => f.flowId)).toEqual(['before']);
+    // A live owner answers, so its lease is respected.
+    await expect(openIndexedDbJournal({ indexedDB, locks: null, waitForLockMs: 0 })).rejects.toMatchObject({
+      code: 'locked',
+    });
+    await next.close();
+  });
+
   it('lease: an expired lease is taken over, and the old owner can no longer write (fenced)', async () => {
     const indexedDB = freshFactory();
     let now = 1_000_000;
