@@ -4,7 +4,8 @@ import { JournalError } from '@bluechip-ws/core';
  * Something found while opening (or running) the journal that did not stop it. `corrupt_record`: a stored
  * value whose checksum or shape is wrong (damaged, or half-written by a broken implementation), skipped.
  * `invalid_entry`: an intact value whose content is not a known entry (written by a newer version, say),
- * skipped. `stale_lease`: without Web Locks, the expired lease of a tab that went away was taken over.
+ * skipped. `stale_lease`: without Web Locks, the lease of a tab that went away (expired, or whose owner
+ * did not answer) was taken over.
  * `truncated`: more diagnostics were found than are kept.
  */
 export interface IndexedDbDiagnostic {
