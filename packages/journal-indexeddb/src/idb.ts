@@ -20,13 +20,14 @@ export function requestResult<T>(request: IDBRequest<T>): Promise<T> {
  */
 export function transactionDone(tx: IDBTransaction): Promise<void> {
   return new Promise((resolve, reject) => {
+    let failure: unknown;
     tx.oncomplete = () => resolve();
-    const fail = (): void => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'));
-    tx.onabort = fail;
-    // An error event is followed by abort unless handled; reject once, on whichever comes first.
+    tx.onabort = () => reject(tx.error ?? failure ?? new DOMException('transaction aborted', 'AbortError'));
+    // A failed request: keep its error (the transaction's own `error` is set only by some aborts) and abort
+    // the transaction explicitly, so nothing of it commits.
     tx.onerror = (event) => {
       event.preventDefault();
-      fail();
+      failure ??= (event.target as IDBRequest | null)?.error ?? tx.error;
       try {
         tx.abort();
       } catch {
