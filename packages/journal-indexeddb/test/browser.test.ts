@@ -82,7 +82,7 @@ describe.skipIf(!chromiumAvailable('journal-indexeddb'))('the IndexedDB journal 
     const when = until === 'started' ? 'after "started"' : 'after its final result, before the ack';
     it(`a sale whose page is ${how} ${when} recovers its approval; the retry sends no second sale`, async () => {
       // Slow enough events that the page goes away between `started` and the final result.
-      sim = await startSimulator({ host: '127.0.0.1', port: 0, eventDelayMs: 1_500 });
+      sim = await startSimulator({ host: '127.0.0.1', port: 0, eventDelayMs: 2_500 });
       const requests = receivedRequests(sim);
       const context = await newContext();
       const errors: string[] = [];
