@@ -17,8 +17,6 @@ export interface FlowIndexOptions {
 
 export const DEFAULT_MAX_FLOWS = 10_000;
 
-/** Events a settled flow keeps (the most recent; its final is kept apart): enough to explain it later. */
-export const SETTLED_EVENTS_KEPT = 8;
 
 /**
  * The bounded in-memory state of a journal: one summary per flow, folded by the reducer, with lookups by
@@ -138,9 +136,6 @@ export class FlowIndex {
     } else if (!this.settled.has(flowId)) {
       this.open.delete(flowId);
       this.settled.add(flowId);
-    }
-    if (!this.open.has(flowId) && flow.events.length > SETTLED_EVENTS_KEPT) {
-      flow.events = flow.events.slice(flow.events.length - SETTLED_EVENTS_KEPT);
     }
     this.evict();
   }

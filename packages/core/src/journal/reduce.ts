@@ -8,6 +8,9 @@ export interface FoldLimits {
 
 export const DEFAULT_FOLD_LIMITS: FoldLimits = { maxEventsPerFlow: 1_000 };
 
+/** Events a settled flow keeps (the most recent; its final is kept apart): enough to explain it later. */
+export const SETTLED_EVENTS_KEPT = 8;
+
 /** Conflicting finals kept per flow (the most recent): the flag stays set whatever the count. */
 export const MAX_CONFLICTS_KEPT = 8;
 
@@ -71,6 +74,14 @@ export function applyRecord(
   record: JournalRecord,
   limits: FoldLimits = DEFAULT_FOLD_LIMITS,
 ): void {
+  applyRule(flow, record, limits);
+  // A settled flow needs its final, not its history: a peer's stream of events cannot pile up in it.
+  if (flow.events.length > SETTLED_EVENTS_KEPT && !isOpenFlow(flow)) {
+    flow.events = flow.events.slice(flow.events.length - SETTLED_EVENTS_KEPT);
+  }
+}
+
+function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits): void {
   switch (record.kind) {
     case 'request_sent':
       flow.endpoint = record.endpoint;
