@@ -17,7 +17,6 @@ export interface FlowIndexOptions {
 
 export const DEFAULT_MAX_FLOWS = 10_000;
 
-
 /**
  * The bounded in-memory state of a journal: one summary per flow, folded by the reducer, with lookups by
  * flow id and by idempotency key. When over its bound it evicts the flows that settled longest ago; an open
