@@ -34,9 +34,14 @@ function twoFinalsTerminal() {
       send('event', declinedFinal);
     });
   });
+  // Runs what is due within the next second only (a full flush would also run the 2-minute ack deadline).
+  const settle = () => {
+    scheduler.maxFrames = scheduler.frame + 1_000;
+    scheduler.flush();
+  };
   const resend = (flowId: string) =>
     links[0]?.send(JSON.stringify({ event: { flow_id: flowId, resource: declinedFinal } }));
-  return { scheduler, network, acks, resend };
+  return { scheduler, network, acks, resend, settle };
 }
 
 describe('money safety at the client', () => {
@@ -55,18 +60,18 @@ describe('money safety at the client', () => {
       t.scheduler,
       terminal.sale({ amount: cents(PLAIN) }, { idempotencyKey: 'order-1' }),
     );
-    t.scheduler.flush();
+    t.settle();
     expect(outcome.kind).toBe('approved');
     // The conflicting final reached unclaimed$ as a conflict and was acked, so the terminal stops resending.
     expect(unclaimed).toMatchObject([{ flowId: outcome.flowId, reason: 'conflicting_final', acked: true }]);
     expect(t.acks).toEqual([outcome.flowId]);
     t.resend(outcome.flowId);
-    t.scheduler.flush();
+    t.settle();
     expect(t.acks).toEqual([outcome.flowId, outcome.flowId]);
     // The approval is not acked until the POS accepts it, and a replay of the key returns the approval.
     expect(await journal.byIdempotencyKey('order-1')).toMatchObject({ finalAcked: false, conflict: true });
     outcome.ack();
-    t.scheduler.flush();
+    t.settle();
     expect(await journal.byIdempotencyKey('order-1')).toMatchObject({
       finalAcked: true,
       final: approvedFinal,

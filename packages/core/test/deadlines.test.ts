@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { DeadlineHeap, type HeapItem } from '../src/session/deadline-heap.js';
-import { Deadlines, type TimeoutCode } from '../src/session/deadlines.js';
+import { Deadlines } from '../src/session/deadlines.js';
 import type { Flow } from '../src/session/flow.js';
+import { TIMEOUT_STAGES, type TimeoutCode } from '../src/session/timeout-stages.js';
 
 type Item = HeapItem & { id: number };
 
@@ -52,7 +53,7 @@ function fakeFlow(timeouts: { responseMs: number; eventGapMs: number; flowMs: nu
     heapIndex: -1,
     flowDeadline: Number.POSITIVE_INFINITY,
     stepDeadline: Number.POSITIVE_INFINITY,
-    stepCode: 'response_timeout',
+    stage: 'response',
   } as unknown as Flow;
 }
 
@@ -61,8 +62,8 @@ describe('Deadlines: one scheduler action for every flow', () => {
     const scheduler = new VirtualTimeScheduler();
     const fired: [number, TimeoutCode, number][] = [];
     const flows: Flow[] = [];
-    const deadlines = new Deadlines(scheduler, (flow, code) =>
-      fired.push([scheduler.now(), code, flows.indexOf(flow)]),
+    const deadlines = new Deadlines(scheduler, (flow, stage) =>
+      fired.push([scheduler.now(), TIMEOUT_STAGES[stage].code, flows.indexOf(flow)]),
     );
     const a = fakeFlow({ responseMs: 100, eventGapMs: 1000, flowMs: 5000 });
     const b = fakeFlow({ responseMs: 300, eventGapMs: 1000, flowMs: 5000 });
@@ -70,12 +71,12 @@ describe('Deadlines: one scheduler action for every flow', () => {
     flows.push(a, b, c);
     for (const f of flows) {
       deadlines.startFlow(f);
-      deadlines.step(f, 'response_timeout');
+      deadlines.step(f, 'response');
     }
     // a answers at 80: its gap deadline (1080) is later than its key (100).
-    scheduler.schedule(() => deadlines.step(a, 'event_timeout'), 80);
+    scheduler.schedule(() => deadlines.step(a, 'event_gap'), 80);
     // c answers at 40, then keeps sending events every 150 ms until its whole-flow deadline.
-    for (const at of [40, 190, 340]) scheduler.schedule(() => deadlines.step(c, 'event_timeout'), at);
+    for (const at of [40, 190, 340]) scheduler.schedule(() => deadlines.step(c, 'event_gap'), at);
     scheduler.flush();
     expect(fired).toEqual([
       [300, 'response_timeout', 1],
@@ -88,10 +89,10 @@ describe('Deadlines: one scheduler action for every flow', () => {
   it('forgets a cleared flow, and schedules nothing once no flow waits', () => {
     const scheduler = new VirtualTimeScheduler();
     const fired: TimeoutCode[] = [];
-    const deadlines = new Deadlines(scheduler, (_flow, code) => fired.push(code));
+    const deadlines = new Deadlines(scheduler, (_flow, stage) => fired.push(TIMEOUT_STAGES[stage].code));
     const flow = fakeFlow({ responseMs: 100, eventGapMs: 100, flowMs: 1000 });
     deadlines.startFlow(flow);
-    deadlines.step(flow, 'response_timeout');
+    deadlines.step(flow, 'response');
     deadlines.clear(flow);
     expect(deadlines.pending).toBe(0);
     expect(scheduler.actions).toHaveLength(0);

@@ -1,4 +1,4 @@
-import type { FlowTimeouts, FlowUpdate, Session } from '@bluechip-ws/core';
+import { DEFAULT_TIMEOUTS, type FlowTimeouts, type FlowUpdate, type Session } from '@bluechip-ws/core';
 import { ENDPOINTS } from '@bluechip-ws/protocol';
 import { type RecallAnswer, readRecall } from './recalled.js';
 
@@ -7,6 +7,7 @@ export type RecallOutcome =
   | { readonly ok: false; readonly flowId: string; readonly reason: string };
 
 export const DEFAULT_RECALL_TIMEOUTS: FlowTimeouts = {
+  ...DEFAULT_TIMEOUTS,
   responseMs: 10_000,
   eventGapMs: 30_000,
   flowMs: 60_000,

@@ -1,14 +1,14 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { DeadlineHeap } from './deadline-heap.js';
 import type { Flow } from './flow.js';
-
-export type TimeoutCode = 'response_timeout' | 'event_timeout' | 'flow_timeout';
+import { TIMEOUT_STAGES, type TimeoutStage } from './timeout-stages.js';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
 /**
  * The timeouts of every flow of a session, on one scheduler action for the whole session. A flow has two
- * deadlines at most: the whole flow, and the current step (the response, or the gap until the next event).
+ * deadlines at most: the whole flow, and the current stage's (queued, response, event gap, ack; sized by
+ * `TIMEOUT_STAGES`).
  * Flows sit in a min-heap keyed by when they must next be looked at; the action is scheduled for the top.
  * Moving a deadline later, as every ack does, does not touch the heap: the flow is looked at on its old key,
  * found not expired, and put back on its new one. A timer per flow cost ~350 bytes and a visible share of
@@ -23,7 +23,7 @@ export class Deadlines {
 
   constructor(
     private readonly scheduler: SchedulerLike,
-    private readonly expired: (flow: Flow, code: TimeoutCode, afterMs: number) => void,
+    private readonly expired: (flow: Flow, stage: TimeoutStage, afterMs: number) => void,
   ) {
     this.epoch = scheduler.now();
   }
@@ -33,16 +33,27 @@ export class Deadlines {
     return this.heap.size;
   }
 
+  /** The flow leaves the queue: the whole-flow deadline starts, the queue's ends. */
   startFlow(flow: Flow): void {
     flow.flowDeadline = this.now() + flow.timeouts.flowMs;
+    flow.stepDeadline = NEVER;
     this.track(flow);
   }
 
-  step(flow: Flow, code: 'response_timeout' | 'event_timeout'): void {
-    flow.stepCode = code;
-    const ms = code === 'response_timeout' ? flow.timeouts.responseMs : flow.timeouts.eventGapMs;
-    flow.stepDeadline = this.now() + ms;
+  /** The flow enters a stage: its deadline replaces the previous stage's. */
+  step(flow: Flow, stage: Exclude<TimeoutStage, 'flow'>): void {
+    flow.stage = stage;
+    flow.stepDeadline = this.now() + msOf(flow, stage);
     this.track(flow);
+  }
+
+  /**
+   * A final result was delivered and waits for the consumer's ack: only the ack stage bounds the flow now
+   * (the terminal has answered, so the whole-flow deadline no longer applies).
+   */
+  awaitFinalAck(flow: Flow): void {
+    flow.flowDeadline = NEVER;
+    this.step(flow, 'ack');
   }
 
   /** No step is timed (an event is being handled, or the consumer decides). The whole-flow deadline stays. */
@@ -101,14 +112,9 @@ export class Deadlines {
     for (let top = this.heap.peek(); top !== undefined && top.heapKey <= now; top = this.heap.peek()) {
       this.heap.remove(top);
       if (now >= top.flowDeadline) {
-        this.expired(top, 'flow_timeout', top.timeouts.flowMs);
+        this.expired(top, 'flow', top.timeouts.flowMs);
       } else if (now >= top.stepDeadline) {
-        const code = top.stepCode;
-        this.expired(
-          top,
-          code,
-          code === 'response_timeout' ? top.timeouts.responseMs : top.timeouts.eventGapMs,
-        );
+        this.expired(top, top.stage, msOf(top, top.stage));
       } else {
         const due = Math.min(top.flowDeadline, top.stepDeadline);
         if (due !== NEVER) this.heap.set(top, due);
@@ -116,4 +122,8 @@ export class Deadlines {
     }
     this.arm();
   }
+}
+
+function msOf(flow: Flow, stage: TimeoutStage): number {
+  return flow.timeouts[TIMEOUT_STAGES[stage].setting];
 }

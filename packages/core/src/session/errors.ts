@@ -1,4 +1,5 @@
 import type { ErrorInfo, FrameError, JsonObject } from '@bluechip-ws/protocol';
+import { stageOf, TIMEOUT_STAGES, type TimeoutCode } from './timeout-stages.js';
 
 /**
  * Every way a flow can end badly, one code each. `outcomeUnknown` is true when the request may have reached
@@ -12,8 +13,10 @@ export type FlowErrorCode =
   | 'flow_id_reused' // the flow id belongs to a flow the journal still keeps (nothing sent)
   | 'connect_failed' // no link could be opened (nothing sent)
   | 'send_failed' // the request could not be written (nothing sent)
+  | 'queue_timeout' // waited too long for a free slot (nothing sent)
   | 'response_timeout'
   | 'event_timeout'
+  | 'ack_timeout' // a delivered event was not acked by the consumer in time (manual mode)
   | 'flow_timeout'
   | 'link_closed'
   | 'session_closed'
@@ -53,22 +56,19 @@ export class FlowRefusedError extends FlowError {
 export class FlowTimeoutError extends FlowError {
   override readonly name = 'FlowTimeoutError';
   constructor(
-    code: 'response_timeout' | 'event_timeout' | 'flow_timeout',
+    code: TimeoutCode,
     flowId: string,
     readonly afterMs: number,
+    /** Defaults to the stage's rule (`TIMEOUT_STAGES`); an ack timeout after a final result knows it. */
+    outcomeUnknown: boolean = TIMEOUT_STAGES[stageOf(code)].outcomeUnknown,
   ) {
-    const what =
-      code === 'response_timeout'
-        ? 'no response to the request'
-        : code === 'event_timeout'
-          ? 'no event from the terminal'
-          : 'the flow did not finish';
-    super(
-      code,
-      `${what} within ${afterMs} ms; the outcome is unknown, reconcile before retrying`,
-      flowId,
-      true,
-    );
+    const what = TIMEOUT_STAGES[stageOf(code)].what;
+    const advice = outcomeUnknown
+      ? 'the outcome is unknown, reconcile before retrying'
+      : code === 'ack_timeout'
+        ? 'the final result is journaled and surfaced on unclaimed$'
+        : 'nothing was sent';
+    super(code, `${what} within ${afterMs} ms; ${advice}`, flowId, outcomeUnknown);
   }
 }
 

@@ -1,8 +1,9 @@
-import type { JsonObject } from '@bluechip-ws/protocol';
+import type { Envelope, JsonObject } from '@bluechip-ws/protocol';
 import type { Subscriber, Subscription } from 'rxjs';
 import type { Link } from '../transport.js';
 import type { HeapItem } from './deadline-heap.js';
 import type { SeenEvents } from './seen-events.js';
+import type { TimeoutStage } from './timeout-stages.js';
 import type { AckMode, FlowTimeouts, FlowUpdate, UnclaimedReason } from './types.js';
 
 /** What became of one received event (keyed by its frame text): duplicates are matched against this. */
@@ -35,7 +36,10 @@ export class Flow implements HeapItem {
   heapIndex = -1;
   flowDeadline = Number.POSITIVE_INFINITY;
   stepDeadline = Number.POSITIVE_INFINITY;
-  stepCode: 'response_timeout' | 'event_timeout' = 'response_timeout';
+  /** The stage whose deadline `stepDeadline` is. */
+  stage: Exclude<TimeoutStage, 'flow'> = 'queue';
+  /** A delivered event the consumer has not acked yet (manual mode): what an ack timeout surfaces. */
+  awaitingAck: PendingAck | undefined;
   connecting: Subscription | undefined;
   /** Serializes this flow's frames behind an asynchronous journal write. */
   tail: Promise<void> | undefined;
@@ -61,6 +65,13 @@ export class Flow implements HeapItem {
   get sent(): boolean {
     return this.phase === 'sent' || this.phase === 'started' || this.phase === 'final';
   }
+}
+
+/** A delivered event waiting for the consumer's ack: the frame it came in (none for a final response). */
+export interface PendingAck {
+  readonly final: boolean;
+  readonly resource: JsonObject;
+  readonly frame?: { readonly link: Link; readonly envelope: Envelope; readonly state: EventState };
 }
 
 /** What is remembered of a finished or unknown flow: enough to re-ack duplicates and explain late events. */

@@ -28,13 +28,14 @@ import { Connection, type ConnectionState } from '../connection/index.js';
 import { type FlowSummary, type JournalRecord, MemoryJournal } from '../journal/index.js';
 import type { Frame, Link, Transport } from '../transport.js';
 import { GuardedObservable, offer } from './consumer-guard.js';
-import { Deadlines, type TimeoutCode } from './deadlines.js';
+import { Deadlines } from './deadlines.js';
 import { DeliveredEvent } from './delivered-event.js';
 import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
 import { type EventState, Flow, type Orphan } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
 import { DEFAULT_SEEN_EVENTS_LIMITS } from './seen-events.js';
+import { TIMEOUT_STAGES, type TimeoutStage } from './timeout-stages.js';
 import {
   type AckMode,
   DEFAULT_TIMEOUTS,
@@ -192,6 +193,8 @@ export class Session {
       this.table.add(flow);
       this.queue.push(flow);
       this.dispatch();
+      // Still waiting for a slot: the queue stage bounds how long.
+      if (flow.phase === 'queued') this.deadlines.step(flow, 'queue');
       return () => this.detach(flow);
     });
   }
@@ -319,7 +322,7 @@ export class Session {
     }
     flow.link = link;
     flow.phase = 'sent';
-    this.deadlines.step(flow, 'response_timeout');
+    this.deadlines.step(flow, 'response');
   }
 
   // ── incoming frames ───────────────────────────────────────────────────────────────────────────────────
@@ -408,7 +411,7 @@ export class Session {
 
   private markStarted(flow: Flow, resource: JsonObject): void {
     flow.phase = 'started';
-    this.deadlines.step(flow, 'event_timeout');
+    this.deadlines.step(flow, 'event_gap');
     this.recorder.started(flow.id);
     const subscriber = flow.subscriber;
     if (subscriber === undefined) return;
@@ -513,6 +516,13 @@ export class Session {
       return;
     }
     if (flow.ackMode === 'auto' || flow.trace) event.ack();
+    else if (!state.acked && flow.phase !== 'done') {
+      // Manual mode: the consumer's ack is a stage of its own, so a consumer that never acks cannot hold the
+      // slot (and every flow queued behind it) for ever.
+      flow.awaitingAck = { final, resource: envelope.resource, frame: { link, envelope, state } };
+      if (final) this.deadlines.awaitFinalAck(flow);
+      else this.deadlines.step(flow, 'ack');
+    }
   }
 
   private deliverFinalResponse(flow: Flow, resource: JsonObject): void {
@@ -562,11 +572,16 @@ export class Session {
       this.consumerRefused(flow, subscriber, offered.error, false);
       surface('consumer_error');
     } else if (flow.ackMode === 'auto') event.ack();
+    else if (!done) {
+      flow.awaitingAck = { final: true, resource };
+      this.deadlines.awaitFinalAck(flow);
+    }
   }
 
   private ackFlowEvent(flow: Flow, link: Link, state: EventState, final: boolean): void {
     if (state.acked) return;
     state.acked = true;
+    if (flow.awaitingAck?.frame?.state === state) flow.awaitingAck = undefined;
     if (!flow.trace) this.sendAck(flow.id, link, state);
     if (final) {
       this.recorder.ended(flow.id, 'completed');
@@ -574,7 +589,7 @@ export class Session {
       this.table.finish(flow, 'unsubscribed');
       subscriber?.complete();
     } else if (flow.phase === 'started') {
-      this.deadlines.step(flow, 'event_timeout');
+      this.deadlines.step(flow, 'event_gap');
     }
   }
 
@@ -801,7 +816,11 @@ export class Session {
     // must be journaled and acked; its timers still bound how long it holds the slot.
   }
 
-  private timeout(flow: Flow, code: TimeoutCode, ms: number): void {
+  private timeout(flow: Flow, stage: TimeoutStage, ms: number): void {
+    if (stage === 'ack') {
+      this.ackTimedOut(flow, ms);
+      return;
+    }
     if (flow.phase === 'connecting') {
       // Nothing went out: either the dial or the journal write of the request is still pending.
       const error =
@@ -816,7 +835,36 @@ export class Session {
       this.fail(flow, error);
       return;
     }
-    this.fail(flow, new FlowTimeoutError(code, flow.id, ms), 'timed_out');
+    this.fail(flow, new FlowTimeoutError(TIMEOUT_STAGES[stage].code, flow.id, ms), 'timed_out');
+  }
+
+  /**
+   * The consumer did not ack a delivered event in time: the flow fails (the slot frees), and the event goes
+   * to `unclaimed$` like any event nobody took: journaled already, acked under `unclaimedAck`.
+   */
+  private ackTimedOut(flow: Flow, ms: number): void {
+    const pending = flow.awaitingAck;
+    flow.awaitingAck = undefined;
+    const final = pending?.final === true;
+    // After a final result the outcome is known (journaled and surfaced); after a proceed it is not.
+    this.fail(flow, new FlowTimeoutError('ack_timeout', flow.id, ms, !final), 'timed_out');
+    if (pending?.frame !== undefined) {
+      const { link, envelope, state } = pending.frame;
+      this.emitUnclaimed(flow.id, 'timed_out', flow.resource, link, envelope, state, final);
+    } else if (pending !== undefined) {
+      // A final response: nothing to ack on the wire, and its record is journaled already.
+      this.recorder.ended(flow.id, 'completed');
+      this.unclaimedSubject.next({
+        flowId: flow.id,
+        reason: 'timed_out',
+        resource: pending.resource,
+        final: true,
+        outcome: classifyFinal(pending.resource),
+        request: flow.resource,
+        acked: true,
+        ack: () => undefined,
+      });
+    }
   }
 
   private onLinkClosed(link: Link, reason: string): void {

@@ -34,16 +34,27 @@ export type FlowUpdate = FlowStarted | FlowEvent;
 
 export type AckMode = 'auto' | 'manual';
 
+/** How long each stage of a flow may take (the stages are listed in `timeout-stages.ts`). */
 export interface FlowTimeouts {
+  /** Waiting in the session's queue for a free slot; nothing is sent if it runs out (default 330 s). */
+  readonly queueMs: number;
   /** From sending the request to the response (default 10 s). */
   readonly responseMs: number;
   /** Between two events, counted after the response and after each event is acked (default 180 s). */
   readonly eventGapMs: number;
-  /** The whole flow, request to final ack (default 300 s). */
+  /** From delivering an event to the consumer's `ack()` in manual mode (default 120 s). */
+  readonly ackMs: number;
+  /** The whole flow, from dispatch to its final event (default 300 s). */
   readonly flowMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: FlowTimeouts = { responseMs: 10_000, eventGapMs: 180_000, flowMs: 300_000 };
+export const DEFAULT_TIMEOUTS: FlowTimeouts = {
+  queueMs: 330_000,
+  responseMs: 10_000,
+  eventGapMs: 180_000,
+  ackMs: 120_000,
+  flowMs: 300_000,
+};
 
 export interface FlowOptions {
   /** Use this flow id instead of a generated one. */
