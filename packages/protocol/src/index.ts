@@ -8,4 +8,5 @@ export * from './frame-error.js';
 export * from './json.js';
 export * from './mask.js';
 export * from './money.js';
+export * from './refusal.js';
 export * from './resources/index.js';

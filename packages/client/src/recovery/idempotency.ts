@@ -1,4 +1,5 @@
 import type { FlowSummary } from '@bluechip-ws/core';
+import { isBusyMessage } from '@bluechip-ws/protocol';
 import { knownResult } from './replay.js';
 
 /** What an idempotency key's earlier flow allows. */
@@ -35,6 +36,6 @@ export function isBusyRefusal(flow: FlowSummary): boolean {
     flow.final === undefined &&
     flow.ended?.outcome === 'failed' &&
     error?.code === 'refused' &&
-    /busy/i.test(error.message)
+    (error.busy === true || isBusyMessage(error.message))
   );
 }

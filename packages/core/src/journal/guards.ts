@@ -19,7 +19,9 @@ const optional = (value: unknown, check: (v: unknown) => boolean): boolean =>
   value === undefined || check(value);
 
 function isErrorInfo(value: unknown): boolean {
-  return isJsonObject(value) && isString(value.code) && isString(value.message);
+  return (
+    isJsonObject(value) && isString(value.code) && isString(value.message) && optional(value.busy, isBoolean)
+  );
 }
 
 export function isJournalRecord(value: unknown): value is JournalRecord {

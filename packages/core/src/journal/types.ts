@@ -13,6 +13,13 @@ interface RecordBase {
   readonly at: number;
 }
 
+/** Why a flow ended badly: the flow error's code and message; `busy` for a terminal's "busy" refusal. */
+export interface FlowEndError {
+  readonly code: string;
+  readonly message: string;
+  readonly busy?: boolean;
+}
+
 export type JournalRecord =
   | (RecordBase & {
       readonly kind: 'request_sent';
@@ -41,7 +48,7 @@ export type JournalRecord =
       readonly kind: 'flow_ended';
       /** completed: final event acked; failed: refused or error known; unknown: outcome not known. */
       readonly outcome: 'completed' | 'failed' | 'unknown';
-      readonly error?: { readonly code: string; readonly message: string };
+      readonly error?: FlowEndError;
     })
   | (RecordBase & {
       readonly kind: 'reconciled';
@@ -77,7 +84,7 @@ export interface FlowSummary {
   readonly ended?: {
     readonly outcome: 'completed' | 'failed' | 'unknown';
     readonly at: number;
-    readonly error?: { readonly code: string; readonly message: string };
+    readonly error?: FlowEndError;
   };
   /** Set once reconciliation wrote a verdict. */
   readonly reconciled?: {

@@ -1,4 +1,4 @@
-import type { ErrorInfo, FrameError, JsonObject } from '@bluechip-ws/protocol';
+import { type ErrorInfo, type FrameError, type JsonObject, refusalKind } from '@bluechip-ws/protocol';
 import { stageOf, TIMEOUT_STAGES, type TimeoutCode } from './timeout-stages.js';
 
 /**
@@ -49,7 +49,7 @@ export class FlowRefusedError extends FlowError {
   ) {
     const text = errorInfo?.text ?? 'no error_info';
     super('refused', `terminal refused the request: ${text}`, flowId, false);
-    this.terminalBusy = /busy/i.test(text);
+    this.terminalBusy = refusalKind(errorInfo) === 'busy';
   }
 }
 

@@ -1,5 +1,5 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
-import type { FlowSummary, Journal, JournalRecord } from '../journal/index.js';
+import type { FlowEndError, FlowSummary, Journal, JournalRecord } from '../journal/index.js';
 import type { Flow } from './flow.js';
 
 type Ending = 'completed' | 'failed' | 'unknown';
@@ -71,7 +71,7 @@ export class FlowRecorder {
     this.append({ kind: 'ack_sent', flowId, at: this.now(), status, ...(conflict ? { conflict } : {}) });
   }
 
-  ended(flowId: string, outcome: Ending, error?: { code: string; message: string }): void {
+  ended(flowId: string, outcome: Ending, error?: FlowEndError): void {
     this.append({
       kind: 'flow_ended',
       flowId,

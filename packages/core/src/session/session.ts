@@ -894,6 +894,7 @@ export class Session {
       this.recorder.ended(flow.id, error.outcomeUnknown ? 'unknown' : 'failed', {
         code: error.code,
         message: error.message,
+        ...(error instanceof FlowRefusedError && error.terminalBusy ? { busy: true } : {}),
       });
     }
     const subscriber = flow.subscriber;
