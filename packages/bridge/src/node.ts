@@ -1,0 +1,31 @@
+import { openFileJournal } from '@bluechip-ws/journal-file';
+import { startSimulator } from '@bluechip-ws/simulator';
+import type { BridgeHooks } from './terminals.js';
+
+/**
+ * Node-only parts of the bridge: the platform hooks (file journal, built-in simulator) and the carriers.
+ * `@bluechip-ws/bridge` itself stays free of `node:` imports, for a browser console reusing the method table.
+ */
+export const nodeHooks: BridgeHooks = {
+  openJournal: (dir) => openFileJournal(dir),
+  startSimulator: async (spec) => {
+    const simulator = await startSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      eventDelayMs: spec.eventDelayMs ?? 150,
+      ...(spec.seed === undefined ? {} : { seed: spec.seed }),
+    });
+    return { url: simulator.url, close: () => simulator.close() };
+  },
+};
+
+export { LineSplitter } from './carriers/line-splitter.js';
+export { DEFAULT_MAX_MESSAGE_BYTES, type StdioOptions, serveStdio } from './carriers/stdio.js';
+export {
+  BRIDGE_SUBPROTOCOL,
+  isLoopback,
+  listenWebSocket,
+  type WebSocketCarrier,
+  type WebSocketCarrierOptions,
+} from './carriers/websocket.js';
+export { newToken, tokenFromFile } from './token.js';
