@@ -65,7 +65,9 @@ export class Bridge {
     this.maxPending = options.maxPending ?? 32;
     this.maxBatch = options.maxBatch ?? 64;
     this.logger = options.logger ?? { log: () => undefined };
-    this.terminals = new TerminalRegistry(options.hooks ?? {}, (method, params) => this.broadcast(method, params));
+    this.terminals = new TerminalRegistry(options.hooks ?? {}, (method, params) =>
+      this.broadcast(method, params),
+    );
   }
 
   /** A new caller; the carrier feeds it messages and tells it when the caller is gone. */
@@ -127,7 +129,8 @@ export class Bridge {
       if (this.running.size > 0) {
         this.logger.log('info', `waiting up to ${timeoutMs} ms for ${this.running.size} call(s) to settle`);
         const how = await Promise.race([settled, deadline]);
-        if (how === 'timeout') this.logger.log('warn', `${this.running.size} call(s) still running; closing anyway`);
+        if (how === 'timeout')
+          this.logger.log('warn', `${this.running.size} call(s) still running; closing anyway`);
       }
       clearTimeout(timer);
       await this.terminals.closeAll();
@@ -157,7 +160,10 @@ export class BridgeConnection {
       value = JSON.parse(text);
     } catch (error) {
       this.reply(
-        failure(null, errorObject(new BridgeError('parse_error', `malformed JSON: ${(error as Error).message}`))),
+        failure(
+          null,
+          errorObject(new BridgeError('parse_error', `malformed JSON: ${(error as Error).message}`)),
+        ),
       );
       return;
     }
@@ -174,9 +180,13 @@ export class BridgeConnection {
       failure(
         null,
         errorObject(
-          new BridgeError('message_too_large', `message of ${bytes} bytes refused: the limit is ${limit} bytes`, {
-            limit,
-          }),
+          new BridgeError(
+            'message_too_large',
+            `message of ${bytes} bytes refused: the limit is ${limit} bytes`,
+            {
+              limit,
+            },
+          ),
         ),
       ),
     );
@@ -205,14 +215,18 @@ export class BridgeConnection {
 
   private receiveBatch(items: unknown[]): void {
     if (items.length === 0) {
-      this.reply(failure(null, errorObject(new BridgeError('invalid_request', 'an empty batch is not a request'))));
+      this.reply(
+        failure(null, errorObject(new BridgeError('invalid_request', 'an empty batch is not a request'))),
+      );
       return;
     }
     if (items.length > this.bridge.maxBatch) {
       this.reply(
         failure(
           null,
-          errorObject(new BridgeError('invalid_request', `a batch holds at most ${this.bridge.maxBatch} messages`)),
+          errorObject(
+            new BridgeError('invalid_request', `a batch holds at most ${this.bridge.maxBatch} messages`),
+          ),
         ),
       );
       return;
@@ -232,7 +246,10 @@ export class BridgeConnection {
         );
       case 'response':
         // The bridge sends no requests, so a response is the caller's mistake; it has no id to answer.
-        this.bridge.logger.log('warn', 'ignored a response object from a caller (the bridge sends no requests)');
+        this.bridge.logger.log(
+          'warn',
+          'ignored a response object from a caller (the bridge sends no requests)',
+        );
         return undefined;
       case 'notification':
         this.notified(incoming.request);
@@ -259,13 +276,21 @@ export class BridgeConnection {
       return Promise.resolve(
         failure(
           id,
-          errorObject(new BridgeError('method_not_found', `unknown method ${JSON.stringify(request.method).slice(0, 80)}`)),
+          errorObject(
+            new BridgeError(
+              'method_not_found',
+              `unknown method ${JSON.stringify(request.method).slice(0, 80)}`,
+            ),
+          ),
         ),
       );
     }
     if (id !== null && this.pending.has(id)) {
       return Promise.resolve(
-        failure(id, errorObject(new BridgeError('invalid_request', `id ${JSON.stringify(id)} is already in use`))),
+        failure(
+          id,
+          errorObject(new BridgeError('invalid_request', `id ${JSON.stringify(id)} is already in use`)),
+        ),
       );
     }
     if (this.pending.size >= this.bridge.maxPending) {
@@ -311,7 +336,12 @@ export class BridgeConnection {
 
   /** An outcome whose caller left before it arrived: announced to the callers still connected. */
   private unclaimed(request: RpcRequest, result: Json): void {
-    if (typeof result !== 'object' || result === null || Array.isArray(result) || typeof result.flowId !== 'string') {
+    if (
+      typeof result !== 'object' ||
+      result === null ||
+      Array.isArray(result) ||
+      typeof result.flowId !== 'string'
+    ) {
       return;
     }
     const params = request.params as { terminalId?: unknown; idempotencyKey?: unknown };

@@ -60,7 +60,8 @@ const ACTIONS: Readonly<Record<string, string>> = {
   terminal_exists: 'Use the open terminal, or close it first.',
   closed: 'The bridge or the terminal handle is closing; open a new one.',
   session_closed: 'The terminal handle was closed while waiting; if sent, reconcile before retrying.',
-  journal_failed: 'The journal could not record the flow: stop taking payments and check the journal directory.',
+  journal_failed:
+    'The journal could not record the flow: stop taking payments and check the journal directory.',
   journal_locked: 'Another process owns this journal directory; use one bridge per journal.',
   message_too_large: 'Send smaller messages (see the bridge limit).',
   parse_error: 'Send one well-formed JSON value per message.',
@@ -69,10 +70,17 @@ const ACTIONS: Readonly<Record<string, string>> = {
 };
 
 export function actionFor(code: string): string {
-  return ACTIONS[code] ?? (code.startsWith('journal_') ? (ACTIONS.journal_failed as string) : 'See the message.');
+  return (
+    ACTIONS[code] ?? (code.startsWith('journal_') ? (ACTIONS.journal_failed as string) : 'See the message.')
+  );
 }
 
-function rpc(code: number, dataCode: string, message: string, extra: Record<string, unknown> = {}): RpcErrorObject {
+function rpc(
+  code: number,
+  dataCode: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+): RpcErrorObject {
   return { code, message, data: { code: dataCode, action: actionFor(dataCode), ...extra } };
 }
 

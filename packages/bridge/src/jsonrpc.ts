@@ -82,7 +82,8 @@ export function classify(value: unknown): Incoming {
     if (Object.hasOwn(message, 'result') || Object.hasOwn(message, 'error')) return { kind: 'response', id };
     return { kind: 'invalid', id, message: '"method" is missing' };
   }
-  if (typeof message.method !== 'string') return { kind: 'invalid', id, message: '"method" must be a string' };
+  if (typeof message.method !== 'string')
+    return { kind: 'invalid', id, message: '"method" must be a string' };
   const params = message.params;
   if (params !== undefined && (typeof params !== 'object' || params === null)) {
     return { kind: 'invalid', id, message: '"params" must be an object or an array' };

@@ -79,13 +79,17 @@ const OPERATION_ERRORS = [
  * call resolves once the final result is journaled and acked (the Observable completes then), so a caller
  * that hears "approved" can count on it being durable.
  */
-function runOperation<A extends CallParams>(
+async function runOperation<A extends CallParams>(
   params: A,
   context: CallContext,
-  start: (terminal: Terminal, rest: Omit<A, keyof CallParams>, options: OperationOptions) => Observable<Progress>,
+  start: (
+    terminal: Terminal,
+    rest: Omit<A, keyof CallParams>,
+    options: OperationOptions,
+  ) => Observable<Progress>,
 ): Promise<Json> {
   const { terminalId, idempotencyKey, flowId, timeouts, ...rest } = params;
-  const open: OpenTerminal = context.terminals.get(terminalId);
+  const open: OpenTerminal = await context.terminals.ready(terminalId);
   const options: OperationOptions = {
     signal: context.signal,
     ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
@@ -170,7 +174,8 @@ export const METHODS: readonly MethodSpec[] = [
   }),
   method({
     name: 'terminal.close',
-    summary: 'Closes a terminal handle: operations still waiting fail (closed); its journal is flushed and closed.',
+    summary:
+      'Closes a terminal handle: operations still waiting fail (closed); its journal is flushed and closed.',
     params: P.TerminalRefC,
     result: R.ClosedResultC,
     errors: [RPC_CODES.unknownTerminal],
@@ -186,7 +191,7 @@ export const METHODS: readonly MethodSpec[] = [
     result: R.StatusResultC,
     errors: [RPC_CODES.unknownTerminal, RPC_CODES.journalFailed],
     handler: async (params, context) => {
-      const open = context.terminals.get(params.terminalId);
+      const open = await context.terminals.ready(params.terminalId);
       const state = await new Promise<Json>((resolve) => {
         open.terminal.state$.subscribe((s) => resolve(stateJson(s))).unsubscribe();
       });
@@ -202,16 +207,17 @@ export const METHODS: readonly MethodSpec[] = [
     t.preAuthCompletion$(p, o),
   ),
   operation('force', 'A forced (offline-approved) sale.', P.ForceParamsC, (t, p, o) => t.force$(p, o)),
-  operation('tipAdjust', 'Adjusts the tip of a transaction.', P.TipAdjustParamsC, (t, p, o) => t.tipAdjust$(p, o)),
-  operation('cardBalance', 'A card balance inquiry.', P.CardBalanceParamsC, (t, p, o) => t.cardBalance$(p, o)),
+  operation('tipAdjust', 'Adjusts the tip of a transaction.', P.TipAdjustParamsC, (t, p, o) =>
+    t.tipAdjust$(p, o),
+  ),
+  operation('cardBalance', 'A card balance inquiry.', P.CardBalanceParamsC, (t, p, o) =>
+    t.cardBalance$(p, o),
+  ),
   operation('reprintReceipt', 'Reprints a receipt.', P.ReprintReceiptParamsC, (t, p, o) =>
     t.reprintReceipt$(p, o),
   ),
-  operation(
-    'recallLastTransaction',
-    "The terminal's last transaction.",
-    P.MerchantParamsC,
-    (t, p, o) => t.recallLastTransaction$(p, o),
+  operation('recallLastTransaction', "The terminal's last transaction.", P.MerchantParamsC, (t, p, o) =>
+    t.recallLastTransaction$(p, o),
   ),
   operation('settlement', 'Settles the batch.', P.MerchantParamsC, (t, p, o) => t.settlement$(p, o)),
   operation('terminalInfo', 'Terminal information.', P.TerminalInfoParamsC, (t, _p, o) => t.terminalInfo$(o)),
@@ -219,9 +225,13 @@ export const METHODS: readonly MethodSpec[] = [
     const { at, utc } = p as { at?: string; utc?: boolean };
     const date = at === undefined ? new Date() : new Date(at);
     if (at !== undefined && (Number.isNaN(date.getTime()) || !/^\d{4}-\d\d-\d\dT/.test(at))) {
-      throw new BridgeError('invalid_params', `params.at: expected an ISO 8601 date-time, got ${JSON.stringify(at)}`, {
-        path: 'params.at',
-      });
+      throw new BridgeError(
+        'invalid_params',
+        `params.at: expected an ISO 8601 date-time, got ${JSON.stringify(at)}`,
+        {
+          path: 'params.at',
+        },
+      );
     }
     return t.setDateTime$({ at: date, ...(utc === undefined ? {} : { utc }) }, o);
   }),
@@ -240,7 +250,8 @@ export const METHODS: readonly MethodSpec[] = [
     params: P.TerminalRefC,
     result: R.ReconcileReportJsonC,
     errors: [RPC_CODES.unknownTerminal, RPC_CODES.journalFailed, RPC_CODES.closed],
-    handler: async (params, context) => reportJson(await context.terminals.get(params.terminalId).terminal.reconcile()),
+    handler: async (params, context) =>
+      reportJson(await (await context.terminals.ready(params.terminalId)).terminal.reconcile()),
   }),
   method({
     name: 'outcome.get',
@@ -250,7 +261,7 @@ export const METHODS: readonly MethodSpec[] = [
     result: R.OutcomeGetResultC,
     errors: [RPC_CODES.unknownTerminal, RPC_CODES.journalFailed],
     handler: async (params, context) => {
-      const { journal } = context.terminals.get(params.terminalId);
+      const { journal } = await context.terminals.ready(params.terminalId);
       const flow =
         'idempotencyKey' in params
           ? await journal.byIdempotencyKey(params.idempotencyKey)
@@ -271,18 +282,31 @@ export const METHODS: readonly MethodSpec[] = [
 export const NOTIFICATIONS: readonly NotificationSpec[] = [
   {
     name: 'flow.progress',
-    summary: 'To the caller of an operation: the terminal started it, or sent a proceed event (with its results).',
+    summary:
+      'To the caller of an operation: the terminal started it, or sent a proceed event (with its results).',
     params: R.ProgressNotificationC,
   },
-  { name: 'terminal.state', summary: 'To every caller: the connection state of a terminal changed.', params: R.StateNotificationC },
+  {
+    name: 'terminal.state',
+    summary: 'To every caller: the connection state of a terminal changed.',
+    params: R.StateNotificationC,
+  },
   {
     name: 'outcome.unclaimed',
     summary:
       'To every caller: a result no caller waits for any more (cancelled, timed out, caller gone, unknown flow). It is journaled and acked.',
     params: R.UnclaimedNotificationC,
   },
-  { name: 'terminal.diagnostic', summary: 'To every caller: an odd or unusable frame from a terminal.', params: R.DiagnosticNotificationC },
-  { name: 'terminal.reconciled', summary: 'To every caller: the report of a reconciliation run.', params: R.ReconciledNotificationC },
+  {
+    name: 'terminal.diagnostic',
+    summary: 'To every caller: an odd or unusable frame from a terminal.',
+    params: R.DiagnosticNotificationC,
+  },
+  {
+    name: 'terminal.reconciled',
+    summary: 'To every caller: the report of a reconciliation run.',
+    params: R.ReconciledNotificationC,
+  },
 ];
 
 /** The method table by name. */

@@ -8,7 +8,10 @@ export const BRIDGE_VERSION = '0.1.0';
 
 const CODE_TEXT: Readonly<Record<number, { message: string; dataCodes: readonly string[] }>> = {
   [RPC_CODES.parseError]: { message: 'Parse error', dataCodes: ['parse_error'] },
-  [RPC_CODES.invalidRequest]: { message: 'Invalid request', dataCodes: ['invalid_request', 'message_too_large'] },
+  [RPC_CODES.invalidRequest]: {
+    message: 'Invalid request',
+    dataCodes: ['invalid_request', 'message_too_large'],
+  },
   [RPC_CODES.methodNotFound]: { message: 'Method not found', dataCodes: ['method_not_found'] },
   [RPC_CODES.invalidParams]: {
     message: 'Invalid params (data.path names the field)',
@@ -16,22 +19,42 @@ const CODE_TEXT: Readonly<Record<number, { message: string; dataCodes: readonly 
   },
   [RPC_CODES.internalError]: { message: 'Internal error', dataCodes: ['internal'] },
   [RPC_CODES.requestCancelled]: { message: 'Request cancelled ($/cancelRequest)', dataCodes: ['aborted'] },
-  [RPC_CODES.terminalBusy]: { message: 'Terminal or bridge busy: nothing was sent', dataCodes: ['busy', 'terminal_busy'] },
+  [RPC_CODES.terminalBusy]: {
+    message: 'Terminal or bridge busy: nothing was sent',
+    dataCodes: ['busy', 'terminal_busy'],
+  },
   [RPC_CODES.outcomeUnknown]: {
     message: 'Outcome unknown: reconcile before retrying',
-    dataCodes: ['outcome_unknown', 'response_timeout', 'event_timeout', 'flow_timeout', 'link_closed', 'session_closed'],
+    dataCodes: [
+      'outcome_unknown',
+      'response_timeout',
+      'event_timeout',
+      'flow_timeout',
+      'link_closed',
+      'session_closed',
+    ],
   },
   [RPC_CODES.refused]: { message: 'Refused by the terminal', dataCodes: ['refused'] },
-  [RPC_CODES.unreachable]: { message: 'Terminal unreachable: nothing was sent', dataCodes: ['connect_failed', 'send_failed'] },
+  [RPC_CODES.unreachable]: {
+    message: 'Terminal unreachable: nothing was sent',
+    dataCodes: ['connect_failed', 'send_failed'],
+  },
   [RPC_CODES.recoveryPending]: { message: 'Recovery pending', dataCodes: ['recovery_pending'] },
   [RPC_CODES.unknownTerminal]: { message: 'Unknown terminal id', dataCodes: ['unknown_terminal'] },
   [RPC_CODES.journalFailed]: { message: 'Journal failed', dataCodes: ['journal_failed', 'journal_locked'] },
   [RPC_CODES.closed]: { message: 'Closed', dataCodes: ['closed', 'session_closed'] },
-  [RPC_CODES.terminalError]: { message: 'Terminal protocol error', dataCodes: ['bad_response', 'consumer_error'] },
+  [RPC_CODES.terminalError]: {
+    message: 'Terminal protocol error',
+    dataCodes: ['bad_response', 'consumer_error'],
+  },
 };
 
 /** Every error the bridge answers with: numeric code, message, and the `data.code`s it carries. */
-export function errorTable(): { code: number; message: string; data: { codes: string[]; actions: Record<string, string> } }[] {
+export function errorTable(): {
+  code: number;
+  message: string;
+  data: { codes: string[]; actions: Record<string, string> };
+}[] {
   return Object.entries(CODE_TEXT).map(([code, { message, dataCodes }]) => ({
     code: Number(code),
     message,
@@ -47,7 +70,10 @@ export const ERROR_DATA_SCHEMA: JsonSchema = {
   type: 'object',
   required: ['code', 'action'],
   properties: {
-    code: { type: 'string', description: "The library's typed error code (busy, outcome_unknown, invalid_amount…)." },
+    code: {
+      type: 'string',
+      description: "The library's typed error code (busy, outcome_unknown, invalid_amount…).",
+    },
     action: { type: 'string', description: 'What the caller should do.' },
     path: { type: 'string', description: 'For -32602: the offending field, e.g. params.amount.' },
     flowId: { type: ['string', 'null'] },

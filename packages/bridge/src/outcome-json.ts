@@ -36,7 +36,12 @@ export function outcomeJson(outcome: Omit<TransactionOutcome, 'ack'>): JsonRecor
 }
 
 /** A final resource the journal holds, as the outcome an operation would have returned. */
-export function journaledOutcome(flowId: string, type: string, resource: object, replayed: boolean): JsonRecord {
+export function journaledOutcome(
+  flowId: string,
+  type: string,
+  resource: object,
+  replayed: boolean,
+): JsonRecord {
   const classified = classifyFinal(resource as Record<string, unknown>);
   return outcomeJson({ ...classified, flowId, type, source: 'event', ...(replayed ? { replayed } : {}) });
 }

@@ -43,7 +43,8 @@ interface Entry extends OpenTerminal {
 /** The terminals a bridge holds open, by id; one journal and one optional simulator each. */
 export class TerminalRegistry {
   private readonly entries = new Map<string, Entry>();
-  private readonly opening = new Set<string>();
+  /** Opens in progress: calls naming one wait for it, so `open` then `sale` may be sent without waiting. */
+  private readonly opening = new Map<string, Promise<unknown>>();
   private counter = 0;
   private closed = false;
 
@@ -60,20 +61,37 @@ export class TerminalRegistry {
     return entry;
   }
 
+  /** The terminal, once an `open` of it in progress (if any) has ended. */
+  async ready(id: string): Promise<OpenTerminal> {
+    const pending = this.opening.get(id);
+    if (pending !== undefined) await pending.catch(() => undefined);
+    return this.get(id);
+  }
+
   ids(): string[] {
     return [...this.entries.keys()];
   }
 
-  async open(params: OpenParams): Promise<{ entry: OpenTerminal; reconcile: boolean }> {
-    if (this.closed) throw new BridgeError('closed', 'the bridge is closing');
+  /** Reserves the id at once (synchronously), so calls sent right after it can name it. */
+  open(params: OpenParams): Promise<{ entry: OpenTerminal; reconcile: boolean }> {
+    if (this.closed) return Promise.reject(new BridgeError('closed', 'the bridge is closing'));
     const id = params.terminalId ?? this.nextId();
     if (this.entries.has(id) || this.opening.has(id)) {
-      throw new BridgeError('terminal_exists', `terminal "${id}" is already open`, { terminalId: id });
+      return Promise.reject(
+        new BridgeError('terminal_exists', `terminal "${id}" is already open`, { terminalId: id }),
+      );
     }
+    const opened = this.openAs(id, params);
+    this.opening.set(id, opened);
+    const clear = () => this.opening.delete(id);
+    opened.then(clear, clear);
+    return opened;
+  }
+
+  private async openAs(id: string, params: OpenParams): Promise<{ entry: OpenTerminal; reconcile: boolean }> {
     if ((params.url === undefined) === (params.simulator === undefined || params.simulator === false)) {
       throw new BridgeError('invalid_params', 'give either `url` or `simulator`', { path: 'params.url' });
     }
-    this.opening.add(id);
     let simulator: StartedSimulator | undefined;
     let journal: Journal | undefined;
     try {
@@ -88,7 +106,9 @@ export class TerminalRegistry {
         ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
         ...(params.queueLimit === undefined ? {} : { queueLimit: params.queueLimit }),
         ...(params.reconnect === false ? { reconnect: false } : {}),
-        ...(params.connectTimeoutMs === undefined ? {} : { ws: { connectTimeoutMs: params.connectTimeoutMs } }),
+        ...(params.connectTimeoutMs === undefined
+          ? {}
+          : { ws: { connectTimeoutMs: params.connectTimeoutMs } }),
         recovery: { auto: true },
       });
       const entry: Entry = {
@@ -110,13 +130,12 @@ export class TerminalRegistry {
       await simulator?.close().catch(() => undefined);
       if (!this.entries.has(id)) await journal?.close().catch(() => undefined);
       throw error;
-    } finally {
-      this.opening.delete(id);
     }
   }
 
   /** Closes the handle (flows still running fail `session_closed`), then its journal and simulator. */
   async close(id: string): Promise<void> {
+    await this.opening.get(id)?.catch(() => undefined);
     const entry = this.entries.get(id);
     if (entry === undefined) {
       throw new BridgeError('unknown_terminal', `no open terminal "${id}"`, { terminalId: id });
@@ -144,7 +163,9 @@ export class TerminalRegistry {
   private async journalFor(dir: string | undefined): Promise<Journal> {
     if (dir === undefined) return new MemoryJournal();
     if (this.hooks.openJournal === undefined) {
-      throw new BridgeError('invalid_params', 'this bridge cannot open a file journal', { path: 'params.journalDir' });
+      throw new BridgeError('invalid_params', 'this bridge cannot open a file journal', {
+        path: 'params.journalDir',
+      });
     }
     return this.hooks.openJournal(dir);
   }
@@ -152,7 +173,9 @@ export class TerminalRegistry {
   private async simulatorFor(spec: OpenParams['simulator']): Promise<StartedSimulator | undefined> {
     if (spec === undefined || spec === false) return undefined;
     if (this.hooks.startSimulator === undefined) {
-      throw new BridgeError('invalid_params', 'this bridge cannot start a simulator', { path: 'params.simulator' });
+      throw new BridgeError('invalid_params', 'this bridge cannot start a simulator', {
+        path: 'params.simulator',
+      });
     }
     return this.hooks.startSimulator(spec === true ? {} : spec);
   }
@@ -162,17 +185,26 @@ export class TerminalRegistry {
     const terminalId = entry.id;
     const { terminal } = entry;
     entry.subscriptions.push(
-      terminal.state$.subscribe((state) => this.broadcast('terminal.state', { terminalId, state: stateJson(state) })),
+      terminal.state$.subscribe((state) =>
+        this.broadcast('terminal.state', { terminalId, state: stateJson(state) }),
+      ),
       terminal.diagnostics$.subscribe((diagnostic) =>
         this.broadcast('terminal.diagnostic', { terminalId, ...diagnosticJson(diagnostic) }),
       ),
-      terminal.reconciled$.subscribe((report) =>
-        this.broadcast('terminal.reconciled', { terminalId, report: reportJson(report) }),
-      ),
+      // Runs with nothing open (before every first operation) are not news.
+      terminal.reconciled$.subscribe((report) => {
+        if (report.flows.length > 0)
+          this.broadcast('terminal.reconciled', { terminalId, report: reportJson(report) });
+      }),
       terminal.unclaimed$.subscribe((item) => {
         const type = typeof item.request?.type === 'string' ? item.request.type : 'unknown';
         const outcome = item.final
-          ? outcomeJson({ ...(item.outcome ?? classifyFinal(item.resource)), flowId: item.flowId, type, source: 'event' })
+          ? outcomeJson({
+              ...(item.outcome ?? classifyFinal(item.resource)),
+              flowId: item.flowId,
+              type,
+              source: 'event',
+            })
           : undefined;
         this.broadcast('outcome.unclaimed', {
           terminalId,

@@ -50,7 +50,9 @@ export function serveStdio(bridge: Bridge, options: StdioOptions): Promise<void>
         resolve();
       });
     };
-    input.on('data', (chunk: Buffer | string) => lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+    input.on('data', (chunk: Buffer | string) =>
+      lines.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
+    );
     input.once('end', end);
     input.once('close', end);
     input.once('error', (error: Error) => {

@@ -57,7 +57,8 @@ function sameToken(given: string, expected: string): boolean {
 
 function tokenOf(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
-  if (typeof header === 'string' && /^Bearer\s+/i.test(header)) return header.replace(/^Bearer\s+/i, '').trim();
+  if (typeof header === 'string' && /^Bearer\s+/i.test(header))
+    return header.replace(/^Bearer\s+/i, '').trim();
   const protocols = req.headers['sec-websocket-protocol'];
   if (typeof protocols === 'string') {
     for (const p of protocols.split(',').map((s) => s.trim())) {
@@ -73,7 +74,10 @@ function tokenOf(req: IncomingMessage): string | undefined {
  * allowed (no cross-site page can drive a terminal), the bearer token must match, and the connection count
  * must be under its bound.
  */
-export async function listenWebSocket(bridge: Bridge, options: WebSocketCarrierOptions): Promise<WebSocketCarrier> {
+export async function listenWebSocket(
+  bridge: Bridge,
+  options: WebSocketCarrierOptions,
+): Promise<WebSocketCarrier> {
   const host = options.host ?? '127.0.0.1';
   const limit = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const maxConnections = options.maxConnections ?? 4;

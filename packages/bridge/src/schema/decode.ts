@@ -19,13 +19,15 @@ export function decodeParams<A>(codec: t.Type<A, unknown, unknown>, value: unkno
     const first = result.left[0];
     const keys = (first?.context ?? [])
       .map((entry) => entry.key)
-      .filter((key) => key !== "" && !/^\d+$/.test(key));
+      .filter((key) => key !== '' && !/^\d+$/.test(key));
     // Intersection and union members show up as numeric keys in the context: they are not fields.
     const path = ['params', ...dedupe(keys)].join('.');
     const got = first?.value;
     const expected = first?.context.at(-1)?.type.name ?? 'a valid value';
     const message =
-      got === undefined ? `${path} is required (${expected})` : `${path}: expected ${expected}, got ${show(got)}`;
+      got === undefined
+        ? `${path} is required (${expected})`
+        : `${path}: expected ${expected}, got ${show(got)}`;
     return { ok: false, path, message };
   }
   const extra = unknownKeys(codec, input, 'params');

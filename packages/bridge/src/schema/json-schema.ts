@@ -97,7 +97,8 @@ function objectParts(codec: Tagged, options: SchemaOptions): ObjectParts {
     throw new Error(`toJsonSchema: ${codec.name} (${codec._tag}) is not an object codec`);
   }
   const properties: Record<string, JsonSchema> = {};
-  for (const [key, value] of Object.entries(codec.props ?? {})) properties[key] = toJsonSchema(value, options);
+  for (const [key, value] of Object.entries(codec.props ?? {}))
+    properties[key] = toJsonSchema(value, options);
   return { properties, required: codec._tag === 'InterfaceType' ? Object.keys(properties) : [] };
 }
 

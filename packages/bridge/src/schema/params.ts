@@ -146,7 +146,10 @@ export const CardBalanceParamsC = t.intersection(
 export const ReprintReceiptParamsC = t.intersection(
   [
     TerminalRef,
-    t.partial({ reprintType: keyof(['merchant_copy', 'customer_copy'], 'ReprintType'), merchantId: t.string }),
+    t.partial({
+      reprintType: keyof(['merchant_copy', 'customer_copy'], 'ReprintType'),
+      merchantId: t.string,
+    }),
     CallOptions,
   ],
   'ReprintReceiptParams',

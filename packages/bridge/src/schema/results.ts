@@ -42,7 +42,15 @@ export const ErrorInfoJsonC = t.partial(
 );
 
 export const OutcomeKindC = t.keyof(
-  { approved: null, declined: null, cancelled: null, timed_out: null, error: null, completed: null, other: null },
+  {
+    approved: null,
+    declined: null,
+    cancelled: null,
+    timed_out: null,
+    error: null,
+    completed: null,
+    other: null,
+  },
   'OutcomeKind',
 );
 
@@ -149,7 +157,14 @@ export const OutcomeRecordC = t.intersection(
     t.type({
       flowId: t.string,
       state: described(
-        t.keyof({ completed: null, failed: null, unknown: null, open: null, recovered: null, not_found: null }),
+        t.keyof({
+          completed: null,
+          failed: null,
+          unknown: null,
+          open: null,
+          recovered: null,
+          not_found: null,
+        }),
         'completed: the final result was received and acked; open: still running or never settled.',
       ),
     }),
