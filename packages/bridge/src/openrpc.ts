@@ -81,8 +81,23 @@ export const ERROR_DATA_SCHEMA: JsonSchema = {
   },
 };
 
-function paramsOf(spec: MethodSpec | NotificationSpec): { descriptors: unknown[]; schema: JsonSchema } {
-  const schema = toJsonSchema(spec.params, { closed: true });
+/** Shapes the document defines once under components.schemas. */
+export const SHARED_SCHEMAS = [
+  'Outcome',
+  'TransactionResult',
+  'ErrorInfo',
+  'ReconcileReport',
+  'ConnectionState',
+  'PurchaseLevel2',
+  'Timeouts',
+  'TenderType',
+];
+
+function paramsOf(
+  spec: MethodSpec | NotificationSpec,
+  components: Map<string, JsonSchema | null>,
+): { descriptors: unknown[]; schema: JsonSchema } {
+  const schema = toJsonSchema(spec.params, { closed: true, components });
   const members = (schema.anyOf as JsonSchema[] | undefined) ?? [schema];
   // by-name params: one content descriptor per field of any accepted shape; required when every shape needs it.
   const seen = new Map<string, JsonSchema>();
@@ -102,7 +117,9 @@ export function openRpcDocument(
   notifications: readonly NotificationSpec[] = NOTIFICATIONS,
 ): Record<string, unknown> {
   const errors = new Map(errorTable().map((e) => [e.code, e]));
-  return {
+  const components = new Map<string, JsonSchema | null>(SHARED_SCHEMAS.map((name) => [name, null]));
+  const open = { closed: false, components };
+  const document = {
     openrpc: '1.2.6',
     info: {
       title: 'bluechip-ws bridge',
@@ -114,26 +131,28 @@ export function openRpcDocument(
       license: { name: 'MIT' },
     },
     methods: methods.map((m) => {
-      const { descriptors, schema } = paramsOf(m);
+      const { descriptors } = paramsOf(m, components);
       return {
         name: m.name,
         summary: m.summary,
         paramStructure: 'by-name',
         params: descriptors,
-        result: { name: 'result', schema: toJsonSchema(m.result, { closed: false }) },
+        result: { name: 'result', schema: toJsonSchema(m.result, open) },
         errors: [RPC_CODES.invalidParams, ...m.errors].flatMap((code) => {
           const e = errors.get(code);
-          return e === undefined ? [] : [e];
+          // The data codes and actions are listed once, in x-errors.
+          return e === undefined ? [] : [{ code: e.code, message: e.message }];
         }),
-        'x-params-schema': schema,
       };
     }),
     'x-notifications': notifications.map((n) => ({
       name: n.name,
       summary: n.summary,
-      params: toJsonSchema(n.params, { closed: false }),
+      params: toJsonSchema(n.params, open),
     })),
     'x-errors': errorTable(),
     'x-error-data-schema': ERROR_DATA_SCHEMA,
   };
+  const schemas = Object.fromEntries([...components].filter(([, schema]) => schema !== null));
+  return { ...document, components: { schemas } };
 }

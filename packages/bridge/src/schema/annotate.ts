@@ -14,7 +14,8 @@ const notes = new WeakMap<object, SchemaNote>();
  */
 export function annotate<C extends t.Any>(codec: C, note: SchemaNote): C {
   const copy = Object.create(codec) as C;
-  notes.set(copy, note);
+  // A note on an annotated codec adds to its note (a description on `CentsC` keeps its bounds).
+  notes.set(copy, { ...notes.get(codec), ...note });
   return copy;
 }
 

@@ -9,6 +9,11 @@ export interface SchemaOptions {
    * `idempotencyKey` must not pass silently), off for results (later versions may add fields).
    */
   readonly closed: boolean;
+  /**
+   * Named shapes emitted once, under `#/components/schemas/<name>`, and referred to with `$ref` (an outcome
+   * appears in fifteen results). Codecs whose name is a key here are collected into it.
+   */
+  readonly components?: Map<string, JsonSchema | null>;
 }
 
 interface ObjectParts {
@@ -30,6 +35,18 @@ type Tagged = t.Any & {
 
 /** Converts an io-ts codec into a JSON Schema (draft 2020-12 subset). */
 export function toJsonSchema(codec: t.Any, options: SchemaOptions): JsonSchema {
+  const shared = options.components;
+  if (shared?.has(codec.name)) {
+    if (shared.get(codec.name) === null) {
+      shared.set(codec.name, {}); // placeholder against recursion
+      shared.set(codec.name, build(codec, options));
+    }
+    return { $ref: `#/components/schemas/${codec.name}` };
+  }
+  return build(codec, options);
+}
+
+function build(codec: t.Any, options: SchemaOptions): JsonSchema {
   const note = noteOf(codec);
   const base = note?.schema ?? shape(codec as Tagged, options);
   return note?.description === undefined ? base : { ...base, description: note.description };
@@ -48,6 +65,7 @@ function shape(codec: Tagged, options: SchemaOptions): JsonSchema {
     case 'UnknownType':
       return {};
     case 'UnknownRecordType':
+    case 'AnyDictionaryType':
       return { type: 'object' };
     case 'LiteralType':
       return { const: codec.value };

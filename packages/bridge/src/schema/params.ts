@@ -14,11 +14,14 @@ const TerminalRef = t.type({
   terminalId: described(NonEmptyString, 'The id `terminal.open` returned.'),
 });
 
-export const TimeoutsC = t.partial({
-  responseMs: described(PositiveInt, 'From the request to its response (default 10 000).'),
-  eventGapMs: described(PositiveInt, 'Between two events (default 180 000).'),
-  flowMs: described(PositiveInt, 'The whole flow (default 300 000).'),
-});
+export const TimeoutsC = t.partial(
+  {
+    responseMs: described(PositiveInt, 'From the request to its response (default 10 000).'),
+    eventGapMs: described(PositiveInt, 'Between two events (default 180 000).'),
+    flowMs: described(PositiveInt, 'The whole flow (default 300 000).'),
+  },
+  'Timeouts',
+);
 
 /** Per-call options every operation takes (`OperationOptions` of the TypeScript API, minus the signal). */
 const CallOptions = t.partial({
@@ -38,22 +41,25 @@ const Token = t.partial({
   tokenCardBrandValue: t.string,
 });
 const TenderTypeC = keyof(['all', 'cash', 'credit', 'debit', 'ebt', 'gift'], 'TenderType');
-const PurchaseLevel2C = t.partial({
-  taxIndicator: t.string,
-  taxAmount: CentsC,
-  vatTaxAmount: CentsC,
-  vatTaxRate: t.string,
-  discountAmount: CentsC,
-  freightAmount: CentsC,
-  dutyAmount: CentsC,
-  purchaseIdentifier: t.string,
-  destinationPostalCode: t.string,
-  destinationCountryCode: t.string,
-  shipFromPostalCode: t.string,
-  merchantTaxId: t.string,
-  productDescription: t.string,
-  purchaseCard3Details: t.string,
-});
+const PurchaseLevel2C = t.partial(
+  {
+    taxIndicator: t.string,
+    taxAmount: CentsC,
+    vatTaxAmount: CentsC,
+    vatTaxRate: t.string,
+    discountAmount: CentsC,
+    freightAmount: CentsC,
+    dutyAmount: CentsC,
+    purchaseIdentifier: t.string,
+    destinationPostalCode: t.string,
+    destinationCountryCode: t.string,
+    shipFromPostalCode: t.string,
+    merchantTaxId: t.string,
+    productDescription: t.string,
+    purchaseCard3Details: t.string,
+  },
+  'PurchaseLevel2',
+);
 const Amount = described(CentsC, 'Integer cents: 1234 is 12.34.');
 
 const operation = (name: string, required: t.Props, optional: t.Props) =>
