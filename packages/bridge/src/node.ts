@@ -19,6 +19,8 @@ export const nodeHooks: BridgeHooks = {
   },
 };
 
+/** Re-exported so a Node program can take everything from this entry point. */
+export { Bridge, type BridgeLogger, type BridgeOptions } from './bridge.js';
 export { LineSplitter } from './carriers/line-splitter.js';
 export { DEFAULT_MAX_MESSAGE_BYTES, type StdioOptions, serveStdio } from './carriers/stdio.js';
 export {

@@ -146,10 +146,10 @@ export async function listenWebSocket(
         ws.send(text);
       },
     });
-    ws.on('message', (data: RawData, isBinary: boolean) => {
+    // Binary messages are read as UTF-8 text too: some client libraries send text that way.
+    ws.on('message', (data: RawData) => {
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
       if (bytes.length > limit) connection.refuseTooLarge(bytes.length, limit);
-      else if (isBinary) connection.receive('\u0000binary');
       else connection.receive(bytes.toString('utf8'));
     });
     ws.on('close', () => connection.close());

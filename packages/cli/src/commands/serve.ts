@@ -131,12 +131,12 @@ export const serveCommand: Command = {
       io.stdout.write(USAGE);
       return EXIT.ok;
     }
-    const { Bridge } = await import('@bluechip-ws/bridge');
+    // Loaded on demand: other commands do not pay for the bridge.
     const node = await import('@bluechip-ws/bridge/node');
     const logger = {
       log: (level: string, message: string) => io.stderr.write(`bluechip serve: ${level}: ${message}\n`),
     };
-    const bridge = new Bridge({
+    const bridge = new node.Bridge({
       hooks: node.nodeHooks,
       logger,
       ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
