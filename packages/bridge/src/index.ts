@@ -32,6 +32,7 @@ export {
   type BridgeHooks,
   type Broadcast,
   type OpenTerminal,
+  type SimulatorSpec,
   type StartedSimulator,
   TerminalRegistry,
 } from './terminals.js';

@@ -1,5 +1,6 @@
 import { openFileJournal } from '@bluechip-ws/journal-file';
-import { startSimulator } from '@bluechip-ws/simulator';
+import { parseScenario, type Scenario, startSimulator } from '@bluechip-ws/simulator';
+import { BridgeError } from './errors.js';
 import type { BridgeHooks } from './terminals.js';
 
 /**
@@ -9,7 +10,16 @@ import type { BridgeHooks } from './terminals.js';
 export const nodeHooks: BridgeHooks = {
   openJournal: (dir) => openFileJournal(dir),
   startSimulator: async (spec) => {
+    let scenario: Scenario | undefined;
+    try {
+      scenario = spec.scenario === undefined ? undefined : parseScenario(spec.scenario);
+    } catch (error) {
+      throw new BridgeError('invalid_params', `params.simulator.scenario: ${(error as Error).message}`, {
+        path: 'params.simulator.scenario',
+      });
+    }
     const simulator = await startSimulator({
+      ...(scenario === undefined ? {} : { scenario }),
       host: '127.0.0.1',
       port: 0,
       eventDelayMs: spec.eventDelayMs ?? 150,

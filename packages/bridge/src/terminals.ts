@@ -5,6 +5,13 @@ import { BridgeError } from './errors.js';
 import { diagnosticJson, type Json, jsonSafe, outcomeJson, reportJson, stateJson } from './outcome-json.js';
 import type { OpenParams } from './schema/params.js';
 
+/** `terminal.open { simulator: {...} }`. */
+export interface SimulatorSpec {
+  readonly eventDelayMs?: number;
+  readonly seed?: number;
+  readonly scenario?: { readonly [key: string]: unknown };
+}
+
 /** A simulator the bridge started for `terminal.open { simulator }`. */
 export interface StartedSimulator {
   readonly url: string;
@@ -17,7 +24,7 @@ export interface StartedSimulator {
  */
 export interface BridgeHooks {
   readonly openJournal?: (dir: string) => Promise<Journal>;
-  readonly startSimulator?: (spec: { eventDelayMs?: number; seed?: number }) => Promise<StartedSimulator>;
+  readonly startSimulator?: (spec: SimulatorSpec) => Promise<StartedSimulator>;
   /** WebSocket constructor for `connect` where the platform has no global one. */
   readonly connectOptions?: Parameters<typeof connect>[0] extends infer O ? Partial<O> : never;
 }

@@ -102,6 +102,48 @@ describe('operations', () => {
     expect(status).toMatchObject({ terminalId, state: { kind: 'open' }, inFlight: 0, openFlows: 0 });
   });
 
+  it('proceed events reach the caller with their results; a refusal and a malformed frame are typed', async () => {
+    const { client } = inProcess();
+    const scenario = {
+      rules: [
+        { match: { amount: 1111 }, proceedEvents: 1 },
+        { match: { amount: 1112 }, reject: 'TSI busy' },
+        { match: { amount: 1113 }, reject: 'card reader fault' },
+      ],
+    };
+    const terminalId = await openSim(client, 10, { simulator: { eventDelayMs: 10, scenario } });
+    const response = await client.request('sale', { terminalId, amount: 1111 });
+    expect(response.result).toMatchObject({ kind: 'approved' });
+    const progress = client.notifications
+      .filter((n) => n.method === 'flow.progress' && n.params?.requestId === response.id)
+      .map((n) => [n.params?.type, n.params?.status]);
+    expect(progress).toEqual([
+      ['started', undefined],
+      ['proceed', 'proceed'],
+    ]);
+    const proceed = client.notifications.find((n) => n.params?.type === 'proceed');
+    expect(proceed?.params?.results).toMatchObject([{ status: 'in_progress', type: 'sale' }]);
+    expect((await client.request('sale', { terminalId, amount: 1112 })).error).toMatchObject({
+      code: RPC_CODES.terminalBusy,
+      data: { code: 'terminal_busy', outcomeUnknown: false },
+    });
+    expect((await client.request('sale', { terminalId, amount: 1113 })).error).toMatchObject({
+      code: RPC_CODES.refused,
+      data: { code: 'refused', errorInfo: { text: 'card reader fault' } },
+    });
+    // 2.07: a malformed frame, then the real event.
+    const diagnostic = client.next((m) => m.method === 'terminal.diagnostic');
+    expect((await client.request('sale', { terminalId, amount: 207 })).result).toMatchObject({
+      kind: 'approved',
+    });
+    expect((await diagnostic).params).toMatchObject({ terminalId, kind: 'decode_error' });
+    const bad = await client.request('terminal.open', { simulator: { scenario: { rules: 3 } } });
+    expect(bad.error).toMatchObject({
+      code: RPC_CODES.invalidParams,
+      data: { path: 'params.simulator.scenario' },
+    });
+  });
+
   it('rpc.discover returns the OpenRPC document', async () => {
     const { client } = inProcess();
     expect(await client.call('rpc.discover')).toEqual(openRpcDocument());

@@ -208,6 +208,10 @@ export const SimulatorSpecC = t.partial(
   {
     eventDelayMs: described(NonNegativeInt, 'Delay before each simulated event (default 150).'),
     seed: described(NonNegativeInt, 'Seed of the simulator randomness.'),
+    scenario: described(
+      JsonObjectC,
+      'A simulator scenario (docs/simulator.md): settings and per-request rules (proceedEvents, reject, outcome…).',
+    ),
   },
   'SimulatorSpec',
 );
