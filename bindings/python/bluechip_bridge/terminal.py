@@ -65,7 +65,15 @@ class Terminal:
         self._on_unclaimed = on_unclaimed
         self._on_state = on_state
         self._remove_handler = self.bridge.add_notification_handler(self._notified)
-        sim: Any = simulator if isinstance(simulator, dict) else (True if simulator else None)
+        sim: Any = None
+        if isinstance(simulator, dict):
+            # A scenario is passed as is: its keys are the simulator's own (docs/simulator.md).
+            scenario = simulator.get("scenario")
+            sim = _params({k: v for k, v in simulator.items() if k != "scenario"})
+            if scenario is not None:
+                sim["scenario"] = scenario
+        elif simulator:
+            sim = True
         try:
             opened = self.bridge.call(
                 "terminal.open",
@@ -73,7 +81,7 @@ class Terminal:
                     {
                         "terminal_id": terminal_id,
                         "url": url,
-                        "simulator": _params(sim) if isinstance(sim, dict) else sim,
+                        "simulator": sim,
                         "endpoint_mode": endpoint_mode,
                         "timeouts": timeouts,
                         "journal_dir": journal_dir,

@@ -82,6 +82,15 @@ class SaleTest(unittest.TestCase):
         self.assertEqual(self.terminal.status()["state"]["kind"], "open")
         self.assertEqual(self.terminal.reconcile().unresolved, 0)
 
+    def test_progress_reports_proceed_events(self) -> None:
+        scenario = {"rules": [{"match": {"amount": 1111}, "proceedEvents": 1}]}
+        with Terminal(simulator={"event_delay_ms": 10, "scenario": scenario}) as terminal:
+            seen = []
+            outcome = terminal.sale(1111, on_progress=seen.append)
+            self.assertTrue(outcome.approved)
+            self.assertEqual([p.type for p in seen], ["started", "proceed"])
+            self.assertEqual(seen[1].results[0].status, "in_progress")
+
     def test_threads_share_one_terminal(self) -> None:
         results = []
         errors = []
