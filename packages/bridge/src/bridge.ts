@@ -3,7 +3,6 @@ import {
   classify,
   failure,
   notification,
-  RPC_CODES,
   type RpcErrorObject,
   type RpcId,
   type RpcRequest,
@@ -359,5 +358,3 @@ export class BridgeConnection {
 function errorObject(error: unknown): RpcErrorObject {
   return toRpcError(error);
 }
-
-export { RPC_CODES };

@@ -1,5 +1,6 @@
 import {
   FlowError,
+  OperationAbortedError,
   type OperationOptions,
   type Progress,
   type Terminal,
@@ -112,7 +113,9 @@ async function runOperation<A extends CallParams>(
         },
         error: (error: unknown) => {
           end();
-          reject(error);
+          // A cancel that lands after the final result was delivered (and acked) changes nothing: answer it.
+          if (outcome !== undefined && error instanceof OperationAbortedError) resolve(outcomeJson(outcome));
+          else reject(error);
         },
         complete: () => {
           end();
