@@ -212,6 +212,17 @@ class Terminal:
         """Settles the flows the journal holds open; a verdict for each."""
         return ReconcileReport.from_json(self.bridge.call("reconcile", {"terminalId": self.terminal_id}))
 
+    def resolve_flow(self, flow_id: str, verdict: str, *, resource: Optional[Dict[str, Any]] = None,
+                     note: Optional[str] = None) -> None:
+        """Records the operator's verdict on a flow reconciliation left ``still_unknown``: ``recovered`` (with the
+        final ``resource`` found on the terminal), or ``not_found`` / ``failed`` (its key may be used again)."""
+        params: Dict[str, Any] = {"terminalId": self.terminal_id, "flowId": flow_id, "verdict": verdict}
+        if resource is not None:
+            params["resource"] = resource
+        if note is not None:
+            params["note"] = note
+        self.bridge.call("resolveFlow", params)
+
     def outcome(self, *, idempotency_key: Optional[str] = None, flow_id: Optional[str] = None) -> Optional[OutcomeRecord]:
         """What the journal knows of a flow, by idempotency key or flow id; None when nothing."""
         if (idempotency_key is None) == (flow_id is None):

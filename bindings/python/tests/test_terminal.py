@@ -158,6 +158,21 @@ class LimitsTest(unittest.TestCase):
             self.assertFalse(caught.exception.outcome_unknown)
 
 
+class RecoveryTest(unittest.TestCase):
+    def test_unknown_outcome_then_operator_verdict(self) -> None:
+        from bluechip_bridge import OutcomeUnknownError
+
+        with Terminal(simulator=FAST) as terminal:
+            with self.assertRaises(OutcomeUnknownError) as caught:
+                # 2.04: the terminal never answers; the flow times out with its outcome unknown.
+                terminal.sale(204, idempotency_key="py-lost", timeouts={"eventGapMs": 200, "flowMs": 400})
+            self.assertTrue(caught.exception.outcome_unknown)
+            flow_id = caught.exception.flow_id
+            self.assertEqual(terminal.outcome(flow_id=flow_id).state, "unknown")
+            terminal.resolve_flow(flow_id, "not_found", note="not on the terminal's slip")
+            self.assertEqual(terminal.outcome(idempotency_key="py-lost").state, "not_found")
+
+
 class LifecycleTest(unittest.TestCase):
     def test_context_manager_closes_the_bridge(self) -> None:
         with Terminal(simulator=FAST) as terminal:

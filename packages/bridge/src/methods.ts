@@ -257,6 +257,31 @@ export const METHODS: readonly MethodSpec[] = [
       reportJson(await (await context.terminals.ready(params.terminalId)).terminal.reconcile()),
   }),
   method({
+    name: 'resolveFlow',
+    summary:
+      "Records the operator's verdict on a flow reconciliation left still_unknown, after checking the terminal.",
+    params: P.ResolveFlowParamsC,
+    result: R.ResolvedResultC,
+    errors: [RPC_CODES.unknownTerminal, RPC_CODES.journalFailed, RPC_CODES.closed],
+    handler: async (params, context) => {
+      const { terminal } = await context.terminals.ready(params.terminalId);
+      const note = params.note === undefined ? {} : { note: params.note };
+      if (params.verdict === 'recovered') {
+        if (params.resource === undefined) {
+          throw new BridgeError('invalid_params', 'params.resource is required with verdict "recovered"', {
+            path: 'params.resource',
+          });
+        }
+        await terminal.resolveFlow(params.flowId, {
+          verdict: 'recovered',
+          resource: params.resource,
+          ...note,
+        });
+      } else await terminal.resolveFlow(params.flowId, { verdict: params.verdict, ...note });
+      return { terminalId: params.terminalId, flowId: params.flowId, verdict: params.verdict };
+    },
+  }),
+  method({
     name: 'outcome.get',
     summary:
       'What the journal knows of a flow, by idempotencyKey (the latest flow with it) or flowId; null when it has none.',

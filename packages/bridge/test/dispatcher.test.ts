@@ -144,6 +144,40 @@ describe('operations', () => {
     });
   });
 
+  it('resolveFlow records the operator verdict on a flow whose outcome is unknown', async () => {
+    const { client } = inProcess();
+    const terminalId = await openSim(client, 10);
+    // 2.04: the terminal never answers; the flow times out with its outcome unknown.
+    const lost = await client.request('sale', {
+      terminalId,
+      amount: 204,
+      idempotencyKey: 'lost-1',
+      timeouts: { eventGapMs: 200, flowMs: 400 },
+    });
+    expect(lost.error).toMatchObject({ code: RPC_CODES.outcomeUnknown, data: { outcomeUnknown: true } });
+    const flowId = lost.error?.data?.flowId as string;
+    expect(await client.call('outcome.get', { terminalId, flowId })).toMatchObject({ state: 'unknown' });
+    expect(
+      (await client.request('resolveFlow', { terminalId, flowId, verdict: 'recovered' })).error,
+    ).toMatchObject({
+      code: RPC_CODES.invalidParams,
+      data: { path: 'params.resource' },
+    });
+    expect(
+      await client.call('resolveFlow', { terminalId, flowId, verdict: 'not_found', note: 'not on the slip' }),
+    ).toEqual({ terminalId, flowId, verdict: 'not_found' });
+    expect(await client.call('outcome.get', { terminalId, idempotencyKey: 'lost-1' })).toMatchObject({
+      state: 'not_found',
+      note: expect.stringContaining('not on the slip'),
+    });
+    expect(
+      (await client.request('resolveFlow', { terminalId, flowId: 'nope', verdict: 'failed' })).error,
+    ).toMatchObject({
+      code: RPC_CODES.invalidParams,
+      data: { code: 'unknown_flow' },
+    });
+  });
+
   it('rpc.discover returns the OpenRPC document', async () => {
     const { client } = inProcess();
     expect(await client.call('rpc.discover')).toEqual(openRpcDocument());

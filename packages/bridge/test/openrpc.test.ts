@@ -43,6 +43,7 @@ describe('the OpenRPC document', () => {
       'raw',
       'reconcile',
       'outcome.get',
+      'resolveFlow',
       'rpc.discover',
     ]) {
       expect(

@@ -251,3 +251,24 @@ export const OutcomeGetParamsC = t.union(
 export const NoParamsC = t.partial({}, 'NoParams');
 
 export type OpenParams = t.TypeOf<typeof OpenParamsC>;
+
+export const ResolveFlowParamsC = t.intersection(
+  [
+    TerminalRef,
+    t.type({
+      flowId: NonEmptyString,
+      verdict: described(
+        keyof(['recovered', 'not_found', 'failed'], 'ResolutionVerdict'),
+        'recovered: the terminal has it (give `resource`); not_found / failed: it never ran (its key may be used again).',
+      ),
+    }),
+    t.partial({
+      resource: described(
+        JsonObjectC,
+        'For recovered: the final result found, { status: "completed", results: [...] }.',
+      ),
+      note: t.string,
+    }),
+  ],
+  'ResolveFlowParams',
+);

@@ -232,3 +232,8 @@ export const ReconciledNotificationC = t.type(
   { terminalId: t.string, report: ReconcileReportJsonC },
   'Reconciled',
 );
+
+export const ResolvedResultC = t.type(
+  { terminalId: t.string, flowId: t.string, verdict: t.string },
+  'Resolved',
+);
