@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Bridge, RPC_CODES } from '../src/index.js';
 import { listenWebSocket, nodeHooks, tokenFromFile } from '../src/node.js';
-import { schema, wsClient } from './support.js';
+import { buildCli, CLI, schema, wsClient } from './support.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -119,6 +120,59 @@ describe('bluechip serve --listen (WebSocket carrier)', () => {
       state: 'completed',
       outcome: { kind: 'approved' },
     });
+  });
+});
+
+describe('bluechip serve --listen, the command', () => {
+  it('writes a token file, serves a sale on a free loopback port, and exits 0 on SIGTERM', async () => {
+    buildCli();
+    const dir = await mkdtemp(join(tmpdir(), 'bluechip-listen-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const tokenFile = join(dir, 'token');
+    const child = spawn(
+      process.execPath,
+      [CLI, 'serve', '--listen', '127.0.0.1:0', '--token-file', tokenFile],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    onTestFinished(() => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out);
+      });
+      child.on('exit', () => reject(new Error(`serve exited: ${out}`)));
+    });
+    const url = /listening (ws:\/\/127\.0\.0\.1:\d+)/.exec(line)?.[1] as string;
+    expect(line).toContain(`token written to ${tokenFile}`);
+    expect((await stat(tokenFile)).mode & 0o777).toBe(0o600);
+    const token = (await readFile(tokenFile, 'utf8')).trim();
+    expect(await statusOf(wsClient(url, { token: 'x'.repeat(43) }))).toBe(401);
+    const { client } = await wsClient(url, { token });
+    const { terminalId } = await client.call<{ terminalId: string }>('terminal.open', {
+      simulator: { eventDelayMs: 10 },
+    });
+    expect(await client.call('sale', { terminalId, amount: 1234 })).toMatchObject({ kind: 'approved' });
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('refuses a bad command line', async () => {
+    buildCli();
+    const run = (args: string[]) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: 'ignore' });
+        child.on('exit', (code) => resolve(code));
+      });
+    expect(await run([])).toBe(1);
+    expect(await run(['--stdio', '--listen', '7300'])).toBe(1);
+    expect(await run(['--listen', 'nowhere'])).toBe(1);
+    expect(await run(['--listen', '0', '--token', 'short'])).toBe(1);
   });
 });
 
