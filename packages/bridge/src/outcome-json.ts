@@ -10,13 +10,15 @@ import { classifyFinal, type TransactionResult } from '@bluechip-ws/protocol';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonRecord = { [key: string]: Json };
 
+// Results, `raw` and `errorInfo` come from a parsed wire frame, so they are JSON already: they are passed
+// by reference (no deep copy on every call); only the Maps of a result need turning into objects.
 export function resultJson(result: TransactionResult): JsonRecord {
   const out: JsonRecord = {};
   for (const [key, value] of Object.entries(result)) {
     if (value === undefined) continue;
-    out[key] = value instanceof Map ? Object.fromEntries(value) : (value as Json);
+    out[key] = value instanceof Map ? (Object.fromEntries(value) as Json) : (value as Json);
   }
-  return jsonSafe(out) as JsonRecord;
+  return out;
 }
 
 export function outcomeJson(outcome: Omit<TransactionOutcome, 'ack'>): JsonRecord {
@@ -27,10 +29,10 @@ export function outcomeJson(outcome: Omit<TransactionOutcome, 'ack'>): JsonRecor
     status: outcome.status,
     results: outcome.results.map(resultJson),
     source: outcome.source,
-    raw: jsonSafe(outcome.raw),
+    raw: outcome.raw as Json,
     ...(outcome.resultStatus === undefined ? {} : { resultStatus: outcome.resultStatus }),
     ...(outcome.result === undefined ? {} : { result: resultJson(outcome.result) }),
-    ...(outcome.errorInfo === undefined ? {} : { errorInfo: jsonSafe(outcome.errorInfo) }),
+    ...(outcome.errorInfo === undefined ? {} : { errorInfo: { ...outcome.errorInfo } }),
     ...(outcome.replayed === true ? { replayed: true } : {}),
   };
 }
