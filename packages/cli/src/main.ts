@@ -5,6 +5,7 @@ import { infoCommands } from './commands/info.js';
 import { paymentCommands } from './commands/payment.js';
 import { rawCommand } from './commands/raw.js';
 import { reconcileCommand } from './commands/reconcile.js';
+import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
@@ -16,6 +17,7 @@ const COMMANDS: readonly Command[] = [
   ...infoCommands,
   rawCommand,
   reconcileCommand,
+  serveCommand,
 ];
 const help = helpCommand(() => COMMANDS);
 const byName = new Map<string, Command>([...COMMANDS, help].map((c) => [c.name, c]));

@@ -1,0 +1,166 @@
+import { actionFor } from './errors.js';
+import { RPC_CODES } from './jsonrpc.js';
+import { METHODS, type MethodSpec, NOTIFICATIONS, type NotificationSpec } from './methods.js';
+import { type JsonSchema, toJsonSchema } from './schema/json-schema.js';
+
+/** Version of the bridge's JSON-RPC interface (the package version; a test keeps them equal). */
+export const BRIDGE_VERSION = '0.1.0';
+
+const CODE_TEXT: Readonly<Record<number, { message: string; dataCodes: readonly string[] }>> = {
+  [RPC_CODES.parseError]: { message: 'Parse error', dataCodes: ['parse_error'] },
+  [RPC_CODES.invalidRequest]: {
+    message: 'Invalid request',
+    dataCodes: ['invalid_request', 'message_too_large'],
+  },
+  [RPC_CODES.methodNotFound]: { message: 'Method not found', dataCodes: ['method_not_found'] },
+  [RPC_CODES.invalidParams]: {
+    message: 'Invalid params (data.path names the field)',
+    dataCodes: [
+      'invalid_params',
+      'invalid_amount',
+      'invalid_request',
+      'invalid_options',
+      'terminal_exists',
+      'flow_id_reused',
+    ],
+  },
+  [RPC_CODES.internalError]: { message: 'Internal error', dataCodes: ['internal'] },
+  [RPC_CODES.requestCancelled]: { message: 'Request cancelled ($/cancelRequest)', dataCodes: ['aborted'] },
+  [RPC_CODES.terminalBusy]: {
+    message: 'Terminal or bridge busy: nothing was sent',
+    dataCodes: ['busy', 'terminal_busy', 'queue_timeout'],
+  },
+  [RPC_CODES.outcomeUnknown]: {
+    message: 'Outcome unknown: reconcile before retrying',
+    dataCodes: [
+      'outcome_unknown',
+      'response_timeout',
+      'event_timeout',
+      'flow_timeout',
+      'ack_timeout',
+      'link_closed',
+      'session_closed',
+    ],
+  },
+  [RPC_CODES.refused]: { message: 'Refused by the terminal', dataCodes: ['refused'] },
+  [RPC_CODES.unreachable]: {
+    message: 'Terminal unreachable: nothing was sent',
+    dataCodes: ['connect_failed', 'send_failed'],
+  },
+  [RPC_CODES.recoveryPending]: { message: 'Recovery pending', dataCodes: ['recovery_pending'] },
+  [RPC_CODES.unknownTerminal]: { message: 'Unknown terminal id', dataCodes: ['unknown_terminal'] },
+  [RPC_CODES.journalFailed]: { message: 'Journal failed', dataCodes: ['journal_failed', 'journal_locked'] },
+  [RPC_CODES.closed]: { message: 'Closed', dataCodes: ['closed', 'session_closed'] },
+  [RPC_CODES.terminalError]: {
+    message: 'Terminal protocol error',
+    dataCodes: ['bad_response', 'consumer_error', 'ack_timeout'],
+  },
+};
+
+/** Every error the bridge answers with: numeric code, message, and the `data.code`s it carries. */
+export function errorTable(): {
+  code: number;
+  message: string;
+  data: { codes: string[]; actions: Record<string, string> };
+}[] {
+  return Object.entries(CODE_TEXT).map(([code, { message, dataCodes }]) => ({
+    code: Number(code),
+    message,
+    data: {
+      codes: [...dataCodes],
+      actions: Object.fromEntries(dataCodes.map((c) => [c, actionFor(c)])),
+    },
+  }));
+}
+
+/** The JSON Schema of every error object's `data`. */
+export const ERROR_DATA_SCHEMA: JsonSchema = {
+  type: 'object',
+  required: ['code', 'action'],
+  properties: {
+    code: {
+      type: 'string',
+      description: "The library's typed error code (busy, outcome_unknown, invalid_amount…).",
+    },
+    action: { type: 'string', description: 'What the caller should do.' },
+    path: { type: 'string', description: 'For -32602: the offending field, e.g. params.amount.' },
+    flowId: { type: ['string', 'null'] },
+    outcomeUnknown: { type: 'boolean', description: 'True when the request may have reached the terminal.' },
+  },
+};
+
+/** Shapes the document defines once under components.schemas. */
+export const SHARED_SCHEMAS = [
+  'Outcome',
+  'TransactionResult',
+  'ErrorInfo',
+  'ReconcileReport',
+  'ConnectionState',
+  'PurchaseLevel2',
+  'Timeouts',
+  'TenderType',
+];
+
+function paramsOf(
+  spec: MethodSpec | NotificationSpec,
+  components: Map<string, JsonSchema | null>,
+): { descriptors: unknown[]; schema: JsonSchema } {
+  const schema = toJsonSchema(spec.params, { closed: true, components });
+  const members = (schema.anyOf as JsonSchema[] | undefined) ?? [schema];
+  // by-name params: one content descriptor per field of any accepted shape; required when every shape needs it.
+  const seen = new Map<string, JsonSchema>();
+  for (const member of members) {
+    for (const [name, prop] of Object.entries((member.properties ?? {}) as Record<string, JsonSchema>)) {
+      if (!seen.has(name)) seen.set(name, prop);
+    }
+  }
+  const requiredEverywhere = (name: string) =>
+    members.every((m) => ((m.required as string[] | undefined) ?? []).includes(name));
+  const descriptors = [...seen].map(([name, s]) => ({ name, required: requiredEverywhere(name), schema: s }));
+  return { descriptors, schema };
+}
+/** The OpenRPC 1.2 document of the method table, generated from its codecs. */
+export function openRpcDocument(
+  methods: readonly MethodSpec[] = METHODS,
+  notifications: readonly NotificationSpec[] = NOTIFICATIONS,
+): Record<string, unknown> {
+  const errors = new Map(errorTable().map((e) => [e.code, e]));
+  const components = new Map<string, JsonSchema | null>(SHARED_SCHEMAS.map((name) => [name, null]));
+  const open = { closed: false, components };
+  const document = {
+    openrpc: '1.2.6',
+    info: {
+      title: 'bluechip-ws bridge',
+      version: BRIDGE_VERSION,
+      description:
+        'JSON-RPC 2.0 over the bluechip-ws client: one JSON message per line on stdio (`bluechip serve --stdio`) or ' +
+        'per WebSocket message (`bluechip serve --listen`). Amounts are integer cents. A declined card is a result. ' +
+        'Cancel with the notification `$/cancelRequest { id }`. See docs/bridge.md.',
+      license: { name: 'MIT' },
+    },
+    methods: methods.map((m) => {
+      const { descriptors } = paramsOf(m, components);
+      return {
+        name: m.name,
+        summary: m.summary,
+        paramStructure: 'by-name',
+        params: descriptors,
+        result: { name: 'result', schema: toJsonSchema(m.result, open) },
+        errors: [RPC_CODES.invalidParams, ...m.errors].flatMap((code) => {
+          const e = errors.get(code);
+          // The data codes and actions are listed once, in x-errors.
+          return e === undefined ? [] : [{ code: e.code, message: e.message }];
+        }),
+      };
+    }),
+    'x-notifications': notifications.map((n) => ({
+      name: n.name,
+      summary: n.summary,
+      params: toJsonSchema(n.params, open),
+    })),
+    'x-errors': errorTable(),
+    'x-error-data-schema': ERROR_DATA_SCHEMA,
+  };
+  const schemas = Object.fromEntries([...components].filter(([, schema]) => schema !== null));
+  return { ...document, components: { schemas } };
+}

@@ -1,0 +1,49 @@
+import type * as t from 'io-ts';
+import { unknownKeys } from './json-schema.js';
+
+export type Decoded<A> =
+  | { readonly ok: true; readonly value: A }
+  | { readonly ok: false; readonly path: string; readonly message: string };
+
+/**
+ * Decodes params with their codec and refuses undeclared keys; a failure names the first bad field as a
+ * path (`params.amount`, `params.purchaseLevel2.taxAmount`) for the -32602 error.
+ */
+export function decodeParams<A>(codec: t.Type<A, unknown, unknown>, value: unknown): Decoded<A> {
+  const input = value === undefined ? {} : value;
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    return { ok: false, path: 'params', message: 'params must be an object (by-name parameters)' };
+  }
+  const result = codec.decode(input);
+  if (result._tag === 'Left') {
+    const first = result.left[0];
+    const keys = (first?.context ?? [])
+      .map((entry) => entry.key)
+      .filter((key) => key !== '' && !/^\d+$/.test(key));
+    // Intersection and union members show up as numeric keys in the context: they are not fields.
+    const path = ['params', ...dedupe(keys)].join('.');
+    const got = first?.value;
+    const expected = first?.context.at(-1)?.type.name ?? 'a valid value';
+    const message =
+      got === undefined
+        ? `${path} is required (${expected})`
+        : `${path}: expected ${expected}, got ${show(got)}`;
+    return { ok: false, path, message };
+  }
+  const extra = unknownKeys(codec, input, 'params');
+  if (extra.length > 0) {
+    return { ok: false, path: extra[0] ?? 'params', message: `unknown field ${extra.join(', ')}` };
+  }
+  return { ok: true, value: result.right };
+}
+
+function dedupe(keys: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const key of keys) if (out.at(-1) !== key) out.push(key);
+  return out;
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
