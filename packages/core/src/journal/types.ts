@@ -4,8 +4,10 @@
  * idempotency stand on.
  */
 
-/** A JSON object as it came from, or went to, the wire. */
-export type JsonObject = { readonly [key: string]: unknown };
+import type { JsonObject } from '@bluechip-ws/protocol';
+
+/** A JSON object as it came from, or went to, the wire: the protocol's one type, re-exported for readers. */
+export type { JsonObject };
 
 interface RecordBase {
   readonly flowId: string;
