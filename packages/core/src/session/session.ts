@@ -505,7 +505,7 @@ export class Session {
   private ackFlowEvent(flow: Flow, link: Link, state: EventState, final: boolean): void {
     if (state.acked) return;
     state.acked = true;
-    if (!flow.trace) this.sendAck(flow.id, link, state);
+    if (!flow.trace) this.sendFirstAck(flow.id, link, state);
     if (final) {
       this.recorder.ended(flow.id, 'completed');
       const subscriber = flow.subscriber;
@@ -514,6 +514,12 @@ export class Session {
     } else if (flow.phase === 'started') {
       this.deadlines.step(flow, 'event_timeout');
     }
+  }
+
+  /** Each copy the terminal sent gets its ack: one more for every repeat held while the event was decided. */
+  private sendFirstAck(flowId: string, link: Link, state: EventState): void {
+    for (let copies = 1 + state.held; copies > 0; copies--) this.sendAck(flowId, link, state);
+    state.held = 0;
   }
 
   private sendAck(flowId: string, link: Link, state: EventState): void {
@@ -584,7 +590,7 @@ export class Session {
     const ack = () => {
       if (state.acked) return;
       state.acked = true;
-      this.sendAck(flowId, link, state);
+      this.sendFirstAck(flowId, link, state);
       if (final) this.recorder.ended(flowId, 'completed');
     };
     const item: UnclaimedEvent = {
