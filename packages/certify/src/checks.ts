@@ -112,8 +112,9 @@ function envelopes(ctx: CheckContext): string[] {
 
 function amounts(ctx: CheckContext): string[] {
   const problems: string[] = [];
-  for (const f of requests(ctx)) {
-    if (typeOf(f) !== 'sale') continue;
+  const sales = requests(ctx).filter((f) => typeOf(f) === 'sale');
+  if (sales.length === 0) problems.push('the POS sent no sale request');
+  for (const f of sales) {
     const amount = f.frame.resource?.amount;
     const where = `${rel(ctx, f.at)} ${short(f.text)}`;
     const cents =

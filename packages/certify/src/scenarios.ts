@@ -15,7 +15,7 @@ export type CheckId =
 
 export const CHECK_TITLES: Readonly<Record<CheckId, string>> = {
   envelopes: 'well-formed envelopes for the endpoint mode',
-  amounts: 'amount sent as integer cents, the amount asked for',
+  amounts: 'a sale sent, its amount as integer cents, the amount asked for',
   acks: 'an event_ack for every event and every repeat, within the bound, never before the event',
   'flow-ids': 'a new flow_id for every request of the run',
   'one-at-a-time': 'no request while the terminal is busy with a flow',

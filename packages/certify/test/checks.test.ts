@@ -180,7 +180,9 @@ describe('wire checks', () => {
 
   it('a request while the terminal is busy fails one-at-a-time', () => {
     const t = new Timeline().log(3, 'busy', { message: 'request 2 while flow 1 is active' });
-    expect(check(t)['one-at-a-time']).toEqual(['+3 ms request 2 while flow 1 is active']);
+    const problems = check(t);
+    expect(problems['one-at-a-time']).toEqual(['+3 ms request 2 while flow 1 is active']);
+    expect(problems.amounts).toEqual(['the POS sent no sale request']);
   });
 
   it('outcome: a wrong outcome or amount fails, exit code 3 covers cancelled and timed out', () => {
