@@ -27,8 +27,9 @@ export interface CheckContext {
 }
 
 /**
- * A repeat the terminal sent after the POS had acked an earlier copy, less than this long before the POS
- * closed its link, is not required to be acked: the POS was already closing.
+ * The last repeat the terminal sent after the POS had acked an earlier copy, less than this long before the
+ * POS closed its link, is not required to be acked: the POS was already closing. (A repeat followed by
+ * another one reached a POS that stayed connected, and is never excused.)
  */
 export const CLOSING_GRACE_MS = 250;
 
@@ -186,9 +187,10 @@ function acks(ctx: CheckContext, notes: string[]): string[] {
     }
   }
   for (const [flow, copies] of pending) {
-    for (const copy of copies) {
+    for (const [i, copy] of copies.entries()) {
       const closed = closedAt.get(copy.connection);
-      if (copy.afterAck && closed !== undefined && closed - copy.at < CLOSING_GRACE_MS) {
+      const last = i === copies.length - 1;
+      if (copy.afterAck && last && closed !== undefined && closed - copy.at < CLOSING_GRACE_MS) {
         notes.push(
           `the repeat of flow ${flow}'s event sent at ${rel(ctx, copy.at)} reached a POS that was closing its ` +
             'link; not required to be acked',

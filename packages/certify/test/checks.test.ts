@@ -98,6 +98,10 @@ describe('wire checks', () => {
     const lingering = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
     lingering.log(900, 'connection_closed', { connection: 1 });
     expect(check(lingering).acks).toEqual([expect.stringMatching(/never acked \(a repeat/)]);
+    // A repeat followed by another reached a POS that stayed: never excused, however soon it closed after.
+    const twice = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
+    twice.out(110, event('1')).log(120, 'connection_closed', { connection: 1 });
+    expect(check(twice).acks).toEqual([expect.stringMatching(/sent at \+60 ms was never acked \(a repeat/)]);
   });
 
   it('closing the link while the terminal still runs the flow (after proceed) fails; a drop by the terminal does not', () => {

@@ -74,7 +74,9 @@ describe('interactive mode', () => {
     expect(result!.reported).toBeUndefined();
     expect(result!.notes).toContain('no frame from the POS within 300 ms');
     expect(result!.passed).toBe(false);
-    expect(result!.checks.find((c) => c.id === 'amounts')!.problems).toEqual(['the POS sent no sale request']);
+    expect(result!.checks.find((c) => c.id === 'amounts')!.problems).toEqual([
+      'the POS sent no sale request',
+    ]);
     expect(result!.checks.find((c) => c.id === 'outcome')!.notes).toEqual([
       'no outcome reported to the kit: not checked',
     ]);
