@@ -203,6 +203,22 @@ function acks(ctx: CheckContext, notes: string[]): string[] {
       );
     }
   }
+  for (const l of logs(ctx, 'ack_ignored')) {
+    const flow = l.log.flow_id;
+    const resent = ctx.entries.some(
+      (e) =>
+        e.kind === 'frame' &&
+        e.direction === 'out' &&
+        e.at >= l.at &&
+        e.frame.envelope === 'event' &&
+        e.frame.flowId === flow,
+    );
+    if (!resent) {
+      notes.push(
+        `the POS closed its link before the terminal resent flow ${flow}'s event: the repeat was not exercised`,
+      );
+    }
+  }
   for (const l of logs(ctx, 'link_dropped_mid_flow')) {
     const { connection, flow_id: flow } = l.log;
     if (connection === undefined || flow === undefined || droppedBySim.has(connection)) continue;

@@ -98,6 +98,18 @@ describe('wire checks', () => {
     const lingering = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
     lingering.log(900, 'connection_closed', { connection: 1 });
     expect(check(lingering).acks).toEqual([expect.stringMatching(/never acked \(a repeat/)]);
+    // The terminal took the ack as late, but the POS hung up before the repeat: noted, not a failure.
+    const gone = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1'));
+    gone.log(13, 'ack_ignored', { flow_id: '1' }).log(20, 'connection_closed', { connection: 1 });
+    const acks = runChecks({
+      scenario: scenario('event-resent'),
+      entries: gone.entries,
+      origin: 0,
+      reported: undefined,
+      ackBoundMs: 1000,
+      flowIds: new Map(),
+    }).find((c) => c.id === 'acks')!;
+    expect(acks).toMatchObject({ passed: true, notes: [expect.stringMatching(/repeat was not exercised/)] });
     // A repeat followed by another reached a POS that stayed: never excused, however soon it closed after.
     const twice = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
     twice.out(110, event('1')).log(120, 'connection_closed', { connection: 1 });

@@ -135,6 +135,10 @@ export const certifyCommand: Command = {
               io.stdout.write(
                 `bluechip certify: simulated terminal on ${event.url}, ${event.total} scenarios\n`,
               );
+            } else if (event.type === 'scenario_started' && parsed.options.posCommand === undefined) {
+              io.stdout.write(
+                `\n[${event.index + 1}/${event.total}] ${event.scenario.id}: ${event.scenario.title}. ${event.scenario.does}\n`,
+              );
             } else if (event.type === 'scenario_finished') {
               io.stdout.write(`${kit.progressLine(event.index, event.total, event.result)}\n`);
             }
