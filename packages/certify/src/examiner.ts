@@ -231,12 +231,17 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
       stateDir,
     };
     const settle = async () => {
-      if (!(await stage.settle(ctx.settleMs, command))) {
+      const idle = await stage.settle(ctx.settleMs, command);
+      if (!idle)
         notes.push(`the terminal was still busy or connected ${ctx.settleMs} ms after the POS finished`);
-      }
+      return idle;
     };
-    const driven = await ctx.driver.drive(job, { settle });
-    await settle();
+    const driven = await ctx.driver.drive(job, {
+      settle: async () => {
+        await settle();
+      },
+    });
+    const idle = await settle();
     const { entries, dropped } = stage.recorder.timeline();
     const checks = runChecks({
       scenario,
@@ -246,9 +251,9 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
       ackBoundMs: t.ackTimeoutMs,
       flowIds: ctx.flowIds,
     });
-    if (stage.sim.engine.busy) {
-      // A flow the POS left hanging would make the next scenario "busy": start from a fresh terminal.
-      notes.push('the simulator was restarted: a flow was still running');
+    if (!idle) {
+      // A flow or a connection the POS left hanging would make the next scenario "busy": start afresh.
+      notes.push('the simulator was restarted on the same port');
       await stage.restart();
     }
     const wire = entries.map((e) => describeEntry(e, origin));

@@ -36,6 +36,19 @@ export function parseAnswer(text: string | undefined): ReportedOutcome | undefin
   return Object.values(ANSWERS).find((o) => o === word || o.replace('_', ' ') === word);
 }
 
+/** The operator's answer; a failing prompt (closed stdin) counts as no answer. */
+async function ask(
+  prompt: NonNullable<OperatorIo['ask']>,
+  question: string,
+  timeoutMs: number,
+): Promise<string | undefined> {
+  try {
+    return await prompt(question, timeoutMs);
+  } catch {
+    return undefined;
+  }
+}
+
 const lastFrameAt = (entries: readonly WireEntry[]) => {
   for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.kind === 'frame') return entries[i]!.at;
   return undefined;
@@ -79,7 +92,8 @@ export function interactiveDriver(
         notes.push('no operator input (stdin is not a terminal): the reported outcome is not checked');
         return { reported: undefined, attempts: [], notes };
       }
-      const answer = await io.ask(
+      const answer = await ask(
+        io.ask,
         '  What did your POS report? [a]pproved [d]eclined [c]ancelled [t]imed out [e]rror [b]usy [u]nknown ' +
           '(Enter to skip): ',
         options.answerMs,
