@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  commandDriver,
   expandCommand,
   lastJsonObject,
   parseAnswer,
@@ -80,5 +81,37 @@ describe('POS commands', () => {
     expect(hung.killed).toBe(true);
     const missing = await runCommand('definitely-not-a-command-3141', 10_000, {});
     expect(missing.exitCode).toBe(127);
+  });
+});
+
+describe('the command driver', () => {
+  const settle = async () => {};
+
+  it('runs again for the same order after "unknown", up to the retries, and stops at the first other outcome', async () => {
+    // The first run reports unknown and leaves a mark in {state}; the second sees it and reports approved.
+    const command = `if [ -e {state}/tried ]; then echo '{"outcome":"approved","amount":500}'; else touch {state}/tried; exit 4; fi`;
+    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/certify-driver-'));
+    const driven = await commandDriver({ command, timeoutMs: 10_000, retries: 2 }).drive(
+      { ...job, stateDir: dir },
+      { settle },
+    );
+    expect(driven.attempts.map((a) => a.exitCode)).toEqual([4, 0]);
+    expect(driven.reported).toMatchObject({ outcome: 'approved', amount: 500 });
+    expect(driven.notes).toEqual([expect.stringMatching(/reported "unknown": run again for the same order/)]);
+    const stubborn = await commandDriver({ command: 'exit 4', timeoutMs: 10_000, retries: 1 }).drive(job, {
+      settle,
+    });
+    expect(stubborn.attempts).toHaveLength(2);
+    expect(stubborn.reported?.outcome).toBe('unknown');
+  });
+
+  it('a command over its time is killed, counts as unknown and is not run again', async () => {
+    const hung = `${JSON.stringify(process.execPath)} -e "setInterval(() => {}, 1000)"`;
+    const driven = await commandDriver({ command: hung, timeoutMs: 300, retries: 3 }).drive(job, { settle });
+    expect(driven.attempts).toHaveLength(1);
+    expect(driven.reported).toMatchObject({
+      outcome: 'unknown',
+      source: 'killed: still running after 300 ms',
+    });
   });
 });
