@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   commandDriver,
   expandCommand,
@@ -90,7 +93,8 @@ describe('the command driver', () => {
   it('runs again for the same order after "unknown", up to the retries, and stops at the first other outcome', async () => {
     // The first run reports unknown and leaves a mark in {state}; the second sees it and reports approved.
     const command = `if [ -e {state}/tried ]; then echo '{"outcome":"approved","amount":500}'; else touch {state}/tried; exit 4; fi`;
-    const dir = await import('node:fs/promises').then((fs) => fs.mkdtemp('/tmp/certify-driver-'));
+    const dir = await mkdtemp(join(tmpdir(), 'certify-driver-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const driven = await commandDriver({ command, timeoutMs: 10_000, retries: 2 }).drive(
       { ...job, stateDir: dir },
       { settle },
