@@ -130,7 +130,7 @@ describe('exactly once', () => {
     expect(h.diagnostics).toContainEqual({ kind: 'duplicate_event', flowId: id, reacked: true });
   });
 
-  it('a repeated event while the consumer is deciding is held, not acked early', () => {
+  it('a repeated event while the consumer is deciding is held, not acked early, then acked with it', () => {
     const h = harness({ ackMode: 'manual' });
     const { flow, id } = startFlow(h);
     h.terminal.event(id, approved());
@@ -142,7 +142,8 @@ describe('exactly once', () => {
     expect(h.diagnostics).toContainEqual({ kind: 'duplicate_event', flowId: id, reacked: false });
     (flow.updates[1] as FlowEvent).ack();
     h.advance();
-    expect(h.terminal.acks(id)).toHaveLength(1);
+    // one ack per copy the terminal sent (issue 15: a repeat is acked each time)
+    expect(h.terminal.acks(id)).toHaveLength(2);
   });
 
   it('a repeated final event after the flow completed is re-acked, never surfaced again', () => {

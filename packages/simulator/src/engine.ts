@@ -18,7 +18,7 @@ import { planRequest } from './planner.js';
 import { DEFAULT_SEED, type Random, seededRandom } from './random.js';
 import { checkRequest } from './request-check.js';
 import type { TerminalState } from './results.js';
-import { type Scenario, ScenarioPlayer } from './scenario.js';
+import { GARBAGE_FRAMES, type Scenario, ScenarioPlayer } from './scenario.js';
 import { DEFAULT_SETTINGS, resolveSettings, type SimulatorSettings } from './settings.js';
 
 /** Settings plus the injected clock, timers, randomness and scenario. */
@@ -438,6 +438,13 @@ export class SimulatorEngine {
     };
     this.active = flow;
     this.note('flow_started', `flow ${flowId} started`, { connection: conn.id, flow_id: flowId });
+    if (plan.garbage.includes('before_response')) this.sendGarbage(conn);
+    if (plan.eventBeforeResponse && plan.events.length > 0) {
+      // The response still follows, even if the event was acked meanwhile (the flow may be over).
+      this.sendEvent(flow);
+      if (!conn.closed) this.send(conn, encodeResponse(flowId, { status: 'started' }, echo));
+      return;
+    }
     this.send(conn, encodeResponse(flowId, { status: 'started' }, echo));
     if (this.active !== flow) return;
     if (plan.dropAfterResponse) {
@@ -467,6 +474,10 @@ export class SimulatorEngine {
       return;
     }
     const text = encodeEvent(flow.flowId, event.resource, flow.endpoint);
+    if (isFinal && plan.garbage.includes('before_final')) {
+      this.sendGarbage(conn);
+      if (this.active !== flow) return;
+    }
     if (isFinal && plan.malformedBeforeFinal) {
       this.send(conn, text.slice(0, Math.max(1, Math.floor(text.length / 2))));
       if (this.active !== flow) return;
@@ -478,8 +489,15 @@ export class SimulatorEngine {
     this.armAckTimer(flow);
     this.send(conn, text);
     if (isFinal && plan.duplicateFinal && !conn.closed) this.send(conn, text);
+    if (isFinal && plan.garbage.includes('after_final') && !conn.closed) this.sendGarbage(conn);
     if (isFinal && plan.disconnect === 'after_final' && this.active === flow) {
       this.dropLink(conn, `link dropped after the final event of flow ${flow.flowId}`);
+    }
+  }
+
+  private sendGarbage(conn: Connection): void {
+    for (const text of GARBAGE_FRAMES) {
+      if (!this.send(conn, text)) return;
     }
   }
 

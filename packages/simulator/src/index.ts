@@ -24,6 +24,8 @@ export {
 export { DEFAULT_SEED, type Random, seededRandom } from './random.js';
 export {
   type DisconnectPoint,
+  GARBAGE_FRAMES,
+  type GarbagePoint,
   loadScenarioFile,
   parseScenario,
   type Scenario,

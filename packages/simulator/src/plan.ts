@@ -1,5 +1,5 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
-import type { DisconnectPoint } from './scenario.js';
+import type { DisconnectPoint, GarbagePoint } from './scenario.js';
 
 /** One event the terminal will send, after `delayMs` (counted from the response or the previous ack). */
 export interface PlannedEvent {
@@ -28,6 +28,10 @@ export interface FlowPlan {
   readonly duplicateFinal: boolean;
   readonly malformedBeforeFinal: boolean;
   readonly disconnect: DisconnectPoint | undefined;
+  /** The first event goes out before the `started` response. */
+  readonly eventBeforeResponse: boolean;
+  /** Where garbage frames are sent. */
+  readonly garbage: readonly GarbagePoint[];
   /** Acks of this flow to treat as lost. */
   readonly ignoreAcks: number;
   readonly ackTimeoutMs: number;

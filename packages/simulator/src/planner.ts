@@ -124,6 +124,8 @@ export function planRequest(
     duplicateFinal: outcome === 'double_final',
     malformedBeforeFinal: outcome === 'malformed_first',
     disconnect: rule?.disconnect,
+    eventBeforeResponse: rule?.eventBeforeResponse === true,
+    garbage: rule?.garbage ?? [],
     ignoreAcks: rule?.ignoreAcks ?? 0,
     ackTimeoutMs: rule?.ackTimeoutMs ?? settings.ackTimeoutMs,
     resendLimit: rule?.resendLimit ?? settings.resendLimit,

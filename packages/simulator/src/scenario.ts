@@ -18,6 +18,9 @@ export interface ScenarioMatch {
 /** Where a scripted disconnect happens. */
 export type DisconnectPoint = 'after_response' | 'before_final' | 'after_final';
 
+/** Where scripted garbage frames (not JSON, then JSON that is no envelope) are sent in a flow. */
+export type GarbagePoint = 'before_response' | 'before_final' | 'after_final';
+
 /** Overrides for one request; anything not given follows the settings and the amount table. */
 export interface ScenarioRule {
   readonly match?: ScenarioMatch;
@@ -46,6 +49,10 @@ export interface ScenarioRule {
   readonly resendLimit?: number;
   /** Drop the link at this point of the flow. */
   readonly disconnect?: DisconnectPoint;
+  /** Send the first event before the `started` response (a race a POS must tolerate). */
+  readonly eventBeforeResponse?: boolean;
+  /** Send garbage frames at these points of the flow; a POS must ignore them. */
+  readonly garbage?: readonly GarbagePoint[];
 }
 
 export interface Scenario {
@@ -58,6 +65,7 @@ export interface Scenario {
 }
 
 const DISCONNECTS: readonly string[] = ['after_response', 'before_final', 'after_final'];
+const GARBAGE_POINTS: readonly string[] = ['before_response', 'before_final', 'after_final'];
 const RULE_KEYS: ReadonlySet<string> = new Set([
   'match',
   'times',
@@ -74,6 +82,8 @@ const RULE_KEYS: ReadonlySet<string> = new Set([
   'ackTimeoutMs',
   'resendLimit',
   'disconnect',
+  'eventBeforeResponse',
+  'garbage',
 ]);
 
 function fail(where: string, message: string): never {
@@ -136,6 +146,15 @@ function checkRule(where: string, r: unknown): void {
   }
   if (r.disconnect !== undefined && !DISCONNECTS.includes(r.disconnect as string)) {
     fail(where, `disconnect must be one of ${DISCONNECTS.join(', ')}`);
+  }
+  if (r.eventBeforeResponse !== undefined && typeof r.eventBeforeResponse !== 'boolean') {
+    fail(where, 'eventBeforeResponse must be true or false');
+  }
+  if (
+    r.garbage !== undefined &&
+    !(Array.isArray(r.garbage) && r.garbage.every((g) => GARBAGE_POINTS.includes(g as string)))
+  ) {
+    fail(where, `garbage must be a list of ${GARBAGE_POINTS.join(', ')}`);
   }
   if (r.fields !== undefined && !isObject(r.fields)) fail(where, 'fields must be an object');
   if (r.errorInfo !== undefined && !isObject(r.errorInfo)) fail(where, 'errorInfo must be an object');
@@ -235,3 +254,9 @@ function matches(m: ScenarioMatch | undefined, f: RequestFacts): boolean {
   if (m.endpoint !== undefined && m.endpoint.toLowerCase() !== f.endpoint) return false;
   return true;
 }
+
+/** What a scenario's `garbage` sends: text that is not JSON, then JSON that is no TSI envelope. */
+export const GARBAGE_FRAMES: readonly string[] = [
+  'garbage: this is not JSON {',
+  '{"noise":{"flow_id":"0","resource":{"status":"completed"}}}',
+];

@@ -582,7 +582,7 @@ export class Session {
     if (state.acked) return;
     state.acked = true;
     if (flow.awaitingAck?.frame?.state === state) flow.awaitingAck = undefined;
-    if (!flow.trace) this.sendAck(flow.id, link, state);
+    if (!flow.trace) this.sendFirstAck(flow.id, link, state);
     if (final) {
       this.recorder.ended(flow.id, 'completed');
       const subscriber = flow.subscriber;
@@ -591,6 +591,12 @@ export class Session {
     } else if (flow.phase === 'started') {
       this.deadlines.step(flow, 'event_gap');
     }
+  }
+
+  /** Each copy the terminal sent gets its ack: one more for every repeat held while the event was decided. */
+  private sendFirstAck(flowId: string, link: Link, state: EventState): void {
+    for (let copies = 1 + state.held; copies > 0; copies--) this.sendAck(flowId, link, state);
+    state.held = 0;
   }
 
   private sendAck(flowId: string, link: Link, state: EventState): void {
@@ -780,7 +786,7 @@ export class Session {
     const ack = () => {
       if (state.acked) return;
       state.acked = true;
-      this.sendAck(flowId, link, state);
+      this.sendFirstAck(flowId, link, state);
       if (final) this.recorder.ended(flowId, 'completed');
     };
     const item: UnclaimedEvent = {

@@ -1,0 +1,245 @@
+import type { Scenario as SimulatorScript } from '@bluechip-ws/simulator';
+import type { ReportedOutcome } from './outcome.js';
+import type { Timing } from './timing.js';
+
+/** The wire rules a scenario is judged on (see checks.ts). */
+export type CheckId =
+  | 'envelopes'
+  | 'amounts'
+  | 'acks'
+  | 'flow-ids'
+  | 'one-at-a-time'
+  | 'recall-after-drop'
+  | 'reconnect'
+  | 'outcome';
+
+export const CHECK_TITLES: Readonly<Record<CheckId, string>> = {
+  envelopes: 'well-formed envelopes for the endpoint mode',
+  amounts: 'a sale sent, its amount as integer cents, the amount asked for',
+  acks: 'an event_ack for every event and every repeat, within the bound, never before the event',
+  'flow-ids': 'a new flow_id for every request of the run',
+  'one-at-a-time': 'no request while the terminal is busy with a flow',
+  'recall-after-drop': 'recall_last_transaction after the link dropped mid-flow, before any new sale',
+  reconnect: 'a new connection after the link dropped',
+  outcome: 'the outcome the POS reported',
+};
+
+const COMMON: readonly CheckId[] = ['envelopes', 'amounts', 'acks', 'flow-ids', 'one-at-a-time', 'outcome'];
+
+/** One conformance scenario: a sale the POS starts, and what the simulated terminal does with it. */
+export interface CertifyScenario {
+  readonly id: string;
+  readonly title: string;
+  /** What the terminal does. */
+  readonly does: string;
+  /** What a correct POS does on the wire. */
+  readonly correctPos: string;
+  /** The sale amount asked of the POS, in cents. */
+  readonly amount: number;
+  readonly expected: { readonly outcome: ReportedOutcome; readonly amount?: number };
+  readonly endpointMode: 'multi' | 'single';
+  readonly checks: readonly CheckId[];
+  /** The simulator's script: its first `sale` gets the rule, everything else behaves normally. */
+  script(t: Timing): SimulatorScript;
+}
+
+/** The terminal's script for the scenario's sale; later sales and recalls are served normally. */
+function firstSale(
+  t: Timing,
+  rule: Record<string, unknown>,
+  settings: Record<string, unknown> = {},
+): SimulatorScript {
+  return {
+    settings: { ackTimeoutMs: t.ackTimeoutMs, resendLimit: 2, eventDelayMs: t.scaled(1500), ...settings },
+    rules: [{ match: { type: 'sale' }, times: 1, delayMs: t.scaled(3000), ...rule }],
+  };
+}
+
+export const SCENARIOS: readonly CertifyScenario[] = [
+  {
+    id: 'approved',
+    title: 'Approved sale',
+    does: 'Answers "started", then one "completed" event with an approved result.',
+    correctPos: 'Sends the request with amount 500, acks the event once, reports approved.',
+    amount: 500,
+    expected: { outcome: 'approved', amount: 500 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { outcome: 'approved' }),
+  },
+  {
+    id: 'declined',
+    title: 'Declined by the host or the card',
+    does: 'A "completed" event whose result status is decline_by_host_or_card.',
+    correctPos: 'Acks the event; reports declined (a business outcome, not a protocol error).',
+    amount: 510,
+    expected: { outcome: 'declined' },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { outcome: 'declined' }),
+  },
+  {
+    id: 'cancelled',
+    title: 'Cancelled by the customer',
+    does: 'After a wait, a "completed" event whose result status is cancelled_by_user.',
+    correctPos: 'Waits, acks the event, reports cancelled.',
+    amount: 520,
+    expected: { outcome: 'cancelled' },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { outcome: 'cancelled', delayMs: t.scaled(8000) }),
+  },
+  {
+    id: 'customer-timeout',
+    title: 'Customer timeout',
+    does: 'After a long wait (a minute of terminal time), a result with status timeout_on_user_input.',
+    correctPos: "Keeps waiting (no client timeout shorter than the terminal's), acks, reports timed out.",
+    amount: 530,
+    expected: { outcome: 'timed_out' },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { outcome: 'timed_out', delayMs: t.scaled(60_000) }),
+  },
+  {
+    id: 'proceed-then-completed',
+    title: '"proceed" then "completed"',
+    does: 'A "proceed" event (result in_progress); after its ack, the "completed" event.',
+    correctPos: 'Acks "proceed" and keeps waiting; acks "completed"; takes the outcome from the final event.',
+    amount: 540,
+    expected: { outcome: 'approved', amount: 540 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { proceedEvents: 1 }),
+  },
+  {
+    id: 'final-repeated',
+    title: 'Final event repeated',
+    does: 'Sends the final event twice in a row.',
+    correctPos: 'Acks both copies; records and reports the sale once.',
+    amount: 550,
+    expected: { outcome: 'approved', amount: 550 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { outcome: 'double_final' }),
+  },
+  {
+    id: 'event-resent',
+    title: 'Event resent because the ack was late',
+    does:
+      'Treats the first event_ack as too late and sends the final event again after its resend timer ' +
+      '(5 s of terminal time, scaled, at least 200 ms).',
+    correctPos:
+      'Acks the repeat too, as long as its link is open; reports the sale once. A POS that closed its link ' +
+      'before the repeat is not exercised (noted in the report).',
+    amount: 560,
+    expected: { outcome: 'approved', amount: 560 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    // At least 200 ms, so a repeat is not taken for a copy sent while the first ack was on its way.
+    script: (t) => firstSale(t, { ignoreAcks: 1, ackTimeoutMs: Math.max(200, t.scaled(5000)) }),
+  },
+  {
+    id: 'event-before-response',
+    title: 'Event before the response',
+    does: 'Sends the final event before the "started" response.',
+    correctPos:
+      'Accepts the event for its flow although "started" has not arrived yet, acks it, reports approved.',
+    amount: 570,
+    expected: { outcome: 'approved', amount: 570 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { eventBeforeResponse: true }),
+  },
+  {
+    id: 'busy',
+    title: 'Terminal busy',
+    does: 'Answers the request with response status "error", error_info.text "TSI busy"; no event follows.',
+    correctPos: 'Sends no event_ack (there is no event), reports busy, does not pretend the sale happened.',
+    amount: 580,
+    expected: { outcome: 'busy' },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { reject: 'TSI busy' }),
+  },
+  {
+    id: 'error-event',
+    title: 'Error event',
+    does: 'Sends an event with status "error" and an error_info (a processing failure).',
+    correctPos: 'Acks the error event like any event; reports an error.',
+    amount: 590,
+    expected: { outcome: 'error' },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { outcome: 'error_event' }),
+  },
+  {
+    id: 'partial-approval',
+    title: 'Partial approval',
+    does: 'Approves 30.00 of the 50.00 asked: result status approved, transaction_amount and total_amount "3000".',
+    correctPos: 'Acks; reports approved for 30.00 (the amount the terminal approved), not 50.00.',
+    amount: 5000,
+    expected: { outcome: 'approved', amount: 3000 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) =>
+      firstSale(t, {
+        fields: {
+          transaction_amount: '3000',
+          total_amount: '3000',
+          host_response_text: 'PARTIAL APPROVAL 3000',
+        },
+      }),
+  },
+  {
+    id: 'drop-after-started',
+    title: 'Link dropped after "started", terminal approved',
+    does:
+      'Answers "started", then cuts the link without a close frame; the terminal approves the sale anyway ' +
+      'and keeps it as its last transaction.',
+    correctPos:
+      'Reconnects, sends recall_last_transaction before any new sale, acks its event, and reports the ' +
+      'recalled outcome: approved. (A POS may first report "unknown"; the kit then runs it again for the same ' +
+      'order, as a cashier retrying would.)',
+    amount: 600,
+    expected: { outcome: 'approved', amount: 600 },
+    endpointMode: 'multi',
+    checks: [...COMMON, 'reconnect', 'recall-after-drop'],
+    script: (t) => firstSale(t, { outcome: 'drop_after_started' }),
+  },
+  {
+    id: 'garbage-frames',
+    title: 'Garbage frames around a flow',
+    does:
+      'Sends frames that are not JSON, or JSON that is no TSI envelope, before the response, before the final ' +
+      'event and after it.',
+    correctPos: 'Ignores them (sends nothing in reply), completes the flow normally, reports approved.',
+    amount: 610,
+    expected: { outcome: 'approved', amount: 610 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    script: (t) => firstSale(t, { garbage: ['before_response', 'before_final', 'after_final'] }),
+  },
+  {
+    id: 'single-endpoint',
+    title: 'Single-endpoint mode',
+    does: 'Serves only ws://host:port/ ; every request, event and ack carries "endpoint".',
+    correctPos:
+      'Connects to the root path, sends "endpoint":"/tsi/v1/payment" in the request and echoes it in every ' +
+      'event_ack; reports approved.',
+    amount: 620,
+    expected: { outcome: 'approved', amount: 620 },
+    endpointMode: 'single',
+    checks: COMMON,
+    script: (t) => firstSale(t, {}, { endpointMode: 'single' }),
+  },
+];
+
+/** The scenarios named in `only` (ids), in suite order; throws a RangeError naming an unknown id. */
+export function selectScenarios(only: readonly string[] | undefined): readonly CertifyScenario[] {
+  if (only === undefined || only.length === 0) return SCENARIOS;
+  const known = new Set(SCENARIOS.map((s) => s.id));
+  for (const id of only) {
+    if (!known.has(id)) throw new RangeError(`unknown scenario "${id}"; known: ${[...known].join(', ')}`);
+  }
+  return SCENARIOS.filter((s) => only.includes(s.id));
+}

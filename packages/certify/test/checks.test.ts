@@ -1,0 +1,221 @@
+import type { LogEntry } from '@bluechip-ws/simulator';
+import { describe, expect, it } from 'vitest';
+import { type CheckContext, inspectFrame, runChecks, SCENARIOS, type WireEntry } from '../src/index.js';
+
+const scenario = (id: string) => SCENARIOS.find((s) => s.id === id)!;
+
+/** A tiny timeline builder: times in ms from 0, one connection unless told. */
+class Timeline {
+  readonly entries: WireEntry[] = [];
+  in(at: number, value: unknown, connection = 1, path = '/tsi/v1/payment'): this {
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    this.entries.push({
+      kind: 'frame',
+      at,
+      direction: 'in',
+      connection,
+      path,
+      text,
+      frame: inspectFrame(text),
+    });
+    return this;
+  }
+  out(at: number, value: unknown, connection = 1, path = '/tsi/v1/payment'): this {
+    const text = JSON.stringify(value);
+    this.entries.push({
+      kind: 'frame',
+      at,
+      direction: 'out',
+      connection,
+      path,
+      text,
+      frame: inspectFrame(text),
+    });
+    return this;
+  }
+  log(at: number, kind: LogEntry['kind'], extra: Partial<LogEntry> = {}): this {
+    this.entries.push({ kind: 'log', at, log: { kind, message: kind, at, ...extra } });
+    return this;
+  }
+}
+
+const req = (flow_id: string, amount: unknown = 500, type = 'sale') => ({
+  request: { flow_id, resource: { type, amount } },
+});
+const ack = (flow_id: string, endpoint?: string) => ({
+  event_ack: { flow_id, ...(endpoint === undefined ? {} : { endpoint }), resource: { status: 'ok' } },
+});
+const event = (flow_id: string, status = 'completed') => ({
+  event: { flow_id, resource: { status, results: [] } },
+});
+
+function check(t: Timeline, id = 'approved', extra: Partial<CheckContext> = {}) {
+  const results = runChecks({
+    scenario: scenario(id),
+    entries: t.entries,
+    origin: 0,
+    reported: { outcome: 'approved', amount: 500, source: 'test' },
+    ackBoundMs: 1000,
+    flowIds: new Map(),
+    ...extra,
+  });
+  return Object.fromEntries(results.map((r) => [r.id, r.problems]));
+}
+
+describe('wire checks', () => {
+  it('a clean flow passes every check', () => {
+    const t = new Timeline()
+      .in(0, req('1'))
+      .out(1, { response: { flow_id: '1', resource: { status: 'started' } } });
+    t.out(10, event('1')).in(12, ack('1'));
+    expect(Object.values(check(t)).flat()).toEqual([]);
+  });
+
+  it('an ack before the event, a late ack and an un-acked repeat are each named', () => {
+    const early = new Timeline().in(0, req('1')).in(1, ack('1')).out(10, event('1')).in(11, ack('1'));
+    expect(check(early).acks).toEqual([
+      expect.stringMatching(/\+1 ms event_ack for flow 1 with no event awaiting/),
+    ]);
+    const late = new Timeline().in(0, req('1')).out(10, event('1')).in(2000, ack('1'));
+    expect(check(late).acks).toEqual([expect.stringMatching(/1990 ms after the event \(bound 1000 ms\)/)]);
+    const repeat = new Timeline().in(0, req('1')).out(10, event('1')).out(11, event('1')).in(12, ack('1'));
+    expect(check(repeat).acks).toEqual([expect.stringMatching(/sent at \+11 ms was never acked/)]);
+  });
+
+  it('a repeat reaching a POS already closing after its ack is excused, one it kept ignoring is not', () => {
+    const closing = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
+    closing.log(70, 'connection_closed', { connection: 1 });
+    const excused = runChecks({
+      scenario: scenario('event-resent'),
+      entries: closing.entries,
+      origin: 0,
+      reported: undefined,
+      ackBoundMs: 1000,
+      flowIds: new Map(),
+    }).find((c) => c.id === 'acks')!;
+    expect(excused.passed).toBe(true);
+    expect(excused.notes[0]).toMatch(/reached a POS that was closing/);
+    const lingering = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
+    lingering.log(900, 'connection_closed', { connection: 1 });
+    expect(check(lingering).acks).toEqual([expect.stringMatching(/never acked \(a repeat/)]);
+    // The terminal took the ack as late, but the POS hung up before the repeat: noted, not a failure.
+    const gone = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1'));
+    gone.log(13, 'ack_ignored', { flow_id: '1' }).log(20, 'connection_closed', { connection: 1 });
+    const acks = runChecks({
+      scenario: scenario('event-resent'),
+      entries: gone.entries,
+      origin: 0,
+      reported: undefined,
+      ackBoundMs: 1000,
+      flowIds: new Map(),
+    }).find((c) => c.id === 'acks')!;
+    expect(acks).toMatchObject({ passed: true, notes: [expect.stringMatching(/repeat was not exercised/)] });
+    // A repeat followed by another reached a POS that stayed: never excused, however soon it closed after.
+    const twice = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
+    twice.out(110, event('1')).log(120, 'connection_closed', { connection: 1 });
+    expect(check(twice).acks).toEqual([expect.stringMatching(/sent at \+60 ms was never acked \(a repeat/)]);
+  });
+
+  it('closing the link while the terminal still runs the flow (after proceed) fails; a drop by the terminal does not', () => {
+    const t = new Timeline().in(0, req('1')).out(10, event('1', 'proceed')).in(11, ack('1'));
+    t.log(20, 'link_dropped_mid_flow', { connection: 1, flow_id: '1' });
+    expect(check(t).acks).toEqual([expect.stringMatching(/closed its link while flow 1 was still running/)]);
+    const dropped = new Timeline().in(0, req('1')).log(5, 'link_dropped_by_simulator', { connection: 1 });
+    dropped.log(6, 'link_dropped_mid_flow', { connection: 1, flow_id: '1' });
+    expect(check(dropped).acks).toEqual([]);
+  });
+
+  it('flow ids are unique across the run, amounts are integer cents of the amount asked', () => {
+    const flowIds = new Map([['7', 'declined']]);
+    const t = new Timeline()
+      .in(0, req('7', 5.5))
+      .in(5, req('8', '5.00'))
+      .in(6, req('9', 510))
+      .in(7, req('9', '500'));
+    const problems = check(t, 'approved', { flowIds });
+    expect(problems['flow-ids']).toEqual([
+      expect.stringMatching(/flow_id "7" was already used in scenario "declined"/),
+      expect.stringMatching(/flow_id "9" was already used earlier in this scenario/),
+    ]);
+    expect(problems.amounts).toEqual([
+      expect.stringMatching(/amount 5.5 is not integer cents/),
+      expect.stringMatching(/amount "5.00" is not integer cents/),
+      expect.stringMatching(/amount 510 cents, but the sale asked was 500/),
+    ]);
+  });
+
+  it('envelopes: garbage from the POS, a POS sending "event", and single-endpoint frames without endpoint', () => {
+    const t = new Timeline()
+      .in(0, 'hello')
+      .in(1, { event: { flow_id: '1', resource: {} } })
+      .in(2, { request: { flow_id: '', resource: [] } });
+    expect(check(t).envelopes).toEqual([
+      expect.stringMatching(/^not JSON/),
+      expect.stringMatching(/not "event"/),
+      expect.stringMatching(/flow_id is missing/),
+      expect.stringMatching(/resource is missing/),
+      expect.stringMatching(/request without resource.type/),
+    ]);
+    const single = new Timeline()
+      .in(
+        0,
+        { request: { flow_id: '1', endpoint: '/tsi/v1/payment', resource: { type: 'sale', amount: 620 } } },
+        1,
+        '/',
+      )
+      .out(5, event('1'), 1, '/')
+      .in(6, ack('1'), 1, '/')
+      .in(7, ack('1', '/tsi/v1/info'), 1, '/')
+      .log(8, 'connection_refused', {
+        message: 'handshake on unknown path /tsi/v1/payment refused with 404',
+      });
+    expect(check(single, 'single-endpoint').envelopes).toEqual([
+      expect.stringMatching(/single-endpoint mode: "event_ack" without "endpoint"/),
+      expect.stringMatching(/echoes "endpoint":"\/tsi\/v1\/info", the flow's is "\/tsi\/v1\/payment"/),
+      expect.stringMatching(/connection refused: handshake on unknown path/),
+    ]);
+  });
+
+  it('after a drop: a new sale before any recall fails, a recall first passes, no reconnection fails', () => {
+    const base = () =>
+      new Timeline().in(0, req('1', 600)).log(5, 'link_dropped_by_simulator', { connection: 1 });
+    const resold = base().log(50, 'connection_opened', { connection: 2 }).in(60, req('2', 600), 2);
+    expect(check(resold, 'drop-after-started')['recall-after-drop']).toEqual([
+      expect.stringMatching(/a new sale was sent after the drop without asking/),
+    ]);
+    const recalled = base()
+      .log(50, 'connection_opened', { connection: 2 })
+      .in(60, req('2', undefined, 'recall_last_transaction'), 2);
+    const ok = check(recalled, 'drop-after-started');
+    expect(ok['recall-after-drop']).toEqual([]);
+    expect(ok.reconnect).toEqual([]);
+    const gone = check(base(), 'drop-after-started');
+    expect(gone.reconnect).toEqual(['the POS never connected again after the link dropped']);
+    expect(gone['recall-after-drop']).toEqual([expect.stringMatching(/no recall_last_transaction/)]);
+  });
+
+  it('a request while the terminal is busy fails one-at-a-time', () => {
+    const t = new Timeline().log(3, 'busy', { message: 'request 2 while flow 1 is active' });
+    const problems = check(t);
+    expect(problems['one-at-a-time']).toEqual(['+3 ms request 2 while flow 1 is active']);
+    expect(problems.amounts).toEqual(['the POS sent no sale request']);
+  });
+
+  it('outcome: a wrong outcome or amount fails, exit code 3 covers cancelled and timed out', () => {
+    const none = new Timeline();
+    expect(
+      check(none, 'partial-approval', { reported: { outcome: 'approved', amount: 5000, source: 'x' } })
+        .outcome,
+    ).toEqual(['reported an amount of 5000 cents, the terminal approved 3000']);
+    expect(
+      check(none, 'declined', { reported: { outcome: 'approved', source: 'exit code 0' } }).outcome,
+    ).toEqual(['reported approved (exit code 0), expected declined']);
+    expect(
+      check(none, 'cancelled', { reported: { outcome: 'cancelled_or_timed_out', source: 'x' } }).outcome,
+    ).toEqual([]);
+    expect(
+      check(none, 'customer-timeout', { reported: { outcome: 'cancelled_or_timed_out', source: 'x' } })
+        .outcome,
+    ).toEqual([]);
+  });
+});

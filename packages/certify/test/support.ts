@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type CertifyReport, runCertification } from '../src/index.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+export const CLI_BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** Builds the CLI and what it depends on (incremental: a no-op when dist is current). */
+export function buildCli(): void {
+  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
+    cwd: root,
+    stdio: 'pipe',
+  });
+  if (!existsSync(CLI_BIN)) throw new Error(`build did not produce ${CLI_BIN}`);
+}
+
+/** Scaled-down waits: the whole suite in seconds. The ack bound stays at the terminal's 5 s: a POS journaling with fsync on a loaded machine can be slow. */
+export const FAST = { port: 0, timeScale: 0.01, ackTimeoutMs: 5000 } as const;
+
+/** Runs the whole suite against a POS command; collects nothing on stdout. */
+export function certify(posCommand: string, only?: readonly string[]): Promise<CertifyReport> {
+  return runCertification(
+    { ...FAST, posCommand, ...(only === undefined ? {} : { only }) },
+    { stdout: { write: () => true } },
+  );
+}
+
+export function fixtureCommand(name: string): string {
+  return `"${process.execPath}" "${FIXTURES}${name}.mjs" --url {url} --amount {amount} --mode {mode}`;
+}
+
+export const failedIds = (report: CertifyReport) =>
+  report.results.filter((r) => !r.passed).map((r) => r.scenario.id);
+
+/** Which checks failed in one scenario. */
+export const failedChecks = (report: CertifyReport, id: string) =>
+  report.results
+    .find((r) => r.scenario.id === id)
+    ?.checks.filter((c) => !c.passed)
+    .map((c) => c.id) ?? [];
