@@ -61,8 +61,8 @@ export class Terminal {
   readonly reconciled$: Observable<ReconcileReport>;
 
   constructor(
-    /** The core session under this handle (for recovery and advanced use). */
-    readonly session: Session,
+    /** The core session under this handle: the handle's own (no back door into the core). */
+    private readonly session: Session,
     private readonly options: TerminalContext,
   ) {
     this.context = {

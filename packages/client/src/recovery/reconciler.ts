@@ -187,10 +187,8 @@ function judgeAll(
  * Only when no other flow uses the link.
  */
 function fence(context: ReconcilerContext, candidates: readonly FlowSummary[]): void {
-  const link = context.session.connection.link;
-  if (link === undefined || context.session.openFlows > 0) return;
   if (!candidates.some((flow) => context.sentHere(flow.flowId))) return;
-  link.close('reconciliation: no request may arrive after the recall', 1000);
+  context.session.closeIdleLink('reconciliation: no request may arrive after the recall');
 }
 
 async function write(context: ReconcilerContext, item: Decided): Promise<ReconciledFlow> {

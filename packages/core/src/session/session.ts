@@ -63,7 +63,7 @@ const MAX_FLOW_ID_DRAWS = 10_000;
  */
 export class Session {
   readonly endpointMode: EndpointMode;
-  readonly connection: Connection;
+  private readonly connection: Connection;
   private readonly table: FlowTable;
   private readonly queue: Flow[] = [];
   private readonly recorder: FlowRecorder;
@@ -197,6 +197,17 @@ export class Session {
       if (flow.phase === 'queued') this.deadlines.step(flow, 'queue');
       return () => this.detach(flow);
     });
+  }
+
+  /**
+   * Closes the live link if no flow uses it, so nothing this process sent earlier can still reach the terminal
+   * on it (reconciliation fences a recall this way). Returns whether a link was closed.
+   */
+  closeIdleLink(reason: string): boolean {
+    const link = this.connection.link;
+    if (link === undefined || this.table.size > 0) return false;
+    link.close(reason, 1000);
+    return true;
   }
 
   /** Ends every flow (outcome unknown where a request went out), closes the link, completes the streams. */
