@@ -1,10 +1,4 @@
-import {
-  type FlowSummary,
-  isFlowSummary,
-  isJournalRecord,
-  isJsonObject,
-  type JournalRecord,
-} from '@bluechip-ws/core';
+import { type FlowSummary, isJsonObject, type JournalRecord, readStoredEntry } from '@bluechip-ws/core';
 
 /** Version of the on-disk format, written in every segment's header. */
 export const FORMAT_VERSION = 1;
@@ -34,12 +28,8 @@ export function decodeEntry(json: string): DecodedEntry {
     return { kind: 'invalid', reason: 'not JSON' };
   }
   if (!isJsonObject(value)) return { kind: 'invalid', reason: 'not an object' };
-  if ('r' in value) {
-    return isJournalRecord(value.r) ? { kind: 'record', record: value.r } : invalid('malformed record');
-  }
-  if ('s' in value) {
-    return isFlowSummary(value.s) ? { kind: 'snapshot', flow: value.s } : invalid('malformed snapshot');
-  }
+  const stored = readStoredEntry(value);
+  if (stored !== undefined) return stored;
   if ('h' in value && isJsonObject(value.h)) {
     const { v, base } = value.h;
     if (v !== FORMAT_VERSION) return invalid(`unsupported format version ${String(v)}`);

@@ -1,11 +1,10 @@
 import {
+  crc32Portable as crc32,
   type FlowSummary,
-  isFlowSummary,
-  isJournalRecord,
   isJsonObject,
   type JournalRecord,
+  readStoredEntry,
 } from '@bluechip-ws/core';
-import { crc32 } from './crc32.js';
 
 /**
  * One entry of the log. `t` is the JSON text of `{ r: record }` (an append) or `{ s: summary }` (a flow's
@@ -51,15 +50,7 @@ export function decodeEntry(value: unknown): DecodedEntry {
     return { kind: 'corrupt', reason: 'not JSON' };
   }
   if (!isJsonObject(parsed)) return { kind: 'invalid', reason: 'not an object' };
-  if ('r' in parsed) {
-    return isJournalRecord(parsed.r)
-      ? { kind: 'record', record: parsed.r }
-      : { kind: 'invalid', reason: 'malformed record' };
-  }
-  if ('s' in parsed) {
-    return isFlowSummary(parsed.s)
-      ? { kind: 'snapshot', flow: parsed.s }
-      : { kind: 'invalid', reason: 'malformed snapshot' };
-  }
+  const stored = readStoredEntry(parsed);
+  if (stored !== undefined) return stored;
   return { kind: 'invalid', reason: 'unknown entry' };
 }

@@ -84,3 +84,27 @@ export function isFlowSummary(value: unknown): value is FlowSummary {
     )
   );
 }
+
+/** What a durable journal stored for one append (`{ r: record }`) or one compacted flow (`{ s: summary }`). */
+export type StoredJournalEntry =
+  | { readonly kind: 'record'; readonly record: JournalRecord }
+  | { readonly kind: 'snapshot'; readonly flow: FlowSummary }
+  | { readonly kind: 'invalid'; readonly reason: string };
+
+/**
+ * Reads a stored entry back with the guards, for every durable journal alike; `undefined` when the object is
+ * neither (a journal may store other kinds of its own, such as the file journal's segment header).
+ */
+export function readStoredEntry(value: JsonObject): StoredJournalEntry | undefined {
+  if ('r' in value) {
+    return isJournalRecord(value.r)
+      ? { kind: 'record', record: value.r }
+      : { kind: 'invalid', reason: 'malformed record' };
+  }
+  if ('s' in value) {
+    return isFlowSummary(value.s)
+      ? { kind: 'snapshot', flow: value.s }
+      : { kind: 'invalid', reason: 'malformed snapshot' };
+  }
+  return undefined;
+}

@@ -1,3 +1,4 @@
+export * from './crc32.js';
 export * from './flow-index.js';
 export * from './guards.js';
 export * from './memory-journal.js';
