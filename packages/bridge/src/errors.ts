@@ -9,6 +9,7 @@ import {
   RecoveryPendingError,
 } from '@bluechip-ws/client';
 import { JournalError } from '@bluechip-ws/core';
+import { CodedError } from '@bluechip-ws/protocol';
 import { RPC_CODES, type RpcErrorObject } from './jsonrpc.js';
 
 export type BridgeErrorCode =
@@ -27,15 +28,15 @@ export type BridgeErrorCode =
   | 'method_not_found';
 
 /** A problem the bridge itself finds (as opposed to one the library reports). */
-export class BridgeError extends Error {
+export class BridgeError extends CodedError<BridgeErrorCode> {
   override readonly name = 'BridgeError';
   constructor(
-    readonly code: BridgeErrorCode,
+    code: BridgeErrorCode,
     message: string,
     readonly detail?: Readonly<Record<string, unknown>>,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 

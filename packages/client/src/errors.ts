@@ -3,19 +3,13 @@
  * `FlowError` (and its subclasses `FlowRefusedError`, `FlowTimeoutError`), `AmountError`, `ClientError` or
  * `OperationAbortedError`.
  */
+import { CodedError } from '@bluechip-ws/protocol';
 
 export type ClientErrorCode = 'invalid_options' | 'invalid_params';
 
 /** Bad input to `connect` or to an operation, found before anything is sent. */
-export class ClientError extends Error {
+export class ClientError extends CodedError<ClientErrorCode> {
   override readonly name = 'ClientError';
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**
@@ -23,9 +17,8 @@ export class ClientError extends Error {
  * still complete it, and its result arrives on `terminal.unclaimed$` (journaled and acked by the session).
  * `name` is 'AbortError', as for `fetch`, so `err.name === 'AbortError'` checks work.
  */
-export class OperationAbortedError extends Error {
+export class OperationAbortedError extends CodedError<'aborted'> {
   override readonly name = 'AbortError';
-  readonly code = 'aborted';
   constructor(
     readonly flowId: string,
     /** True once the request may have reached the terminal: reconcile before retrying. */
@@ -33,6 +26,7 @@ export class OperationAbortedError extends Error {
     options?: { cause?: unknown },
   ) {
     super(
+      'aborted',
       outcomeUnknown
         ? `operation ${flowId} aborted while in flight; its result, if any, goes to unclaimed$`
         : `operation ${flowId} aborted before it was sent`,

@@ -177,3 +177,24 @@ describe('abort stops waiting only', () => {
     expect(unclaimed[0]?.acked).toBe(true);
   });
 });
+
+describe('one coded error base across packages', () => {
+  it('flow, journal, transport, client and recovery errors are CodedErrors with a code and a cause', async () => {
+    const { CodedError } = await import('@bluechip-ws/protocol');
+    const core = await import('@bluechip-ws/core');
+    const client = await import('../src/index.js');
+    const cause = new Error('underneath');
+    const errors = [
+      new core.FlowError('busy', 'm', '1', false, { cause }),
+      new core.JournalError('locked', 'm', { cause }),
+      new core.TransportError('not_open', 'm', { cause }),
+      new client.ClientError('invalid_params', 'm', { cause }),
+      new client.OperationAbortedError('1', false, { cause }),
+    ];
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(CodedError);
+      expect(typeof error.code).toBe('string');
+      expect(error.cause).toBe(cause);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { CodedError } from '@bluechip-ws/protocol';
 import type { Observable } from 'rxjs';
 
 /**
@@ -53,13 +54,6 @@ export type TransportErrorCode =
   | 'frame_too_large'
   | 'liveness_timeout';
 
-export class TransportError extends Error {
+export class TransportError extends CodedError<TransportErrorCode> {
   override readonly name = 'TransportError';
-  constructor(
-    readonly code: TransportErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from './coded-error.js';
 /** Flow ids (tsi-notes §6.4): Ingenico's tools send random numeric strings, 6 digits, first digit non-zero. */
 
 export type FlowIdGenerator = () => string;
@@ -11,9 +12,11 @@ export interface FlowIdOptions {
   readonly random?: () => number;
 }
 
-export class FlowIdError extends Error {
+export class FlowIdError extends CodedError<'flow_id_space_exhausted'> {
   override readonly name = 'FlowIdError';
-  readonly code = 'flow_id_space_exhausted';
+  constructor(message: string) {
+    super('flow_id_space_exhausted', message);
+  }
 }
 
 export function createFlowIdGenerator(options?: FlowIdOptions): FlowIdGenerator {

@@ -1,3 +1,4 @@
+export * from './coded-error.js';
 export * from './dates.js';
 export * from './decode.js';
 export * from './encode.js';

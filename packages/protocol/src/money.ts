@@ -1,4 +1,5 @@
 import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import { CodedError } from './coded-error.js';
 
 /** An amount in integer cents. Branded so a float or a dollar value cannot be passed by accident. */
 export type Cents = number & { readonly __brand: 'Cents' };
@@ -8,14 +9,14 @@ export const DEFAULT_MAX_CENTS = 99_999_999;
 
 export type AmountErrorCode = 'not_a_number' | 'not_integer' | 'too_many_decimals' | 'negative' | 'too_large';
 
-export class AmountError extends Error {
+export class AmountError extends CodedError<AmountErrorCode> {
   override readonly name = 'AmountError';
   constructor(
-    readonly code: AmountErrorCode,
+    code: AmountErrorCode,
     message: string,
     readonly input?: unknown,
   ) {
-    super(message);
+    super(code, message);
   }
 }
 

@@ -82,3 +82,17 @@ describe('money', () => {
     expect(readCents(null)).toBeUndefined();
   });
 });
+
+describe('one coded error base', () => {
+  it('every typed error of the protocol is a CodedError with its code and an Error', async () => {
+    const { CodedError, AmountError, FlowIdError } = await import('../src/index.js');
+    const amount = new AmountError('negative', 'negative amount', -1);
+    expect(amount).toBeInstanceOf(CodedError);
+    expect(amount).toBeInstanceOf(Error);
+    expect([amount.code, amount.name, amount.input]).toEqual(['negative', 'AmountError', -1]);
+    const id = new FlowIdError('exhausted');
+    expect([id instanceof CodedError, id.code]).toEqual([true, 'flow_id_space_exhausted']);
+    const cause = new Error('disk');
+    expect(new CodedError('x', 'y', { cause }).cause).toBe(cause);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Errors of the recovery layer. Each has a `code`, and `cause` where there is an underlying error.
  */
+import { CodedError } from '@bluechip-ws/protocol';
 
 /** Why an operation with an idempotency key was not sent: the earlier flow's outcome is not known. */
 export type OutcomeUnknownReason =
@@ -14,9 +15,8 @@ export type OutcomeUnknownReason =
  * again could charge the card twice, so nothing was sent. `check` says what the POS operator should look at;
  * once the terminal is reachable, `terminal.reconcile()` (or simply retrying) may settle it.
  */
-export class OutcomeUnknownError extends Error {
+export class OutcomeUnknownError extends CodedError<'outcome_unknown'> {
   override readonly name = 'OutcomeUnknownError';
-  readonly code = 'outcome_unknown';
   constructor(
     /** The earlier flow holding the key. */
     readonly flowId: string,
@@ -27,6 +27,7 @@ export class OutcomeUnknownError extends Error {
     options?: { cause?: unknown },
   ) {
     super(
+      'outcome_unknown',
       reason === 'in_flight'
         ? `a flow with idempotency key ${JSON.stringify(idempotencyKey)} (${flowId}) is still in flight`
         : `the outcome of flow ${flowId} (idempotency key ${JSON.stringify(idempotencyKey)}) is unknown: ${check}`,
@@ -41,14 +42,14 @@ export class OutcomeUnknownError extends Error {
  * `recall_last_transaction`. Retry once the terminal is reachable (the next attempt reconciles first).
  * Reads and reports still go out.
  */
-export class RecoveryPendingError extends Error {
+export class RecoveryPendingError extends CodedError<'recovery_pending'> {
   override readonly name = 'RecoveryPendingError';
-  readonly code = 'recovery_pending';
   constructor(
     readonly flowIds: readonly string[],
     options?: { cause?: unknown },
   ) {
     super(
+      'recovery_pending',
       `earlier flow(s) ${flowIds.join(', ')} still have an unknown outcome and the terminal could not be asked; ` +
         'retry once it is reachable',
       options,
@@ -59,13 +60,6 @@ export class RecoveryPendingError extends Error {
 export type RecoveryErrorCode = 'journal_failed' | 'closed' | 'unknown_flow';
 
 /** Reconciliation itself could not run: the journal failed, the terminal handle is closed, or no such flow. */
-export class RecoveryError extends Error {
+export class RecoveryError extends CodedError<RecoveryErrorCode> {
   override readonly name = 'RecoveryError';
-  constructor(
-    readonly code: RecoveryErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

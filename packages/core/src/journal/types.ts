@@ -5,6 +5,7 @@
  */
 
 import type { JsonObject } from '@bluechip-ws/protocol';
+import { CodedError } from '@bluechip-ws/protocol';
 
 /** A JSON object as it came from, or went to, the wire: the protocol's one type, re-exported for readers. */
 export type { JsonObject };
@@ -133,13 +134,6 @@ export type JournalErrorCode =
   | 'invalid'
   | 'flow_exists';
 
-export class JournalError extends Error {
+export class JournalError extends CodedError<JournalErrorCode> {
   override readonly name = 'JournalError';
-  constructor(
-    readonly code: JournalErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }

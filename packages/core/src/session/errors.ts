@@ -1,4 +1,10 @@
-import { type ErrorInfo, type FrameError, type JsonObject, refusalKind } from '@bluechip-ws/protocol';
+import {
+  CodedError,
+  type ErrorInfo,
+  type FrameError,
+  type JsonObject,
+  refusalKind,
+} from '@bluechip-ws/protocol';
 import { stageOf, TIMEOUT_STAGES, type TimeoutCode } from './timeout-stages.js';
 
 /**
@@ -24,16 +30,16 @@ export type FlowErrorCode =
   | 'consumer_error'
   | 'bad_response';
 
-export class FlowError extends Error {
+export class FlowError extends CodedError<FlowErrorCode> {
   override readonly name: string = 'FlowError';
   constructor(
-    readonly code: FlowErrorCode,
+    code: FlowErrorCode,
     message: string,
     readonly flowId: string | undefined,
     readonly outcomeUnknown: boolean,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
   }
 }
 
