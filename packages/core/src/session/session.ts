@@ -5,7 +5,6 @@ import {
   decodeFrame,
   ENDPOINTS,
   type Envelope,
-  encodeEventAck,
   encodeRequest,
   type FlowIdGenerator,
   isFinalEventStatus,
@@ -25,13 +24,14 @@ import {
   type Subscription,
 } from 'rxjs';
 import { Connection, type ConnectionState } from '../connection/index.js';
-import { type FlowSummary, type JournalRecord, MemoryJournal } from '../journal/index.js';
+import { type JournalRecord, MemoryJournal } from '../journal/index.js';
 import type { Frame, Link, Transport } from '../transport.js';
+import { Acks } from './acks.js';
 import { GuardedObservable, offer } from './consumer-guard.js';
 import { Deadlines } from './deadlines.js';
 import { DeliveredEvent } from './delivered-event.js';
 import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
-import { type EventState, Flow, type Orphan } from './flow.js';
+import { type EventState, Flow } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
 import { DEFAULT_SEEN_EVENTS_LIMITS } from './seen-events.js';
@@ -46,10 +46,10 @@ import {
   type FlowUpdate,
   type SessionOptions,
   type SessionStats,
-  type UnclaimedAckPolicy,
   type UnclaimedEvent,
   type UnclaimedReason,
 } from './types.js';
+import { UnclaimedEvents } from './unclaimed-events.js';
 
 const sessionFlowIds = createFlowIdGenerator();
 
@@ -75,10 +75,11 @@ export class Session {
   private readonly maxInFlight: number;
   private readonly whenBusy: 'queue' | 'fail';
   private readonly queueLimit: number;
-  private readonly unclaimedAck: UnclaimedAckPolicy;
   private readonly maxFrameBytes: number;
   private readonly validate: boolean;
   private readonly unclaimedSubject = new ReplaySubject<UnclaimedEvent>(64);
+  private readonly acks: Acks;
+  private readonly unclaimed: UnclaimedEvents;
   private readonly diagnosticsSubject = new Subject<Diagnostic>();
   private readonly linkSubscription: Subscription;
   private closed = false;
@@ -98,7 +99,6 @@ export class Session {
     this.maxInFlight = options.maxInFlight ?? 1;
     this.whenBusy = options.whenBusy ?? 'queue';
     this.queueLimit = options.queueLimit ?? 16;
-    this.unclaimedAck = options.unclaimedAck ?? 'after_journal';
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.validate = options.validate ?? true;
     this.deadlines = new Deadlines(this.scheduler, (flow, code, ms) => this.timeout(flow, code, ms));
@@ -114,6 +114,20 @@ export class Session {
       this.deadlines,
       () => this.dispatch(),
       { ...DEFAULT_SEEN_EVENTS_LIMITS, ...options.seenEvents },
+    );
+    const diagnose = (diagnostic: Diagnostic) => this.diagnose(diagnostic);
+    this.acks = new Acks(
+      this.recorder,
+      (flowId) => (this.endpointMode === 'single' ? this.table.get(flowId)?.path : undefined),
+      diagnose,
+    );
+    this.unclaimed = new UnclaimedEvents(
+      this.table,
+      this.recorder,
+      this.acks,
+      options.unclaimedAck ?? 'after_journal',
+      (item) => this.unclaimedSubject.next(item),
+      diagnose,
     );
     this.connection = new Connection(transport, {
       scheduler: this.scheduler,
@@ -373,7 +387,7 @@ export class Session {
     switch (envelope.kind) {
       case 'event':
         if (flow?.sent) this.onEvent(flow, link, envelope, frame);
-        else this.onOrphanEvent(link, envelope, frame);
+        else this.unclaimed.onOrphanEvent(link, envelope, frame);
         return;
       case 'response':
         if (flow?.sent) this.onResponse(flow, envelope);
@@ -450,7 +464,7 @@ export class Session {
     // Trace events are never acked, so never resent: remembering them would only grow without bound.
     const seen = flow.trace ? undefined : flow.seen?.find(key);
     if (seen !== undefined) {
-      this.onDuplicate(flow.id, link, seen);
+      this.acks.repeat(flow.id, link, seen);
       return;
     }
     this.checkEndpoint(flow, envelope);
@@ -474,7 +488,7 @@ export class Session {
     }
     if (final && flow.final !== undefined) {
       // The flow has its outcome already: a second final never replaces it nor reaches the consumer.
-      this.onSecondFinal(flow.id, flow.final, flow.resource, link, envelope, state, flow);
+      this.unclaimed.secondFinal(flow.id, flow.final, flow.resource, link, envelope, state, flow);
       return;
     }
     this.deadlines.clearStep(flow);
@@ -503,7 +517,7 @@ export class Session {
   private deliverEvent(flow: Flow, link: Link, envelope: Envelope, state: EventState, final: boolean): void {
     const subscriber = flow.subscriber;
     if (subscriber === undefined) {
-      this.emitUnclaimed(
+      this.unclaimed.emit(
         flow.id,
         flow.detachedAs ?? 'unsubscribed',
         flow.resource,
@@ -522,7 +536,7 @@ export class Session {
     if (offered.refused) {
       this.consumerRefused(flow, subscriber, offered.error, !final);
       // The event was not accepted: it is surfaced as unclaimed, and acked only under that policy.
-      this.emitUnclaimed(flow.id, 'consumer_error', flow.resource, link, envelope, state, final);
+      this.unclaimed.emit(flow.id, 'consumer_error', flow.resource, link, envelope, state, final);
       if (final) this.table.finish(flow, 'consumer_error');
       return;
     }
@@ -545,16 +559,7 @@ export class Session {
     };
     /** Nothing to ack on a response: a result nobody took is journaled already, surfaced, and the flow ends. */
     const surface = (reason: UnclaimedReason) => {
-      this.unclaimedSubject.next({
-        flowId: flow.id,
-        reason,
-        resource,
-        final: true,
-        outcome,
-        request: flow.resource,
-        acked: true,
-        ack: () => undefined,
-      });
+      this.unclaimed.emitResponse(flow.id, reason, resource, flow.resource);
       complete();
     };
     const subscriber = flow.subscriber;
@@ -593,7 +598,7 @@ export class Session {
     if (state.acked) return;
     state.acked = true;
     if (flow.awaitingAck?.frame?.state === state) flow.awaitingAck = undefined;
-    if (!flow.trace) this.sendFirstAck(flow.id, link, state);
+    if (!flow.trace) this.acks.first(flow.id, link, state);
     if (final) {
       this.recorder.ended(flow.id, 'completed');
       const subscriber = flow.subscriber;
@@ -602,220 +607,6 @@ export class Session {
     } else if (flow.phase === 'started') {
       this.deadlines.step(flow, 'event_gap');
     }
-  }
-
-  /** Each copy the terminal sent gets its ack: one more for every repeat held while the event was decided. */
-  private sendFirstAck(flowId: string, link: Link, state: EventState): void {
-    for (let copies = 1 + state.held; copies > 0; copies--) this.sendAck(flowId, link, state);
-    state.held = 0;
-  }
-
-  private sendAck(flowId: string, link: Link, state: EventState): void {
-    try {
-      link.send(encodeEventAck(flowId, state.endpoint ?? this.singleEndpoint(flowId)));
-      this.recorder.ackSent(flowId, state.status, state.conflict === true);
-    } catch (error) {
-      // The link is gone: the terminal will resend, and the duplicate is re-acked on the next link.
-      this.diagnose({ kind: 'ack_failed', flowId, error });
-    }
-  }
-
-  private singleEndpoint(flowId: string): string | undefined {
-    if (this.endpointMode !== 'single') return undefined;
-    return this.table.get(flowId)?.path;
-  }
-
-  private onDuplicate(flowId: string, link: Link, seen: EventState, fromJournal = false): void {
-    if (seen.acked || fromJournal) {
-      seen.acked = true;
-      this.sendAck(flowId, link, seen);
-      this.diagnose({
-        kind: 'duplicate_event',
-        flowId,
-        reacked: true,
-        ...(fromJournal ? { fromJournal } : {}),
-      });
-    } else {
-      seen.held++;
-      this.diagnose({ kind: 'duplicate_event', flowId, reacked: false });
-    }
-  }
-
-  // ── unclaimed events ──────────────────────────────────────────────────────────────────────────────────
-
-  private onOrphanEvent(link: Link, envelope: Envelope, key: string): void {
-    const orphan = this.table.orphan(envelope.flow_id);
-    const seen = orphan.seen.find(key);
-    if (seen !== undefined) {
-      this.onDuplicate(envelope.flow_id, link, seen);
-      return;
-    }
-    const final = isFinalEventStatus(envelope.resource.status);
-    const state: EventState = {
-      text: key,
-      acked: false,
-      held: 0,
-      endpoint: envelope.endpoint,
-      status: String(envelope.resource.status),
-      final,
-    };
-    orphan.seen.add(state);
-    if (!final) {
-      this.claimOrphanEvent(orphan, link, envelope, state);
-      return;
-    }
-    if (orphan.final !== undefined) {
-      this.onSecondFinal(envelope.flow_id, orphan.final, orphan.request, link, envelope, state);
-      return;
-    }
-    const lookedUp = orphan.lookedUp;
-    orphan.lookedUp = true;
-    // Ids the journal does not keep are settled at once (no promise: a flood of them stays cheap).
-    if (lookedUp || !this.recorder.knows(envelope.flow_id)) {
-      this.claimOrphanEvent(orphan, link, envelope, state);
-      return;
-    }
-    // A final for a flow id this session never ran but the journal keeps: an earlier session on it may
-    // have received it already (a resend after a restart). Resends that arrive meanwhile are held.
-    this.recorder
-      .summary(envelope.flow_id)
-      .then((known) => this.onJournalAnswer(orphan, known, link, envelope, state))
-      .catch((error: unknown) => this.diagnose({ kind: 'internal_error', error }));
-  }
-
-  /** What the journal knew of a final's flow id that this session never ran. */
-  private onJournalAnswer(
-    orphan: Orphan,
-    known: FlowSummary | undefined,
-    link: Link,
-    envelope: Envelope,
-    state: EventState,
-  ): void {
-    const flowId = envelope.flow_id;
-    const first = orphan.final ?? known?.final;
-    if (first === undefined) {
-      this.claimOrphanEvent(orphan, link, envelope, state);
-    } else if (!sameResource(first, envelope.resource)) {
-      orphan.final ??= first;
-      this.onSecondFinal(flowId, first, orphan.request ?? known?.request, link, envelope, state);
-    } else if (orphan.final === undefined && known?.finalAcked === true) {
-      // An earlier session received and acked this very answer: the terminal missed that ack.
-      orphan.final = first;
-      orphan.seen.pin(state);
-      this.onDuplicate(flowId, link, state, true);
-    } else {
-      // Journaled earlier but never acked: nobody may have taken it, so it is surfaced as unclaimed.
-      this.claimOrphanEvent(orphan, link, envelope, state);
-    }
-  }
-
-  /** An event no flow of this session owns: journaled as unclaimed, then surfaced (and acked by policy). */
-  private claimOrphanEvent(orphan: Orphan, link: Link, envelope: Envelope, state: EventState): void {
-    const flowId = envelope.flow_id;
-    if (state.final && orphan.final === undefined) {
-      orphan.final = envelope.resource;
-      orphan.seen.pin(state);
-    }
-    const write = this.recorder.write(this.recorder.event(flowId, envelope.resource, state.final, true));
-    const emit = () =>
-      this.emitUnclaimed(flowId, orphan.reason, orphan.request, link, envelope, state, state.final);
-    // An event the journal could not take is not acked; its resend is handled afresh.
-    const forget = () => {
-      orphan.seen.forget(state.text);
-      if (orphan.final === envelope.resource) orphan.final = undefined;
-    };
-    this.afterWrite(write, emit, forget);
-  }
-
-  /**
-   * A final for a flow that has one already. The same answer again (in other bytes, or from an earlier
-   * session's journal) is a duplicate: re-acked. A different one is a conflict: journaled apart (the first
-   * stays the outcome), acked so the terminal stops resending, and surfaced; never delivered as the outcome.
-   */
-  private onSecondFinal(
-    flowId: string,
-    first: JsonObject,
-    request: JsonObject | undefined,
-    link: Link,
-    envelope: Envelope,
-    state: EventState,
-    flow?: Flow,
-  ): void {
-    const conflicting = envelope.resource;
-    const seen = flow?.seen ?? this.table.peekOrphan(flowId)?.seen;
-    if (sameResource(first, conflicting)) {
-      // The same answer in other bytes: answered like a resend of the first (held until that one is acked).
-      const original = seen?.first;
-      if (original !== undefined && original !== state) {
-        seen?.forget(state.text);
-        this.onDuplicate(flowId, link, original);
-      } else this.onDuplicate(flowId, link, state, true);
-      return;
-    }
-    const record = this.recorder.event(flowId, conflicting, true, flow === undefined, true);
-    state.conflict = true;
-    const surface = () => {
-      state.acked = true;
-      this.sendAck(flowId, link, state);
-      this.diagnose({ kind: 'conflicting_final', flowId, first, conflicting });
-      this.unclaimedSubject.next({
-        flowId,
-        reason: 'conflicting_final',
-        resource: conflicting,
-        final: true,
-        outcome: classifyFinal(conflicting),
-        acked: true,
-        ack: () => undefined,
-        ...(envelope.endpoint === undefined ? {} : { endpoint: envelope.endpoint }),
-        ...(request === undefined ? {} : { request }),
-      });
-    };
-    const forget = () => seen?.forget(state.text);
-    // A live flow keeps its records in order behind its earlier (possibly pending) writes.
-    if (flow !== undefined) this.recorder.writeThen(flow, record, surface, forget);
-    else this.afterWrite(this.recorder.write(record), surface, forget);
-  }
-
-  private afterWrite(write: boolean | Promise<boolean>, next: () => void, failed: () => void): void {
-    if (write === true) next();
-    else if (write === false) failed();
-    else
-      write
-        .then((ok) => (ok ? next() : failed()))
-        .catch((error: unknown) => this.diagnose({ kind: 'internal_error', error }));
-  }
-
-  private emitUnclaimed(
-    flowId: string,
-    reason: UnclaimedReason,
-    request: JsonObject | undefined,
-    link: Link,
-    envelope: Envelope,
-    state: EventState,
-    final: boolean,
-  ): void {
-    const ack = () => {
-      if (state.acked) return;
-      state.acked = true;
-      this.sendFirstAck(flowId, link, state);
-      if (final) this.recorder.ended(flowId, 'completed');
-    };
-    const item: UnclaimedEvent = {
-      flowId,
-      reason,
-      resource: envelope.resource,
-      final,
-      ack,
-      get acked() {
-        return state.acked;
-      },
-      ...(envelope.endpoint === undefined ? {} : { endpoint: envelope.endpoint }),
-      ...(final ? { outcome: classifyFinal(envelope.resource) } : {}),
-      ...(request === undefined ? {} : { request }),
-    };
-    // Journaled already: acking now can never lose the result.
-    if (this.unclaimedAck === 'after_journal') ack();
-    this.unclaimedSubject.next(item);
   }
 
   // ── endings ───────────────────────────────────────────────────────────────────────────────────────────
@@ -867,20 +658,11 @@ export class Session {
     this.fail(flow, new FlowTimeoutError('ack_timeout', flow.id, ms, !final), 'timed_out');
     if (pending?.frame !== undefined) {
       const { link, envelope, state } = pending.frame;
-      this.emitUnclaimed(flow.id, 'timed_out', flow.resource, link, envelope, state, final);
+      this.unclaimed.emit(flow.id, 'timed_out', flow.resource, link, envelope, state, final);
     } else if (pending !== undefined) {
       // A final response: nothing to ack on the wire, and its record is journaled already.
       this.recorder.ended(flow.id, 'completed');
-      this.unclaimedSubject.next({
-        flowId: flow.id,
-        reason: 'timed_out',
-        resource: pending.resource,
-        final: true,
-        outcome: classifyFinal(pending.resource),
-        request: flow.resource,
-        acked: true,
-        ack: () => undefined,
-      });
+      this.unclaimed.emitResponse(flow.id, 'timed_out', pending.resource, flow.resource);
     }
   }
 
@@ -957,11 +739,6 @@ const SHORT_ENDPOINTS: Readonly<Record<string, string>> = ENDPOINTS;
 /** Accepts '/tsi/v1/payment' (any case) or a short name ('payment'). */
 export function resolveEndpoint(endpoint: string): string {
   return SHORT_ENDPOINTS[endpoint] ?? normalizePath(endpoint);
-}
-
-/** Whether two final answers say the same thing (a resend may differ in whitespace, never in content). */
-function sameResource(a: JsonObject, b: JsonObject): boolean {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 function describe(error: unknown): string {

@@ -1,0 +1,57 @@
+import { encodeEventAck } from '@bluechip-ws/protocol';
+import type { Link } from '../transport.js';
+import type { Diagnostic } from './errors.js';
+import type { EventState } from './flow.js';
+import type { FlowRecorder } from './flow-recorder.js';
+
+/**
+ * The one place an `event_ack` goes on the wire (and into the journal). Whoever decided that an event is
+ * accepted (a consumer, the unclaimed policy, a conflict, a journal look-up) calls `first`; a repeat of an
+ * event calls `repeat`, which re-acks only what was acked already.
+ */
+export class Acks {
+  constructor(
+    private readonly recorder: FlowRecorder,
+    /** The endpoint to name in a single-endpoint ack when the event did not say (undefined in multi mode). */
+    private readonly endpointOf: (flowId: string) => string | undefined,
+    private readonly diagnose: (diagnostic: Diagnostic) => void,
+  ) {}
+
+  /** The event was accepted: each copy the terminal sent gets its ack, including repeats held meanwhile. */
+  first(flowId: string, link: Link, state: EventState): void {
+    state.acked = true;
+    for (let copies = 1 + state.held; copies > 0; copies--) this.send(flowId, link, state);
+    state.held = 0;
+  }
+
+  /**
+   * A copy of an event already received: re-acked if that event was acked (or is known acked by an earlier
+   * session on the journal), held until it is otherwise.
+   */
+  repeat(flowId: string, link: Link, seen: EventState, fromJournal = false): void {
+    if (seen.acked || fromJournal) {
+      seen.acked = true;
+      this.send(flowId, link, seen);
+      this.diagnose({
+        kind: 'duplicate_event',
+        flowId,
+        reacked: true,
+        ...(fromJournal ? { fromJournal } : {}),
+      });
+    } else {
+      seen.held++;
+      this.diagnose({ kind: 'duplicate_event', flowId, reacked: false });
+    }
+  }
+
+  /** One ack on the wire, journaled (an ack of a conflicting final says so: it acks no outcome). */
+  send(flowId: string, link: Link, state: EventState): void {
+    try {
+      link.send(encodeEventAck(flowId, state.endpoint ?? this.endpointOf(flowId)));
+      this.recorder.ackSent(flowId, state.status, state.conflict === true);
+    } catch (error) {
+      // The link is gone: the terminal will resend, and the duplicate is re-acked on the next link.
+      this.diagnose({ kind: 'ack_failed', flowId, error });
+    }
+  }
+}
