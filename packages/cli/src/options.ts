@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { EndpointMode, FlowTimeouts } from '@bluechip-ws/core';
 import type { CliIo } from './io.js';
+import { explainParseError } from './parse-errors.js';
 
 export const DEFAULT_TERMINAL = 'ws://127.0.0.1:50000';
 
@@ -60,7 +61,7 @@ export function parseCommand(
       allowPositionals: maxPositionals > 0,
     });
   } catch (error) {
-    throw new UsageError(firstLine(error));
+    throw new UsageError(explainParseError(error, argv));
   }
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
@@ -109,12 +110,10 @@ function seconds(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0) || value > 3600) {
-    throw new UsageError(`--timeout must be a number of seconds from 0 to 3600, got "${text}"`);
+    throw new UsageError(
+      `--timeout must be more than 0 and at most 3600 seconds, got "${text}"` +
+        (value === 0 ? ' (leave it out to use the default timeouts)' : ''),
+    );
   }
   return Math.round(value * 1000);
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }

@@ -9,15 +9,17 @@ import {
   type TransactionOutcome,
 } from '@bluechip-ws/client';
 import { JournalError } from '@bluechip-ws/core';
-import { AmountError, type JsonObject } from '@bluechip-ws/protocol';
+import { AmountError, type ErrorInfo, formatAmount, type JsonObject } from '@bluechip-ws/protocol';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { UsageError } from './options.js';
 
 /** The `outcome` field of `--json` output. `completed`: info, reports and other non-payment results. */
 export type OutcomeLabel =
   | 'approved'
+  | 'partially_approved'
   | 'completed'
   | 'declined'
+  | 'not_found'
   | 'cancelled'
   | 'timeout'
   | 'error'
@@ -33,15 +35,41 @@ export interface CommandReport {
   /** One line for stderr, for every non-zero exit. */
   readonly message?: string;
   readonly error?: { readonly code: string; readonly message: string };
+  /** The terminal's own `error_info`, as sent (error events and refusals). */
+  readonly errorInfo?: ErrorInfo;
 }
 
 /** A final answer from the terminal: business outcomes map to their exit codes. */
 export function reportOutcome(outcome: TransactionOutcome): CommandReport {
-  const base = { flowId: outcome.flowId, status: outcome.status, transaction: outcome };
+  const base = {
+    flowId: outcome.flowId,
+    status: outcome.status,
+    transaction: outcome,
+    ...(outcome.errorInfo === undefined ? {} : { errorInfo: outcome.errorInfo }),
+  };
   const why = outcome.result?.hostResponseText ?? outcome.resultStatus ?? outcome.errorInfo?.text;
   switch (outcome.kind) {
     case 'approved':
       return { ...base, outcome: 'approved', exitCode: EXIT.ok };
+    case 'partially_approved': {
+      const { requested, approved } = outcome.partial ?? { requested: 0, approved: 0 };
+      const rest = requested - approved;
+      return {
+        ...base,
+        outcome: 'partially_approved',
+        exitCode: EXIT.partial,
+        message:
+          `partially approved: ${formatAmount(approved)} of ${formatAmount(requested)} requested` +
+          (rest > 0 ? `; collect the remaining ${formatAmount(rest)} another way` : ''),
+      };
+    }
+    case 'not_found':
+      return {
+        ...base,
+        outcome: 'not_found',
+        exitCode: EXIT.declined,
+        message: `refused: the terminal has no such transaction (${outcome.resultStatus}); nothing was changed`,
+      };
     case 'completed':
       return { ...base, outcome: 'completed', exitCode: EXIT.ok };
     case 'declined':
@@ -70,7 +98,7 @@ export function reportOutcome(outcome: TransactionOutcome): CommandReport {
         ...base,
         outcome: 'error',
         exitCode: EXIT.error,
-        message: `terminal error: ${outcome.errorInfo?.text ?? 'no error_info'}`,
+        message: `terminal error: ${describeErrorInfo(outcome.errorInfo)}`,
       };
     default:
       return {
@@ -94,6 +122,7 @@ export function reportError(error: unknown, terminal: string): CommandReport {
     error instanceof OutcomeUnknownError
       ? error.flowId
       : undefined;
+  const errorInfo = error instanceof FlowRefusedError ? error.errorInfo : undefined;
   const fail = (exitCode: ExitCode, outcome: OutcomeLabel, code: string, message: string): CommandReport => ({
     flowId,
     outcome,
@@ -102,6 +131,7 @@ export function reportError(error: unknown, terminal: string): CommandReport {
     exitCode,
     message,
     error: { code, message },
+    ...(errorInfo === undefined ? {} : { errorInfo }),
   });
   if (error instanceof UsageError) {
     return fail(EXIT.error, 'error', 'usage', `${error.message} (see \`bluechip help\`)`);
@@ -114,9 +144,9 @@ export function reportError(error: unknown, terminal: string): CommandReport {
           EXIT.busy,
           'error',
           'terminal_busy',
-          `terminal busy: ${error.errorInfo?.text ?? 'busy'}; try again when it is free`,
+          `terminal busy: ${describeErrorInfo(error.errorInfo)}; try again when it is free`,
         )
-      : fail(EXIT.error, 'error', 'refused', error.message);
+      : fail(EXIT.error, 'error', 'refused', `terminal refused the request: ${describeErrorInfo(errorInfo)}`);
   }
   if (error instanceof FlowError) {
     if (error.code === 'busy') return fail(EXIT.busy, 'error', 'busy', error.message);
@@ -162,6 +192,17 @@ export function reportError(error: unknown, terminal: string): CommandReport {
   return fail(EXIT.error, 'error', 'internal', message);
 }
 
+/** `"TSI busy" (code 0, extended 0)`: the text and both codes, as the terminal sent them. */
+export function describeErrorInfo(info: ErrorInfo | undefined): string {
+  if (info === undefined) return 'no error_info';
+  const codes = [
+    ...(info.code === undefined ? [] : [`code ${info.code}`]),
+    ...(info.code_extended === undefined ? [] : [`extended ${info.code_extended}`]),
+  ];
+  const text = info.text === undefined ? 'no text' : `"${info.text}"`;
+  return codes.length === 0 ? text : `${text} (${codes.join(', ')})`;
+}
+
 /** The innermost message of a cause chain ("connect ECONNREFUSED 127.0.0.1:50000"), not the wrappers'. */
 function rootCause(error: Error): string {
   let message = error.message;
@@ -182,9 +223,14 @@ function mentionsBusy(error: unknown): boolean {
   return false;
 }
 
-/** The single `--json` object: `{flow_id, outcome, status, result}` (+ `results`, `error` when useful). */
+/**
+ * The single `--json` object: `{flow_id, outcome, status, result}`, then when they apply `results` (more
+ * than one), `replayed`, `partial` (`requested_amount`, `approved_amount` in cents), `error_info` (the
+ * terminal's, as sent) and `error` (this command's code and message). Results are the terminal's, unaltered.
+ */
 export function jsonReport(report: CommandReport): JsonObject {
   const results = report.transaction?.results.map((r) => r.raw) ?? [];
+  const partial = report.transaction?.partial;
   return {
     flow_id: report.flowId ?? null,
     outcome: report.outcome,
@@ -192,6 +238,10 @@ export function jsonReport(report: CommandReport): JsonObject {
     result: results[0] ?? null,
     ...(results.length > 1 ? { results } : {}),
     ...(report.transaction?.replayed === true ? { replayed: true } : {}),
+    ...(partial === undefined
+      ? {}
+      : { partial: { requested_amount: partial.requested, approved_amount: partial.approved } }),
+    ...(report.errorInfo === undefined ? {} : { error_info: { ...report.errorInfo } }),
     ...(report.error === undefined ? {} : { error: report.error }),
   };
 }

@@ -81,7 +81,7 @@ export function operation$(
         })
         .subscribe({
           next: (update: FlowUpdate) => {
-            const progress = toProgress(update, type);
+            const progress = toProgress(update, type, resource);
             tracker?.progress(progress);
             subscriber.next(progress);
           },

@@ -7,6 +7,7 @@ import type {
   UnclaimedEvent,
 } from '@bluechip-ws/core';
 import {
+  AmountError,
   ENDPOINTS,
   formatSetDateTime,
   type JsonObject,
@@ -40,7 +41,12 @@ export interface TerminalContext {
   readonly journal?: Journal;
   /** Reconciliation and the idempotency gate (see recovery/); set by `connect`. */
   readonly recovery?: Recovery;
+  /** Send sales and refunds of 0 (default false: refused with an `AmountError` before anything is sent). */
+  readonly allowZeroAmount?: boolean;
 }
+
+/** Operations where an amount of 0 is almost surely a POS bug (an empty basket), not a request. */
+const NO_ZERO_AMOUNT: ReadonlySet<string> = new Set(['sale', 'refund']);
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 
@@ -85,17 +91,17 @@ export class Terminal {
   // ── payment ─────────────────────────────────────────────────────────────────────────────────────────
 
   sale(params: SaleParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('sale', params), options);
+    return operation(this.context, payment('sale', params, this.options.allowZeroAmount), options);
   }
   sale$(params: SaleParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('sale', params), options);
+    return operation$(this.context, payment('sale', params, this.options.allowZeroAmount), options);
   }
 
   refund(params: RefundParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('refund', params), options);
+    return operation(this.context, payment('refund', params, this.options.allowZeroAmount), options);
   }
   refund$(params: RefundParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('refund', params), options);
+    return operation$(this.context, payment('refund', params, this.options.allowZeroAmount), options);
   }
 
   void(params: VoidParams, options?: OperationOptions): Promise<TransactionOutcome> {
@@ -250,8 +256,23 @@ function typed(endpoint: string, type: string, params: object) {
   return { endpoint, validate: true, build: (): JsonObject => ({ type, ...toWire(params) }) };
 }
 
-function payment(type: string, params: object) {
-  return typed(ENDPOINTS.payment, type, params);
+function payment(type: string, params: object, allowZero = false) {
+  const spec = typed(ENDPOINTS.payment, type, params);
+  if (allowZero || !NO_ZERO_AMOUNT.has(type)) return spec;
+  return {
+    ...spec,
+    build: (): JsonObject => {
+      const resource = spec.build();
+      if (resource.amount === 0) {
+        throw new AmountError(
+          'zero',
+          `amount: a ${type} of 0 is refused before sending (connect({ allowZeroAmount: true }) allows it)`,
+          0,
+        );
+      }
+      return resource;
+    },
+  };
 }
 
 function setDateTime(params: SetDateTimeParams) {

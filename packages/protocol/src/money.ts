@@ -6,7 +6,14 @@ export type Cents = number & { readonly __brand: 'Cents' };
 /** $999,999.99: far above any card-present sale, far below where cents lose integer precision. */
 export const DEFAULT_MAX_CENTS = 99_999_999;
 
-export type AmountErrorCode = 'not_a_number' | 'not_integer' | 'too_many_decimals' | 'negative' | 'too_large';
+export type AmountErrorCode =
+  | 'not_a_number'
+  | 'not_integer'
+  | 'too_many_decimals'
+  | 'negative'
+  | 'too_large'
+  /** A sale or refund of 0, refused by the client unless `allowZeroAmount` is set. */
+  | 'zero';
 
 export class AmountError extends Error {
   override readonly name = 'AmountError';

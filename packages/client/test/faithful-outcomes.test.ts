@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { AmountError, cents, parseAmount } from '../src/index.js';
+import { testTerminal } from './support.js';
+
+describe('outcomes are what the terminal reported', () => {
+  it('an error event keeps error_info: code, extended code and text', async () => {
+    const { terminal, settle } = testTerminal({
+      scenario: { rules: [{ outcome: 'error_event', errorInfo: { code: '7', code_extended: '7001' } }] },
+    });
+    const outcome = await settle(terminal.sale({ amount: parseAmount('5.00') }));
+    expect(outcome.kind).toBe('error');
+    expect(outcome.errorInfo).toMatchObject({ code: '7', code_extended: '7001' });
+    expect(outcome.errorInfo?.text).toEqual(expect.any(String));
+  });
+
+  it('the EMV AID and a long invoice number reach the caller unaltered', async () => {
+    const { terminal, settle } = testTerminal({
+      scenario: {
+        rules: [{ fields: { invoice_no: '1234567890123456', emv: { aid: 'A0000000031010' } } }],
+      },
+    });
+    const outcome = await settle(
+      terminal.sale({ amount: parseAmount('5.00'), invoiceNo: '1234567890123456' }),
+    );
+    expect(outcome.result?.raw.invoice_no).toBe('1234567890123456');
+    expect(outcome.result?.emv?.aid).toBe('A0000000031010');
+    expect(outcome.result?.card?.accountNo).toMatch(/^\*+\d{4}$/);
+  });
+
+  it('a partial approval is reported with both amounts, live and when replayed by key', async () => {
+    const { terminal, settle } = testTerminal({
+      scenario: {
+        rules: [{ match: { type: 'sale' }, fields: { transaction_amount: '1000', total_amount: '1000' } }],
+      },
+    });
+    const outcome = await settle(terminal.sale({ amount: parseAmount('12.34') }, { idempotencyKey: 'o-1' }));
+    expect(outcome).toMatchObject({
+      kind: 'partially_approved',
+      resultStatus: 'approved',
+      partial: { requested: 1234, approved: 1000 },
+    });
+    const again = await settle(terminal.sale({ amount: parseAmount('12.34') }, { idempotencyKey: 'o-1' }));
+    expect(again).toMatchObject({ replayed: true, kind: 'partially_approved', partial: { approved: 1000 } });
+  });
+
+  it('a void of a record the terminal cannot find is not_found, not an unrecognised status', async () => {
+    const { terminal, settle } = testTerminal();
+    const outcome = await settle(terminal.void({ referenceNo: '999' }));
+    expect(outcome).toMatchObject({ kind: 'not_found', resultStatus: 'transaction_record_not_found' });
+  });
+
+  it('a sale or refund of 0 is refused before anything is sent, unless allowZeroAmount', async () => {
+    const { terminal, settle, requests, sim } = testTerminal();
+    for (const run of [
+      () => terminal.sale({ amount: cents(0) }),
+      () => terminal.refund({ amount: cents(0) }),
+    ]) {
+      const error = await settle(run()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AmountError);
+      expect(error).toMatchObject({ code: 'zero' });
+    }
+    expect(requests).toEqual([]);
+    expect(sim.snapshot().connections).toBe(0);
+    // other operations with an amount are not affected
+    const pre = await settle(terminal.preAuth({ amount: cents(0) }));
+    expect(pre.kind).toBe('approved');
+
+    const allowed = testTerminal({}, { allowZeroAmount: true });
+    const zero = await allowed.settle(allowed.terminal.sale({ amount: cents(0) }));
+    expect(zero.kind).toBe('approved');
+    expect(allowed.requests).toMatchObject([{ type: 'sale', amount: 0 }]);
+  });
+});
