@@ -2,14 +2,12 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { EndpointMode, FlowTimeouts } from '@bluechip-ws/core';
 import type { CliIo } from './io.js';
 import { explainParseError } from './parse-errors.js';
+import { checkTerminalUrl, type TerminalSource } from './terminal-url.js';
+import { UsageError } from './usage-error.js';
+
+export { UsageError };
 
 export const DEFAULT_TERMINAL = 'ws://127.0.0.1:50000';
-
-/** A command line that cannot be run: exit 1 with a one-line message. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly code = 'usage';
-}
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -25,7 +23,10 @@ export const COMMON_OPTIONS = {
 } as const satisfies OptionSpecs;
 
 export interface CommonOptions {
+  /** The terminal's base URL, checked (`ws://host:port`, no trailing slash). */
   readonly terminal: string;
+  /** Where `terminal` came from, named in errors. */
+  readonly terminalSource: TerminalSource;
   /** Directory of a file journal recording every flow (`--journal`, or $BLUECHIP_JOURNAL). */
   readonly journal: string | undefined;
   readonly endpointMode: EndpointMode;
@@ -67,10 +68,11 @@ export function parseCommand(
     throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const terminal = str(values.terminal) ?? io.env.BLUECHIP_TERMINAL ?? DEFAULT_TERMINAL;
-  if (!/^wss?:\/\/[^/\s]+/i.test(terminal)) {
-    throw new UsageError(`--terminal must be a ws:// URL like ${DEFAULT_TERMINAL}, got "${terminal}"`);
-  }
+  const fromFlag = str(values.terminal);
+  const fromEnv = io.env.BLUECHIP_TERMINAL || undefined;
+  const terminalSource: TerminalSource =
+    fromFlag !== undefined ? '--terminal' : fromEnv !== undefined ? 'BLUECHIP_TERMINAL' : 'default';
+  const terminal = checkTerminalUrl(fromFlag ?? fromEnv ?? DEFAULT_TERMINAL, terminalSource);
   const mode = str(values['endpoint-mode']) ?? 'multi';
   if (mode !== 'multi' && mode !== 'single') {
     throw new UsageError(`--endpoint-mode must be multi or single, got "${mode}"`);
@@ -79,6 +81,7 @@ export function parseCommand(
   return {
     common: {
       terminal,
+      terminalSource,
       journal: str(values.journal) ?? (io.env.BLUECHIP_JOURNAL || undefined),
       endpointMode: mode,
       timeoutMs,

@@ -114,8 +114,30 @@ const RECALL_HINT = "run `bluechip recall` to see the terminal's last transactio
 
 const RECONCILE_HINT = 'run `bluechip reconcile --journal <dir>` once the terminal is reachable';
 
+/** What a failed command was talking to, for messages that say where to look. */
+export interface ErrorContext {
+  /** The terminal's base URL. */
+  readonly terminal: string;
+  /** Where the URL came from (`--terminal`, `BLUECHIP_TERMINAL`, `default`). */
+  readonly source?: string;
+  /** The URL actually dialed (base plus endpoint path), when a dial started. */
+  readonly dialed?: string;
+  /** The journal directory in use: the recovery hint is then `bluechip reconcile`. */
+  readonly journal?: string;
+}
+
+/** The next step when an outcome is unknown: `reconcile` settles the journal's flows, else `recall`. */
+function recoveryHint(context: ErrorContext): string {
+  return context.journal === undefined
+    ? RECALL_HINT
+    : `run \`bluechip reconcile --journal ${context.journal}\` before retrying (it recalls the terminal's last transaction and settles the journaled flow)`;
+}
+
 /** No final answer: refusals, timeouts, lost links, bad input. */
-export function reportError(error: unknown, terminal: string): CommandReport {
+export function reportError(error: unknown, context: ErrorContext | string): CommandReport {
+  const ctx: ErrorContext = typeof context === 'string' ? { terminal: context } : context;
+  const terminal = ctx.dialed ?? ctx.terminal;
+  const from = ctx.source === undefined || ctx.source === 'default' ? '' : ` (from ${ctx.source})`;
   const flowId =
     error instanceof FlowError ||
     error instanceof OperationAbortedError ||
@@ -155,7 +177,7 @@ export function reportError(error: unknown, terminal: string): CommandReport {
         EXIT.busy,
         'error',
         'terminal_busy',
-        `terminal busy: it already serves another client (${terminal})`,
+        `terminal busy: it already serves another client (${terminal}${from})`,
       );
     }
     if (error.code === 'connect_failed') {
@@ -163,11 +185,16 @@ export function reportError(error: unknown, terminal: string): CommandReport {
         EXIT.error,
         'error',
         error.code,
-        `cannot reach the terminal at ${terminal}: ${rootCause(error)}`,
+        `cannot reach the terminal at ${terminal}${from}: ${rootCause(error)}`,
       );
     }
     if (error.outcomeUnknown) {
-      return fail(EXIT.unknown, 'unknown', error.code, `outcome unknown: ${error.message}; ${RECALL_HINT}`);
+      return fail(
+        EXIT.unknown,
+        'unknown',
+        error.code,
+        `outcome unknown: ${error.message}; ${recoveryHint(ctx)}`,
+      );
     }
     return fail(EXIT.error, 'error', error.code, error.message);
   }
@@ -185,8 +212,8 @@ export function reportError(error: unknown, terminal: string): CommandReport {
   }
   if (error instanceof OperationAbortedError) {
     return error.outcomeUnknown
-      ? fail(EXIT.unknown, 'unknown', 'aborted', `interrupted; outcome unknown: ${RECALL_HINT}`)
-      : fail(EXIT.error, 'error', 'aborted', 'interrupted before anything was sent');
+      ? fail(EXIT.unknown, 'unknown', 'aborted', `interrupted; outcome unknown: ${recoveryHint(ctx)}`)
+      : fail(EXIT.error, 'error', 'aborted', 'interrupted: not sent, nothing was charged');
   }
   const message = error instanceof Error ? error.message : String(error);
   return fail(EXIT.error, 'error', 'internal', message);

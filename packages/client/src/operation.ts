@@ -70,8 +70,14 @@ export function operation$(
     let upstream: Subscription | undefined;
     let tracker: FlowTracker | undefined;
     let stopped = false;
+    // A request goes out only on an open link: until one opened, an abort leaves nothing sent.
+    let linkOpened = false;
+    let stateWatch: Subscription | undefined;
     const send = (admitted?: FlowTracker) => {
       tracker = admitted;
+      stateWatch = context.session.state$.subscribe((state) => {
+        if (state.kind === 'open') linkOpened = true;
+      });
       upstream = context.session
         .flow(spec.endpoint, resource, {
           flowId,
@@ -125,13 +131,14 @@ export function operation$(
     }
     const onAbort = () => {
       // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
-      const sent = upstream !== undefined;
+      const sent = upstream !== undefined && linkOpened;
       stop();
       subscriber.error(new OperationAbortedError(flowId, sent, { cause: signal?.reason }));
     };
     const stop = () => {
       stopped = true;
       signal?.removeEventListener('abort', onAbort);
+      stateWatch?.unsubscribe();
       upstream?.unsubscribe();
       tracker?.end('detached');
     };

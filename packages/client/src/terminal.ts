@@ -14,7 +14,7 @@ import {
   REPORT_TYPES,
   type ReportType,
 } from '@bluechip-ws/protocol';
-import { EMPTY, type Observable } from 'rxjs';
+import { distinctUntilChanged, EMPTY, type Observable } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type OperationContext, type OperationOptions, operation, operation$ } from './operation.js';
 import type { Progress, TransactionOutcome } from './outcome.js';
@@ -57,7 +57,11 @@ const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 export class Terminal {
   private readonly context: OperationContext;
 
-  /** Connection states: idle, connecting, open, reconnecting, closed. Replays the current one. */
+  /**
+   * Connection states: idle, connecting, open, reconnecting, closed. Replays the current one; `closed` is
+   * emitted once per close (not again when `close()` disposes a link that had already closed); completes
+   * after `close()`.
+   */
   readonly state$: Observable<ConnectionState>;
   /** Results no caller waited for (aborted, timed out, unknown flows): journaled, acked, never dropped. */
   readonly unclaimed$: Observable<UnclaimedEvent>;
@@ -78,7 +82,10 @@ export class Terminal {
       ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
     };
     this.reconciled$ = options.recovery?.reports$ ?? EMPTY;
-    this.state$ = session.state$;
+    // The connection reports `closed` when the link ends and again when it is disposed: callers see one.
+    this.state$ = session.state$.pipe(
+      distinctUntilChanged((a, b) => a.kind === 'closed' && b.kind === 'closed'),
+    );
     this.unclaimed$ = session.unclaimed$;
     this.diagnostics$ = session.diagnostics$;
   }
