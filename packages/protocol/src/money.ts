@@ -1,4 +1,4 @@
-import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import { type Either, left, right } from '#fp-ts/Either';
 
 /** An amount in integer cents. Branded so a float or a dollar value cannot be passed by accident. */
 export type Cents = number & { readonly __brand: 'Cents' };

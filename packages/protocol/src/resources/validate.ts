@@ -1,5 +1,5 @@
-import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { type Either, isLeft, left, right } from '#fp-ts/Either';
 import { isKnownType, REPORT_TYPES } from '../endpoints.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { PARAMETER_CODECS, REQUIRED_PARAMETERS } from './params.js';
