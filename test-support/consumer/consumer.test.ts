@@ -171,6 +171,14 @@ describe('packed packages, installed from their tarballs', () => {
     }
   }, 60_000);
 
+  it('the packed bluechip command runs', async () => {
+    const bin = join(scratch, 'node_modules/.bin/bluechip');
+    const version = await sh(bin, ['--version'], scratch, 30_000);
+    expect(version.stdout).toMatch(/^bluechip \d+\.\d+\.\d+/);
+    const help = await sh(bin, ['help', 'sale'], scratch, 30_000);
+    expect(help.stdout).toContain('Usage: bluechip sale --amount');
+  }, 60_000);
+
   it('bundles a page for the browser and runs a sale in Chromium', async () => {
     const bundle = await build({
       absWorkingDir: scratch,

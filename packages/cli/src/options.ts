@@ -29,6 +29,8 @@ export interface CommonOptions {
   readonly terminalSource: TerminalSource;
   /** Directory of a file journal recording every flow (`--journal`, or $BLUECHIP_JOURNAL). */
   readonly journal: string | undefined;
+  /** Where `journal` came from, named in errors. */
+  readonly journalSource: '--journal' | 'BLUECHIP_JOURNAL' | undefined;
   readonly endpointMode: EndpointMode;
   readonly timeouts: Partial<FlowTimeouts> | undefined;
   readonly timeoutMs: number | undefined;
@@ -83,6 +85,12 @@ export function parseCommand(
       terminal,
       terminalSource,
       journal: str(values.journal) ?? (io.env.BLUECHIP_JOURNAL || undefined),
+      journalSource:
+        str(values.journal) !== undefined
+          ? '--journal'
+          : io.env.BLUECHIP_JOURNAL
+            ? 'BLUECHIP_JOURNAL'
+            : undefined,
       endpointMode: mode,
       timeoutMs,
       timeouts:

@@ -124,6 +124,8 @@ export interface ErrorContext {
   readonly dialed?: string;
   /** The journal directory in use: the recovery hint is then `bluechip reconcile`. */
   readonly journal?: string;
+  /** Where the journal directory came from (`--journal`, `BLUECHIP_JOURNAL`). */
+  readonly journalSource?: string;
 }
 
 /** The next step when an outcome is unknown: `reconcile` settles the journal's flows, else `recall`. */
@@ -208,7 +210,11 @@ export function reportError(error: unknown, context: ErrorContext | string): Com
   if (error instanceof RecoveryError)
     return fail(EXIT.error, 'error', `recovery_${error.code}`, error.message);
   if (error instanceof JournalError) {
-    return fail(EXIT.error, 'error', `journal_${error.code}`, `journal: ${error.message}`);
+    const where =
+      ctx.journal === undefined
+        ? ''
+        : ` ${ctx.journal}${ctx.journalSource === undefined ? '' : ` (from ${ctx.journalSource})`}`;
+    return fail(EXIT.error, 'error', `journal_${error.code}`, `journal${where}: ${error.message}`);
   }
   if (error instanceof OperationAbortedError) {
     return error.outcomeUnknown

@@ -118,6 +118,7 @@ export async function runOperation(common: CommonOptions, run: OperationRun, io:
       source: common.terminalSource,
       ...(dialed === undefined ? {} : { dialed }),
       ...(common.journal === undefined ? {} : { journal: common.journal }),
+      ...(common.journalSource === undefined ? {} : { journalSource: common.journalSource }),
     });
   } finally {
     process.off('SIGINT', onSigint);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -149,6 +149,22 @@ describe('usage errors in the CLI’s own words, before dialing', () => {
     expect(single.stderr()).toContain(
       `cannot reach the terminal at ws://127.0.0.1:${port}/ (from --terminal)`,
     );
+  });
+});
+
+describe('a journal error names the directory and where it came from', () => {
+  it('BLUECHIP_JOURNAL pointing at a file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bluechip-explain-'));
+    try {
+      const file = join(dir, 'not-a-directory');
+      await writeFile(file, 'x');
+      const out = bufferIo({ BLUECHIP_JOURNAL: file });
+      expect(await runCli(['info', '--json', '--terminal', sim.url], out.io)).toBe(1);
+      expect(out.stderr()).toContain(`journal ${file} (from BLUECHIP_JOURNAL): `);
+      expect(JSON.parse(out.stdout())).toMatchObject({ error: { code: expect.stringMatching(/^journal_/) } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

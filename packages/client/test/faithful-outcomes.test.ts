@@ -43,6 +43,19 @@ describe('outcomes are what the terminal reported', () => {
     expect(again).toMatchObject({ replayed: true, kind: 'partially_approved', partial: { approved: 1000 } });
   });
 
+  it("the simulator's 2.08 approves half: partially_approved, and the batch holds what was approved", async () => {
+    const { terminal, settle, sim } = testTerminal();
+    const outcome = await settle(
+      terminal.sale({ amount: parseAmount('2.08'), tipAmount: parseAmount('0.50') }),
+    );
+    expect(outcome).toMatchObject({
+      kind: 'partially_approved',
+      partial: { requested: 208, approved: 104 },
+      result: { transactionAmount: 104, totalAmount: 154 },
+    });
+    expect(sim.snapshot().batch.map((entry) => entry.amount)).toEqual([104]);
+  });
+
   it('a void of a record the terminal cannot find is not_found, not an unrecognised status', async () => {
     const { terminal, settle } = testTerminal();
     const outcome = await settle(terminal.void({ referenceNo: '999' }));
