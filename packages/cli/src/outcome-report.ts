@@ -112,7 +112,10 @@ export function reportOutcome(outcome: TransactionOutcome): CommandReport {
 
 const RECALL_HINT = "run `bluechip recall` to see the terminal's last transaction before retrying";
 
-const RECONCILE_HINT = 'run `bluechip reconcile --journal <dir>` once the terminal is reachable';
+/** Held back by recovery: reconcile the journal in use once the terminal answers. */
+function reconcileHint(context: ErrorContext): string {
+  return `run \`bluechip reconcile --journal ${context.journal ?? '<dir>'}\` once the terminal is reachable`;
+}
 
 /** What a failed command was talking to, for messages that say where to look. */
 export interface ErrorContext {
@@ -202,10 +205,10 @@ export function reportError(error: unknown, context: ErrorContext | string): Com
   }
   if (error instanceof OutcomeUnknownError) {
     // Nothing was sent: the earlier flow with this key may have charged the card already.
-    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${RECONCILE_HINT}`);
+    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${reconcileHint(ctx)}`);
   }
   if (error instanceof RecoveryPendingError) {
-    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${RECONCILE_HINT}`);
+    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${reconcileHint(ctx)}`);
   }
   if (error instanceof RecoveryError)
     return fail(EXIT.error, 'error', `recovery_${error.code}`, error.message);
