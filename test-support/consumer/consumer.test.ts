@@ -84,7 +84,7 @@ beforeAll(async () => {
         name: 'consumer',
         private: true,
         type: 'module',
-        dependencies: { ...dependencies, '@types/node': '^20.19.0' },
+        dependencies: { ...dependencies, '@types/node': '^20.19.0', ws: '^8.18.0' },
       },
       null,
       2,
