@@ -123,7 +123,7 @@ function seconds(text: string | undefined): number | undefined {
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0) || value > 3600) {
     throw new UsageError(
       `--timeout must be more than 0 and at most 3600 seconds, got "${text}"` +
-        (value === 0 ? ' (leave it out to use the default timeouts)' : ''),
+        (value === 0 ? '; leave it out for the default timeouts' : ''),
     );
   }
   return Math.round(value * 1000);
