@@ -109,7 +109,7 @@ export function formatAmount(value: Cents | number): string {
 }
 
 /**
- * Reads an amount as terminals send it: a JSON number or a numeric string of cents (tsi-notes §5.1, §6.5).
+ * Reads an amount as terminals send it: a JSON number or a numeric string of cents (docs/protocol.md).
  * Anything else is `undefined`: results are parsed permissively and keep their raw value beside.
  */
 export function readCents(value: unknown): Cents | undefined {

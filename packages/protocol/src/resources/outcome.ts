@@ -4,7 +4,7 @@ import { type ErrorInfo, readErrorInfo, readResults, type TransactionResult } fr
 
 /**
  * What a final event (or a final response) means to a POS. Business outcomes are not protocol errors: a
- * decline arrives as `completed` with `results[0].status` other than `approved` (tsi-notes §3.1).
+ * decline arrives as `completed` with `results[0].status` other than `approved` (docs/protocol.md).
  *  - `partially_approved`: approved for an amount other than the one requested (see `partial`); the POS
  *    must collect the difference another way. Only known when the request is given (`classifyFinal`).
  *  - `not_found`: the terminal has no record to act on (a void, completion or tip adjust of an unknown or
@@ -44,7 +44,7 @@ export interface Outcome {
   readonly raw: JsonObject;
 }
 
-/** Every `results[i].status` the protocol notes and the simulator know (tsi-notes §5.2). */
+/** Every `results[i].status` the protocol notes and the simulator know (docs/protocol.md). */
 export const RESULT_KINDS: Readonly<Record<string, OutcomeKind>> = {
   approved: 'approved',
   decline_by_host_or_card: 'declined',
@@ -69,7 +69,7 @@ export function classifyFinal(resource: JsonObject, request?: JsonObject): Outco
   const withError = errorInfo === undefined ? withResult : { ...withResult, errorInfo };
   if (status === 'error') return { kind: 'error', ...withError };
   if (status !== 'completed' && status !== 'ok') {
-    // Unknown final statuses are failures (tsi-notes §2.3): the POS must not treat them as approvals.
+    // Unknown final statuses are failures (docs/protocol.md): the POS must not treat them as approvals.
     return { kind: 'error', ...withError };
   }
   const resultStatus = result?.status;

@@ -20,7 +20,7 @@ export interface ValidateOptions {
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 
-/** Checks a request resource against tsi-notes §4: a known `type` and well-typed parameters. */
+/** Checks a request resource against docs/protocol.md: a known `type` and well-typed parameters. */
 export function validateRequest(
   resource: unknown,
   options?: ValidateOptions,
