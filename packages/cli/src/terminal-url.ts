@@ -24,7 +24,9 @@ export function checkTerminalUrl(text: string, source: TerminalSource): string {
   if (port !== undefined) {
     const n = Number(port);
     if (!/^\d{1,5}$/.test(port) || n < 1 || n > 65535) {
-      throw bad(`port ${port === '' ? '(empty)' : port} is out of range; give 1 to 65535 (Bluechip listens on 50000)`);
+      throw bad(
+        `port ${port === '' ? '(empty)' : port} is out of range; give 1 to 65535 (Bluechip listens on 50000)`,
+      );
     }
   }
   if ((path !== '' && path !== '/') || rest !== undefined) {
