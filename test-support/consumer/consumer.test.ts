@@ -59,10 +59,12 @@ beforeAll(async () => {
   const tarballs = join(scratch, 'tarballs');
   await mkdir(tarballs);
   await sh(process.execPath, [tsc, '-b'], root);
-  // One recursive pack of packages/*: pnpm rewrites workspace:* ranges and applies publishConfig.
+  // One recursive pack of every publishable package: pnpm rewrites workspace:* ranges and applies
+  // publishConfig. Private packages (none today) are left out.
+  const filters = (await publishablePackages()).flatMap((name) => ['--filter', name]);
   const { stdout } = await sh(
     'npx',
-    [...PNPM, '-r', '--filter', './packages/*', 'pack', '--json', '--pack-destination', tarballs],
+    [...PNPM, '-r', ...filters, 'pack', '--json', '--pack-destination', tarballs],
     root,
   );
   const listed = JSON.parse(stdout) as { name: string; filename: string; files: { path: string }[] }[];
@@ -124,9 +126,13 @@ describe('packed packages, installed from their tarballs', () => {
         license: 'MIT',
         type: 'module',
         engines: { node: '>=20.19' },
-        exports: {
-          '.': { types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' },
-        },
+        repository: { type: 'git', directory: expect.stringMatching(/^packages\//) },
+        publishConfig: { access: 'public' },
+      });
+      // Exactly these conditions: no workspace-only `source` pointing at files the tarball does not have.
+      expect(manifest.exports, p.name).toEqual({
+        '.': { types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' },
+        './package.json': './package.json',
       });
       expect(JSON.stringify(manifest), p.name).not.toContain('workspace:');
       console.info(`${p.name}: ${p.files.length} files, ${p.bytes} bytes packed`);
