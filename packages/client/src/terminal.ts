@@ -33,6 +33,7 @@ import type {
   VoidParams,
 } from './params.js';
 import { type ReconcileReport, type Recovery, RecoveryError, type Resolution } from './recovery/index.js';
+import { withRequestAmounts } from './unclaimed.js';
 import { toWire } from './wire.js';
 
 export interface TerminalContext {
@@ -86,7 +87,7 @@ export class Terminal {
     this.state$ = session.state$.pipe(
       distinctUntilChanged((a, b) => a.kind === 'closed' && b.kind === 'closed'),
     );
-    this.unclaimed$ = session.unclaimed$;
+    this.unclaimed$ = withRequestAmounts(session.unclaimed$);
     this.diagnostics$ = session.diagnostics$;
   }
 

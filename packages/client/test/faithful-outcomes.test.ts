@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AmountError, cents, parseAmount } from '../src/index.js';
+import { AmountError, cents, parseAmount, type UnclaimedEvent } from '../src/index.js';
 import { testTerminal } from './support.js';
 
 describe('outcomes are what the terminal reported', () => {
@@ -54,6 +54,27 @@ describe('outcomes are what the terminal reported', () => {
       result: { transactionAmount: 104, totalAmount: 154 },
     });
     expect(sim.snapshot().batch.map((entry) => entry.amount)).toEqual([104]);
+  });
+
+  it('an aborted 2.08 sale: its result on unclaimed$ is partially_approved too', async () => {
+    const { terminal, advance } = testTerminal({ eventDelayMs: 3_000 });
+    const unclaimed: UnclaimedEvent[] = [];
+    terminal.unclaimed$.subscribe((u) => unclaimed.push(u));
+    const controller = new AbortController();
+    const rejected = terminal
+      .sale({ amount: parseAmount('2.08') }, { signal: controller.signal })
+      .catch((e: unknown) => e);
+    advance(1_000);
+    controller.abort();
+    expect(await rejected).toMatchObject({ code: 'aborted', outcomeUnknown: true });
+    advance(10_000);
+    expect(unclaimed).toHaveLength(1);
+    expect(unclaimed[0]).toMatchObject({
+      final: true,
+      acked: true,
+      outcome: { kind: 'partially_approved', partial: { requested: 208, approved: 104 } },
+    });
+    expect(JSON.parse(JSON.stringify(unclaimed[0]))).toMatchObject({ acked: true, reason: 'unsubscribed' });
   });
 
   it('a void of a record the terminal cannot find is not_found, not an unrecognised status', async () => {
