@@ -59,7 +59,8 @@ class TransactionResult:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How an operation ended. ``kind``: approved, declined, cancelled, timed_out, error, completed, other."""
+    """How an operation ended. ``kind``: approved, partially_approved, declined, not_found, cancelled, timed_out,
+    error, completed, other. ``partial`` (a partial approval): ``{"requested": cents, "approved": cents}``."""
 
     kind: str
     flow_id: str
@@ -72,6 +73,7 @@ class Outcome:
     result_status: Optional[str] = None
     error_info: Optional[Dict[str, Any]] = None
     replayed: bool = False
+    partial: Optional[Dict[str, int]] = None
 
     @property
     def approved(self) -> bool:
@@ -92,6 +94,7 @@ class Outcome:
             result_status=value.get("resultStatus"),
             error_info=value.get("errorInfo"),
             replayed=bool(value.get("replayed", False)),
+            partial=value.get("partial"),
         )
 
 

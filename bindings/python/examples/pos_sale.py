@@ -1,7 +1,7 @@
 """A minimal POS sale through the Python binding, in the shape ``bluechip certify --pos-command`` runs.
 
 One sale, then one JSON line on stdout and an exit code (0 approved, 2 declined, 3 cancelled or timed out
-on the customer, 4 outcome unknown, 5 terminal busy, 1 anything else)::
+on the customer, 4 outcome unknown, 5 terminal busy, 6 partially approved, 1 anything else)::
 
     python3 bindings/python/examples/pos_sale.py --terminal ws://127.0.0.1:50000 --amount 5.00 \\
         --order order-42 --journal /var/lib/pos/journal
@@ -25,7 +25,7 @@ from bluechip_bridge.errors import (  # noqa: E402
     TerminalBusyError,
 )
 
-EXIT = {"approved": 0, "declined": 2, "cancelled": 3, "timed_out": 3}
+EXIT = {"approved": 0, "declined": 2, "not_found": 2, "cancelled": 3, "timed_out": 3, "partially_approved": 6}
 
 
 def cents(amount: str) -> int:

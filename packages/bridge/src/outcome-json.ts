@@ -33,6 +33,7 @@ export function outcomeJson(outcome: Omit<TransactionOutcome, 'ack'>): JsonRecor
     ...(outcome.resultStatus === undefined ? {} : { resultStatus: outcome.resultStatus }),
     ...(outcome.result === undefined ? {} : { result: resultJson(outcome.result) }),
     ...(outcome.errorInfo === undefined ? {} : { errorInfo: { ...outcome.errorInfo } }),
+    ...(outcome.partial === undefined ? {} : { partial: { ...outcome.partial } }),
     ...(outcome.replayed === true ? { replayed: true } : {}),
   };
 }
@@ -43,8 +44,10 @@ export function journaledOutcome(
   type: string,
   resource: object,
   replayed: boolean,
+  /** The request sent, so an approval for less is reported as a partial approval. */
+  request?: Record<string, unknown>,
 ): JsonRecord {
-  const classified = classifyFinal(resource as Record<string, unknown>);
+  const classified = classifyFinal(resource as Record<string, unknown>, request);
   return outcomeJson({ ...classified, flowId, type, source: 'event', ...(replayed ? { replayed } : {}) });
 }
 
@@ -102,7 +105,9 @@ export function flowRecordJson(flow: FlowSummary): JsonRecord {
     type,
     ...(flow.idempotencyKey === undefined ? {} : { idempotencyKey: flow.idempotencyKey }),
     ...(flow.sentAt === undefined ? {} : { sentAt: flow.sentAt }),
-    ...(final === undefined ? {} : { outcome: journaledOutcome(flow.flowId, type, final, true) }),
+    ...(final === undefined
+      ? {}
+      : { outcome: journaledOutcome(flow.flowId, type, final, true, flow.request) }),
     ...(flow.ended?.error === undefined ? {} : { error: { ...flow.ended.error } }),
     ...(reconciled?.note === undefined ? {} : { note: reconciled.note }),
   };

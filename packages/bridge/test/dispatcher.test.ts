@@ -94,7 +94,9 @@ describe('operations', () => {
     for (const [method, params] of calls) {
       const response = await client.request(method, { terminalId, ...params });
       expect(response.error, `${method}: ${JSON.stringify(response.error)}`).toBeUndefined();
-      expect((response.result as { kind: string }).kind, method).toMatch(/approved|completed|other|declined/);
+      expect((response.result as { kind: string }).kind, method).toMatch(
+        /approved|completed|other|declined|not_found/,
+      );
     }
     const report = await client.call<{ flows: unknown[] }>('reconcile', { terminalId });
     expect(report.flows).toEqual([]);

@@ -1,6 +1,8 @@
 /** What a POS may report for a sale. `cancelled_or_timed_out` comes from exit code 3 alone, which covers both. */
 export type ReportedOutcome =
   | 'approved'
+  /** Approved for less than asked (bluechip: outcome `partially_approved`, exit code 6). */
+  | 'partially_approved'
   | 'declined'
   | 'cancelled'
   | 'timed_out'
@@ -21,6 +23,8 @@ export interface Reported {
 const LABELS: Readonly<Record<string, ReportedOutcome>> = {
   approved: 'approved',
   approval: 'approved',
+  partially_approved: 'partially_approved',
+  partial: 'partially_approved',
   declined: 'declined',
   cancelled: 'cancelled',
   canceled: 'cancelled',
@@ -34,7 +38,7 @@ const LABELS: Readonly<Record<string, ReportedOutcome>> = {
 
 /**
  * The exit codes of `bluechip` (any POS command may follow them): 0 approved, 2 declined, 3 cancelled or
- * timed out, 4 outcome unknown, 5 busy, anything else an error.
+ * timed out, 4 outcome unknown, 5 busy, 6 partially approved, anything else an error.
  */
 export function outcomeOfExitCode(code: number | null): ReportedOutcome {
   switch (code) {
@@ -48,6 +52,8 @@ export function outcomeOfExitCode(code: number | null): ReportedOutcome {
       return 'unknown';
     case 5:
       return 'busy';
+    case 6:
+      return 'partially_approved';
     default:
       return 'error';
   }
@@ -109,5 +115,7 @@ export function readReport(exitCode: number | null, stdout: string): Reported {
 /** True when what was reported is what the scenario expects. */
 export function outcomeMatches(reported: ReportedOutcome, expected: ReportedOutcome): boolean {
   if (reported === expected) return true;
+  // A POS without a word for a partial approval may say approved, as long as it reports the approved amount.
+  if (expected === 'partially_approved' && reported === 'approved') return true;
   return reported === 'cancelled_or_timed_out' && (expected === 'cancelled' || expected === 'timed_out');
 }

@@ -176,9 +176,10 @@ export const SCENARIOS: readonly CertifyScenario[] = [
     id: 'partial-approval',
     title: 'Partial approval',
     does: 'Approves 30.00 of the 50.00 asked: result status approved, transaction_amount and total_amount "3000".',
-    correctPos: 'Acks; reports approved for 30.00 (the amount the terminal approved), not 50.00.',
+    correctPos:
+      'Acks; reports a partial approval for 30.00 (the amount the terminal approved), not 50.00 (approved for 30.00 is accepted too).',
     amount: 5000,
-    expected: { outcome: 'approved', amount: 3000 },
+    expected: { outcome: 'partially_approved', amount: 3000 },
     endpointMode: 'multi',
     checks: COMMON,
     script: (t) =>

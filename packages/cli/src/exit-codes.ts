@@ -2,8 +2,9 @@
 export const EXIT = {
   /** Approved, or completed (info, reports, settlement). */
   ok: 0,
-  /** Usage error, refusal, error event, unreachable terminal, anything else. */
+  /** Usage error (nothing sent), refusal, error event, unreachable terminal, anything else. */
   error: 1,
+  /** Declined by host or card, or refused by the terminal: no record for that reference (not_found). */
   declined: 2,
   /** Cancelled by the customer, or timed out waiting for the customer's input. */
   cancelled: 3,
@@ -11,6 +12,8 @@ export const EXIT = {
   unknown: 4,
   /** The terminal is busy with another flow or another client. */
   busy: 5,
+  /** Approved for less (or more) than requested: the POS collects the difference another way. */
+  partial: 6,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

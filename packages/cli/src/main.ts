@@ -10,6 +10,7 @@ import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { cliVersion } from './version.js';
 
 const COMMANDS: readonly Command[] = [
   demoCommand,
@@ -21,7 +22,10 @@ const COMMANDS: readonly Command[] = [
   serveCommand,
   certifyCommand,
 ];
-const help = helpCommand(() => COMMANDS);
+const help = helpCommand(
+  () => COMMANDS,
+  (name) => byName.get(name),
+);
 const byName = new Map<string, Command>([...COMMANDS, help].map((c) => [c.name, c]));
 
 /** `bluechip <command> [options]`: resolves with the process exit code; never rejects. */
@@ -30,6 +34,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   if (name === undefined || name === '--help' || name === '-h') {
     io.stdout.write(usage(COMMANDS));
     return name === undefined ? EXIT.error : EXIT.ok;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`bluechip ${cliVersion()}\n`);
+    return EXIT.ok;
   }
   const command = byName.get(name);
   if (command === undefined) {

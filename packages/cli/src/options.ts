@@ -1,14 +1,13 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { EndpointMode, FlowTimeouts } from '@bluechip-ws/core';
 import type { CliIo } from './io.js';
+import { explainParseError } from './parse-errors.js';
+import { checkTerminalUrl, type TerminalSource } from './terminal-url.js';
+import { UsageError } from './usage-error.js';
+
+export { UsageError };
 
 export const DEFAULT_TERMINAL = 'ws://127.0.0.1:50000';
-
-/** A command line that cannot be run: exit 1 with a one-line message. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly code = 'usage';
-}
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -24,9 +23,14 @@ export const COMMON_OPTIONS = {
 } as const satisfies OptionSpecs;
 
 export interface CommonOptions {
+  /** The terminal's base URL, checked (`ws://host:port`, no trailing slash). */
   readonly terminal: string;
+  /** Where `terminal` came from, named in errors. */
+  readonly terminalSource: TerminalSource;
   /** Directory of a file journal recording every flow (`--journal`, or $BLUECHIP_JOURNAL). */
   readonly journal: string | undefined;
+  /** Where `journal` came from, named in errors. */
+  readonly journalSource: '--journal' | 'BLUECHIP_JOURNAL' | undefined;
   readonly endpointMode: EndpointMode;
   readonly timeouts: Partial<FlowTimeouts> | undefined;
   readonly timeoutMs: number | undefined;
@@ -60,16 +64,17 @@ export function parseCommand(
       allowPositionals: maxPositionals > 0,
     });
   } catch (error) {
-    throw new UsageError(firstLine(error));
+    throw new UsageError(explainParseError(error, argv));
   }
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const terminal = str(values.terminal) ?? io.env.BLUECHIP_TERMINAL ?? DEFAULT_TERMINAL;
-  if (!/^wss?:\/\/[^/\s]+/i.test(terminal)) {
-    throw new UsageError(`--terminal must be a ws:// URL like ${DEFAULT_TERMINAL}, got "${terminal}"`);
-  }
+  const fromFlag = str(values.terminal);
+  const fromEnv = io.env.BLUECHIP_TERMINAL || undefined;
+  const terminalSource: TerminalSource =
+    fromFlag !== undefined ? '--terminal' : fromEnv !== undefined ? 'BLUECHIP_TERMINAL' : 'default';
+  const terminal = checkTerminalUrl(fromFlag ?? fromEnv ?? DEFAULT_TERMINAL, terminalSource);
   const mode = str(values['endpoint-mode']) ?? 'multi';
   if (mode !== 'multi' && mode !== 'single') {
     throw new UsageError(`--endpoint-mode must be multi or single, got "${mode}"`);
@@ -78,7 +83,14 @@ export function parseCommand(
   return {
     common: {
       terminal,
+      terminalSource,
       journal: str(values.journal) ?? (io.env.BLUECHIP_JOURNAL || undefined),
+      journalSource:
+        str(values.journal) !== undefined
+          ? '--journal'
+          : io.env.BLUECHIP_JOURNAL
+            ? 'BLUECHIP_JOURNAL'
+            : undefined,
       endpointMode: mode,
       timeoutMs,
       timeouts:
@@ -109,12 +121,10 @@ function seconds(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0) || value > 3600) {
-    throw new UsageError(`--timeout must be a number of seconds from 0 to 3600, got "${text}"`);
+    throw new UsageError(
+      `--timeout must be more than 0 and at most 3600 seconds, got "${text}"` +
+        (value === 0 ? '; leave it out for the default timeouts' : ''),
+    );
   }
   return Math.round(value * 1000);
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }

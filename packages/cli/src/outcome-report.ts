@@ -9,15 +9,17 @@ import {
   type TransactionOutcome,
 } from '@bluechip-ws/client';
 import { JournalError } from '@bluechip-ws/core';
-import { AmountError, type JsonObject } from '@bluechip-ws/protocol';
+import { AmountError, type ErrorInfo, formatAmount, type JsonObject } from '@bluechip-ws/protocol';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { UsageError } from './options.js';
 
 /** The `outcome` field of `--json` output. `completed`: info, reports and other non-payment results. */
 export type OutcomeLabel =
   | 'approved'
+  | 'partially_approved'
   | 'completed'
   | 'declined'
+  | 'not_found'
   | 'cancelled'
   | 'timeout'
   | 'error'
@@ -33,15 +35,41 @@ export interface CommandReport {
   /** One line for stderr, for every non-zero exit. */
   readonly message?: string;
   readonly error?: { readonly code: string; readonly message: string };
+  /** The terminal's own `error_info`, as sent (error events and refusals). */
+  readonly errorInfo?: ErrorInfo;
 }
 
 /** A final answer from the terminal: business outcomes map to their exit codes. */
 export function reportOutcome(outcome: TransactionOutcome): CommandReport {
-  const base = { flowId: outcome.flowId, status: outcome.status, transaction: outcome };
+  const base = {
+    flowId: outcome.flowId,
+    status: outcome.status,
+    transaction: outcome,
+    ...(outcome.errorInfo === undefined ? {} : { errorInfo: outcome.errorInfo }),
+  };
   const why = outcome.result?.hostResponseText ?? outcome.resultStatus ?? outcome.errorInfo?.text;
   switch (outcome.kind) {
     case 'approved':
       return { ...base, outcome: 'approved', exitCode: EXIT.ok };
+    case 'partially_approved': {
+      const { requested, approved } = outcome.partial ?? { requested: 0, approved: 0 };
+      const rest = requested - approved;
+      return {
+        ...base,
+        outcome: 'partially_approved',
+        exitCode: EXIT.partial,
+        message:
+          `partially approved: ${formatAmount(approved)} of ${formatAmount(requested)} requested` +
+          (rest > 0 ? `; collect the remaining ${formatAmount(rest)} another way` : ''),
+      };
+    }
+    case 'not_found':
+      return {
+        ...base,
+        outcome: 'not_found',
+        exitCode: EXIT.declined,
+        message: `refused: the terminal has no such transaction (${outcome.resultStatus}); nothing was changed`,
+      };
     case 'completed':
       return { ...base, outcome: 'completed', exitCode: EXIT.ok };
     case 'declined':
@@ -70,7 +98,7 @@ export function reportOutcome(outcome: TransactionOutcome): CommandReport {
         ...base,
         outcome: 'error',
         exitCode: EXIT.error,
-        message: `terminal error: ${outcome.errorInfo?.text ?? 'no error_info'}`,
+        message: `terminal error: ${describeErrorInfo(outcome.errorInfo)}`,
       };
     default:
       return {
@@ -84,16 +112,44 @@ export function reportOutcome(outcome: TransactionOutcome): CommandReport {
 
 const RECALL_HINT = "run `bluechip recall` to see the terminal's last transaction before retrying";
 
-const RECONCILE_HINT = 'run `bluechip reconcile --journal <dir>` once the terminal is reachable';
+/** Held back by recovery: reconcile the journal in use once the terminal answers. */
+function reconcileHint(context: ErrorContext): string {
+  return `run \`bluechip reconcile --journal ${context.journal ?? '<dir>'}\` once the terminal is reachable`;
+}
+
+/** What a failed command was talking to, for messages that say where to look. */
+export interface ErrorContext {
+  /** The terminal's base URL. */
+  readonly terminal: string;
+  /** Where the URL came from (`--terminal`, `BLUECHIP_TERMINAL`, `default`). */
+  readonly source?: string;
+  /** The URL actually dialed (base plus endpoint path), when a dial started. */
+  readonly dialed?: string;
+  /** The journal directory in use: the recovery hint is then `bluechip reconcile`. */
+  readonly journal?: string;
+  /** Where the journal directory came from (`--journal`, `BLUECHIP_JOURNAL`). */
+  readonly journalSource?: string;
+}
+
+/** The next step when an outcome is unknown: `reconcile` settles the journal's flows, else `recall`. */
+function recoveryHint(context: ErrorContext): string {
+  return context.journal === undefined
+    ? RECALL_HINT
+    : `run \`bluechip reconcile --journal ${context.journal}\` before retrying (it recalls the terminal's last transaction and settles the journaled flow)`;
+}
 
 /** No final answer: refusals, timeouts, lost links, bad input. */
-export function reportError(error: unknown, terminal: string): CommandReport {
+export function reportError(error: unknown, context: ErrorContext | string): CommandReport {
+  const ctx: ErrorContext = typeof context === 'string' ? { terminal: context } : context;
+  const terminal = ctx.dialed ?? ctx.terminal;
+  const from = ctx.source === undefined || ctx.source === 'default' ? '' : ` (from ${ctx.source})`;
   const flowId =
     error instanceof FlowError ||
     error instanceof OperationAbortedError ||
     error instanceof OutcomeUnknownError
       ? error.flowId
       : undefined;
+  const errorInfo = error instanceof FlowRefusedError ? error.errorInfo : undefined;
   const fail = (exitCode: ExitCode, outcome: OutcomeLabel, code: string, message: string): CommandReport => ({
     flowId,
     outcome,
@@ -102,6 +158,7 @@ export function reportError(error: unknown, terminal: string): CommandReport {
     exitCode,
     message,
     error: { code, message },
+    ...(errorInfo === undefined ? {} : { errorInfo }),
   });
   if (error instanceof UsageError) {
     return fail(EXIT.error, 'error', 'usage', `${error.message} (see \`bluechip help\`)`);
@@ -114,9 +171,9 @@ export function reportError(error: unknown, terminal: string): CommandReport {
           EXIT.busy,
           'error',
           'terminal_busy',
-          `terminal busy: ${error.errorInfo?.text ?? 'busy'}; try again when it is free`,
+          `terminal busy: ${describeErrorInfo(error.errorInfo)}; try again when it is free`,
         )
-      : fail(EXIT.error, 'error', 'refused', error.message);
+      : fail(EXIT.error, 'error', 'refused', `terminal refused the request: ${describeErrorInfo(errorInfo)}`);
   }
   if (error instanceof FlowError) {
     if (error.code === 'busy') return fail(EXIT.busy, 'error', 'busy', error.message);
@@ -125,7 +182,7 @@ export function reportError(error: unknown, terminal: string): CommandReport {
         EXIT.busy,
         'error',
         'terminal_busy',
-        `terminal busy: it already serves another client (${terminal})`,
+        `terminal busy: it already serves another client (${terminal}${from})`,
       );
     }
     if (error.code === 'connect_failed') {
@@ -133,33 +190,53 @@ export function reportError(error: unknown, terminal: string): CommandReport {
         EXIT.error,
         'error',
         error.code,
-        `cannot reach the terminal at ${terminal}: ${rootCause(error)}`,
+        `cannot reach the terminal at ${terminal}${from}: ${rootCause(error)}`,
       );
     }
     if (error.outcomeUnknown) {
-      return fail(EXIT.unknown, 'unknown', error.code, `outcome unknown: ${error.message}; ${RECALL_HINT}`);
+      return fail(
+        EXIT.unknown,
+        'unknown',
+        error.code,
+        `outcome unknown: ${error.message}; ${recoveryHint(ctx)}`,
+      );
     }
     return fail(EXIT.error, 'error', error.code, error.message);
   }
   if (error instanceof OutcomeUnknownError) {
     // Nothing was sent: the earlier flow with this key may have charged the card already.
-    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${RECONCILE_HINT}`);
+    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${reconcileHint(ctx)}`);
   }
   if (error instanceof RecoveryPendingError) {
-    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${RECONCILE_HINT}`);
+    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${reconcileHint(ctx)}`);
   }
   if (error instanceof RecoveryError)
     return fail(EXIT.error, 'error', `recovery_${error.code}`, error.message);
   if (error instanceof JournalError) {
-    return fail(EXIT.error, 'error', `journal_${error.code}`, `journal: ${error.message}`);
+    const where =
+      ctx.journal === undefined
+        ? ''
+        : ` ${ctx.journal}${ctx.journalSource === undefined ? '' : ` (from ${ctx.journalSource})`}`;
+    return fail(EXIT.error, 'error', `journal_${error.code}`, `journal${where}: ${error.message}`);
   }
   if (error instanceof OperationAbortedError) {
     return error.outcomeUnknown
-      ? fail(EXIT.unknown, 'unknown', 'aborted', `interrupted; outcome unknown: ${RECALL_HINT}`)
-      : fail(EXIT.error, 'error', 'aborted', 'interrupted before anything was sent');
+      ? fail(EXIT.unknown, 'unknown', 'aborted', `interrupted; outcome unknown: ${recoveryHint(ctx)}`)
+      : fail(EXIT.error, 'error', 'aborted', 'interrupted: not sent, nothing was charged');
   }
   const message = error instanceof Error ? error.message : String(error);
   return fail(EXIT.error, 'error', 'internal', message);
+}
+
+/** `"TSI busy" (code 0, extended 0)`: the text and both codes, as the terminal sent them. */
+export function describeErrorInfo(info: ErrorInfo | undefined): string {
+  if (info === undefined) return 'no error_info';
+  const codes = [
+    ...(info.code === undefined ? [] : [`code ${info.code}`]),
+    ...(info.code_extended === undefined ? [] : [`extended ${info.code_extended}`]),
+  ];
+  const text = info.text === undefined ? 'no text' : `"${info.text}"`;
+  return codes.length === 0 ? text : `${text} (${codes.join(', ')})`;
 }
 
 /** The innermost message of a cause chain ("connect ECONNREFUSED 127.0.0.1:50000"), not the wrappers'. */
@@ -182,9 +259,14 @@ function mentionsBusy(error: unknown): boolean {
   return false;
 }
 
-/** The single `--json` object: `{flow_id, outcome, status, result}` (+ `results`, `error` when useful). */
+/**
+ * The single `--json` object: `{flow_id, outcome, status, result}`, then when they apply `results` (more
+ * than one), `replayed`, `partial` (`requested_amount`, `approved_amount` in cents), `error_info` (the
+ * terminal's, as sent) and `error` (this command's code and message). Results are the terminal's, unaltered.
+ */
 export function jsonReport(report: CommandReport): JsonObject {
   const results = report.transaction?.results.map((r) => r.raw) ?? [];
+  const partial = report.transaction?.partial;
   return {
     flow_id: report.flowId ?? null,
     outcome: report.outcome,
@@ -192,6 +274,10 @@ export function jsonReport(report: CommandReport): JsonObject {
     result: results[0] ?? null,
     ...(results.length > 1 ? { results } : {}),
     ...(report.transaction?.replayed === true ? { replayed: true } : {}),
+    ...(partial === undefined
+      ? {}
+      : { partial: { requested_amount: partial.requested, approved_amount: partial.approved } }),
+    ...(report.errorInfo === undefined ? {} : { error_info: { ...report.errorInfo } }),
     ...(report.error === undefined ? {} : { error: report.error }),
   };
 }

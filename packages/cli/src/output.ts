@@ -1,11 +1,18 @@
 import type { TransactionOutcome } from '@bluechip-ws/client';
-import { formatAmount, maskPan, type TransactionResult } from '@bluechip-ws/protocol';
+import {
+  CARD_NUMBER_KEYS,
+  formatAmount,
+  maskCardNumbers,
+  maskPan,
+  type TransactionResult,
+} from '@bluechip-ws/protocol';
 import type { CliIo } from './io.js';
 import { type CommandReport, jsonReport } from './outcome-report.js';
 
 /** Prints a command's end: the outcome on stdout (text or one JSON object), a one-line message on stderr. */
 export function writeReport(report: CommandReport, io: CliIo, json: boolean): void {
-  if (json) io.stdout.write(`${maskPan(JSON.stringify(jsonReport(report)))}\n`);
+  // Only card-number fields are masked: the EMV AID, invoice and transaction numbers are printed as sent.
+  if (json) io.stdout.write(`${JSON.stringify(maskCardNumbers(jsonReport(report)))}\n`);
   else if (report.transaction !== undefined) io.stdout.write(describeOutcome(report.transaction));
   if (report.message !== undefined) io.stderr.write(`bluechip: ${report.message}\n`);
 }
@@ -19,22 +26,39 @@ export function describeOutcome(outcome: TransactionOutcome): string {
 
 export function summaryLine(outcome: TransactionOutcome): string {
   const r = outcome.result;
-  const parts: string[] = [outcome.kind === 'timed_out' ? 'timeout' : outcome.kind, outcome.type];
-  if (r !== undefined) parts.push(...resultFields(r));
-  if (outcome.errorInfo?.text !== undefined) parts.push(`error "${outcome.errorInfo.text}"`);
+  const parts: string[] = [KIND_LABELS[outcome.kind] ?? outcome.kind, outcome.type];
+  if (outcome.partial !== undefined) {
+    parts.push(
+      `${formatAmount(outcome.partial.approved)} of ${formatAmount(outcome.partial.requested)} requested`,
+    );
+  }
+  if (r !== undefined) parts.push(...resultFields(r, outcome.partial === undefined));
+  const info = outcome.errorInfo;
+  if (info !== undefined) {
+    if (info.text !== undefined) parts.push(`error "${info.text}"`);
+    if (info.code !== undefined) parts.push(`code ${info.code}`);
+    if (info.code_extended !== undefined) parts.push(`extended ${info.code_extended}`);
+  }
   parts.push(`flow ${outcome.flowId}`);
   if (outcome.replayed === true) parts.push('(from the journal: nothing sent)');
-  return maskPan(parts.join('  '));
+  return parts.join('  ');
 }
 
-export function resultFields(r: TransactionResult): string[] {
+const KIND_LABELS: Partial<Record<TransactionOutcome['kind'], string>> = {
+  timed_out: 'timeout',
+  partially_approved: 'partially-approved',
+  not_found: 'not-found',
+};
+
+/** The result's own fields for a summary line; `withAmount` false when the caller already showed it. */
+export function resultFields(r: TransactionResult, withAmount = true): string[] {
   const parts: string[] = [];
   const amount = r.totalAmount ?? r.transactionAmount;
-  if (amount !== undefined) parts.push(formatAmount(amount));
+  if (amount !== undefined && withAmount) parts.push(formatAmount(amount));
   if (r.tipAmount !== undefined && r.tipAmount > 0) parts.push(`tip ${formatAmount(r.tipAmount)}`);
   if (r.authorizationNo !== undefined) parts.push(`auth ${r.authorizationNo}`);
   if (r.referenceNo !== undefined) parts.push(`ref ${r.referenceNo}`);
-  if (r.card?.accountNo !== undefined) parts.push(`card ${r.card.accountNo}`);
+  if (r.card?.accountNo !== undefined) parts.push(`card ${maskPan(r.card.accountNo)}`);
   if (r.hostResponseText !== undefined) parts.push(`"${r.hostResponseText}"`);
   return parts;
 }
@@ -65,11 +89,12 @@ function detailLines(r: TransactionResult): string[] {
     'host_response_code',
   ]);
   for (const [key, value] of Object.entries(r.raw)) {
-    if (!shown.has(key)) lines.push(`  ${key}: ${scalar(value)}`);
+    if (!shown.has(key)) lines.push(`  ${key}: ${scalar(maskCardNumbers(value), CARD_NUMBER_KEYS.has(key))}`);
   }
-  return lines.map(maskPan);
+  return lines;
 }
 
-function scalar(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+function scalar(value: unknown, cardNumber = false): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return cardNumber ? maskPan(text) : text;
 }

@@ -13,6 +13,7 @@ import type { CommonOptions } from './options.js';
 import { type CommandReport, reportError, reportOutcome } from './outcome-report.js';
 import { writeReport } from './output.js';
 import { ProgressReporter } from './progress.js';
+import { dialedUrl } from './terminal-url.js';
 
 /** One operation as a command runs it: what to show while it runs, and how to start it. */
 export interface OperationRun {
@@ -89,10 +90,19 @@ export async function runOperation(common: CommonOptions, run: OperationRun, io:
   let terminal: Terminal | undefined;
   let journal: Journal | undefined;
   let report: CommandReport;
+  let dialed: string | undefined;
+  let watch: { unsubscribe(): void } | undefined;
   try {
     journal = await openJournal(common.journal);
     terminal = openTerminal(common, progress, journal);
     progress.step(`${run.label} -> ${common.terminal}`);
+    // The URL each dial goes to, for the spinner and for an error that says what was dialed.
+    watch = terminal.state$.subscribe((state) => {
+      if (state.kind === 'connecting') {
+        dialed = dialedUrl(common.terminal, state.path);
+        progress.connecting(dialed);
+      } else if (state.kind === 'open') progress.connected(dialedUrl(common.terminal, state.path));
+    });
     const outcome = await awaitOutcome(
       run.start(terminal, {
         signal: controller.signal,
@@ -103,9 +113,16 @@ export async function runOperation(common: CommonOptions, run: OperationRun, io:
     );
     report = reportOutcome(outcome);
   } catch (error) {
-    report = reportError(error, common.terminal);
+    report = reportError(error, {
+      terminal: common.terminal,
+      source: common.terminalSource,
+      ...(dialed === undefined ? {} : { dialed }),
+      ...(common.journal === undefined ? {} : { journal: common.journal }),
+      ...(common.journalSource === undefined ? {} : { journalSource: common.journalSource }),
+    });
   } finally {
     process.off('SIGINT', onSigint);
+    watch?.unsubscribe();
     progress.stop();
     terminal?.close();
   }

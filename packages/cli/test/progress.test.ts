@@ -1,5 +1,5 @@
 import { type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type CliIo, runCli } from '../src/index.js';
 
 /** In-process runs of `runCli`, to see what a TTY user sees on stderr (a child's stderr is never a TTY). */
@@ -49,5 +49,45 @@ describe('progress on stderr', () => {
     const { io, stderr } = bufferIo(true);
     expect(await runCli(['settle', '--terminal', sim.url], io)).toBe(0);
     expect(stderr()).toContain('in progress: proceed');
+  });
+});
+
+describe('elapsed time while the terminal waits for the customer', () => {
+  it('counts from "started", across proceed steps, and only on a TTY', async () => {
+    const { ProgressReporter, formatElapsed } = await import('../src/progress.js');
+    expect([0, 999, 1000, 59_999, 60_000, 754_000].map(formatElapsed)).toEqual([
+      '0:00',
+      '0:00',
+      '0:01',
+      '0:59',
+      '1:00',
+      '12:34',
+    ]);
+    vi.useFakeTimers();
+    try {
+      let now = 0;
+      const { io, stderr } = bufferIo(true);
+      const reporter = new ProgressReporter(io, () => now);
+      reporter.onProgress({ type: 'started', flowId: '123456', resource: {} }, 'waiting for the card');
+      now = 7_000;
+      vi.advanceTimersByTime(100);
+      expect(stderr()).toContain('waiting for the card  0:07');
+      reporter.onProgress(
+        { type: 'proceed', flowId: '123456', status: 'proceed', results: [], resource: {}, ack: () => {} },
+        'waiting for the card',
+      );
+      now = 65_000;
+      vi.advanceTimersByTime(100);
+      expect(stderr()).toContain('waiting for the card  1:05');
+      reporter.stop();
+      const silent = bufferIo(false);
+      const off = new ProgressReporter(silent.io, () => now);
+      off.onProgress({ type: 'started', flowId: '1', resource: {} }, 'waiting');
+      vi.advanceTimersByTime(1000);
+      off.stop();
+      expect(silent.stderr()).toBe('');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -54,6 +54,11 @@ export interface ConnectOptions {
   readonly recovery?: RecoveryOptions;
   /** Clock of journal records and reconciliation (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * Send sales and refunds of 0 (default false: refused with `AmountError` code `zero` before anything is
+   * sent). For terminals that accept a zero amount, e.g. for card verification.
+   */
+  readonly allowZeroAmount?: boolean;
 }
 
 /**
@@ -104,6 +109,7 @@ export function connect(options: ConnectOptions): Terminal {
     ackMode: options.ackMode ?? 'auto',
     recovery,
     ...(journal === undefined ? {} : { journal }),
+    ...(options.allowZeroAmount === true ? { allowZeroAmount: true } : {}),
   });
 }
 

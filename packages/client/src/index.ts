@@ -10,7 +10,19 @@ export {
   MemoryJournal,
   type UnclaimedEvent,
 } from '@bluechip-ws/core';
-export { AmountError, type Cents, cents, formatAmount, maskPan, parseAmount } from '@bluechip-ws/protocol';
+export {
+  AmountError,
+  type AmountErrorCode,
+  type Cents,
+  cents,
+  type ErrorInfo,
+  formatAmount,
+  maskCardNumbers,
+  maskPan,
+  type OutcomeKind,
+  type PartialApproval,
+  parseAmount,
+} from '@bluechip-ws/protocol';
 export { type ConnectOptions, connect } from './connect.js';
 export { ClientError, type ClientErrorCode, OperationAbortedError } from './errors.js';
 export { type FrameListener, type FrameRecord, tapFrames } from './frame-tap.js';

@@ -76,8 +76,14 @@ export function operation$(
     let upstream: Subscription | undefined;
     let tracker: FlowTracker | undefined;
     let stopped = false;
+    // A request goes out only on an open link: until one opened, an abort leaves nothing sent.
+    let linkOpened = false;
+    let stateWatch: Subscription | undefined;
     const send = (admitted?: FlowTracker) => {
       tracker = admitted;
+      stateWatch = context.session.state$.subscribe((state) => {
+        if (state.kind === 'open') linkOpened = true;
+      });
       upstream = context.session
         .flow(spec.endpoint, resource, {
           flowId,
@@ -87,7 +93,7 @@ export function operation$(
         })
         .subscribe({
           next: (update: FlowUpdate) => {
-            const progress = toProgress(update, type);
+            const progress = toProgress(update, type, resource);
             tracker?.progress(progress);
             subscriber.next(progress);
           },
@@ -131,13 +137,14 @@ export function operation$(
     }
     const onAbort = () => {
       // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
-      const sent = upstream !== undefined;
+      const sent = upstream !== undefined && linkOpened;
       stop();
       subscriber.error(new OperationAbortedError(flowId, sent, { cause: signal?.reason }));
     };
     const stop = () => {
       stopped = true;
       signal?.removeEventListener('abort', onAbort);
+      stateWatch?.unsubscribe();
       upstream?.unsubscribe();
       tracker?.end('detached');
     };

@@ -5,6 +5,7 @@ import {
   type Outcome,
   readResults,
   type TransactionResult,
+  withPartialApproval,
 } from '@bluechip-ws/protocol';
 
 /**
@@ -42,7 +43,12 @@ export type Progress =
     }
   | { readonly type: 'final'; readonly flowId: string; readonly outcome: TransactionOutcome; ack(): void };
 
-export function toProgress(update: FlowStarted | FlowEvent, requestType: string): Progress {
+/** `request`: the resource sent, so an approval for another amount is reported as `partially_approved`. */
+export function toProgress(
+  update: FlowStarted | FlowEvent,
+  requestType: string,
+  request?: JsonObject,
+): Progress {
   if (update.type === 'started') {
     return { type: 'started', flowId: update.flowId, resource: update.resource };
   }
@@ -57,7 +63,8 @@ export function toProgress(update: FlowStarted | FlowEvent, requestType: string)
       ack,
     };
   }
-  const classified = update.outcome ?? classifyFinal(update.resource);
+  const first = update.outcome ?? classifyFinal(update.resource);
+  const classified = request === undefined ? first : withPartialApproval(first, request);
   const outcome: TransactionOutcome = {
     kind: classified.kind,
     flowId: update.flowId,
@@ -70,6 +77,7 @@ export function toProgress(update: FlowStarted | FlowEvent, requestType: string)
     ...(classified.resultStatus === undefined ? {} : { resultStatus: classified.resultStatus }),
     ...(classified.result === undefined ? {} : { result: classified.result }),
     ...(classified.errorInfo === undefined ? {} : { errorInfo: classified.errorInfo }),
+    ...(classified.partial === undefined ? {} : { partial: classified.partial }),
   };
   return { type: 'final', flowId: update.flowId, outcome, ack };
 }

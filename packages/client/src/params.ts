@@ -2,7 +2,7 @@ import type { Cents, ReportType } from '@bluechip-ws/protocol';
 
 /**
  * Typed parameters of each operation, in camelCase; `toWire` maps them to the wire's snake_case
- * (tsi-notes §4.2). Every amount is `Cents`: build it with `cents(6417)` or `parseAmount("64.17")`.
+ * (docs/protocol.md). Every amount is `Cents`: build it with `cents(6417)` or `parseAmount("64.17")`.
  */
 
 export type TenderType = 'all' | 'cash' | 'credit' | 'debit' | 'ebt' | 'gift';

@@ -22,7 +22,7 @@ export interface SequentialDialOptions {
 }
 
 /**
- * A terminal serves one client at a time (tsi-notes §6.3) and refuses a second socket until the first has
+ * A terminal serves one client at a time (docs/protocol.md) and refuses a second socket until the first has
  * gone. In multi-endpoint mode the session closes the payment socket and dials the info one right away, and
  * the terminal may still count the old socket (a WebSocket close takes a round trip) and refuse the new one.
  * So a dial waits for the previous link to report closed, and a failed dial that follows a link of our own

@@ -7,13 +7,14 @@ import type {
   UnclaimedEvent,
 } from '@bluechip-ws/core';
 import {
+  AmountError,
   ENDPOINTS,
   formatSetDateTime,
   type JsonObject,
   REPORT_TYPES,
   type ReportType,
 } from '@bluechip-ws/protocol';
-import { EMPTY, type Observable } from 'rxjs';
+import { distinctUntilChanged, EMPTY, type Observable } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type OperationContext, type OperationOptions, operation, operation$ } from './operation.js';
 import type { Progress, TransactionOutcome } from './outcome.js';
@@ -32,6 +33,7 @@ import type {
   VoidParams,
 } from './params.js';
 import { type ReconcileReport, type Recovery, RecoveryError, type Resolution } from './recovery/index.js';
+import { withRequestAmounts } from './unclaimed.js';
 import { toWire } from './wire.js';
 
 export interface TerminalContext {
@@ -40,7 +42,12 @@ export interface TerminalContext {
   readonly journal?: Journal;
   /** Reconciliation and the idempotency gate (see recovery/); set by `connect`. */
   readonly recovery?: Recovery;
+  /** Send sales and refunds of 0 (default false: refused with an `AmountError` before anything is sent). */
+  readonly allowZeroAmount?: boolean;
 }
+
+/** Operations where an amount of 0 is almost surely a POS bug (an empty basket), not a request. */
+const NO_ZERO_AMOUNT: ReadonlySet<string> = new Set(['sale', 'refund']);
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 
@@ -51,7 +58,11 @@ const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 export class Terminal {
   private readonly context: OperationContext;
 
-  /** Connection states: idle, connecting, open, reconnecting, closed. Replays the current one. */
+  /**
+   * Connection states: idle, connecting, open, reconnecting, closed. Replays the current one; `closed` is
+   * emitted once per close (not again when `close()` disposes a link that had already closed); completes
+   * after `close()`.
+   */
   readonly state$: Observable<ConnectionState>;
   /** Results no caller waited for (aborted, timed out, unknown flows): journaled, acked, never dropped. */
   readonly unclaimed$: Observable<UnclaimedEvent>;
@@ -72,8 +83,11 @@ export class Terminal {
       ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
     };
     this.reconciled$ = options.recovery?.reports$ ?? EMPTY;
-    this.state$ = session.state$;
-    this.unclaimed$ = session.unclaimed$;
+    // The connection reports `closed` when the link ends and again when it is disposed: callers see one.
+    this.state$ = session.state$.pipe(
+      distinctUntilChanged((a, b) => a.kind === 'closed' && b.kind === 'closed'),
+    );
+    this.unclaimed$ = withRequestAmounts(session.unclaimed$);
     this.diagnostics$ = session.diagnostics$;
   }
 
@@ -85,17 +99,17 @@ export class Terminal {
   // ── payment ─────────────────────────────────────────────────────────────────────────────────────────
 
   sale(params: SaleParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('sale', params), options);
+    return operation(this.context, payment('sale', params, this.options.allowZeroAmount), options);
   }
   sale$(params: SaleParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('sale', params), options);
+    return operation$(this.context, payment('sale', params, this.options.allowZeroAmount), options);
   }
 
   refund(params: RefundParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('refund', params), options);
+    return operation(this.context, payment('refund', params, this.options.allowZeroAmount), options);
   }
   refund$(params: RefundParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('refund', params), options);
+    return operation$(this.context, payment('refund', params, this.options.allowZeroAmount), options);
   }
 
   void(params: VoidParams, options?: OperationOptions): Promise<TransactionOutcome> {
@@ -250,8 +264,23 @@ function typed(endpoint: string, type: string, params: object) {
   return { endpoint, validate: true, build: (): JsonObject => ({ type, ...toWire(params) }) };
 }
 
-function payment(type: string, params: object) {
-  return typed(ENDPOINTS.payment, type, params);
+function payment(type: string, params: object, allowZero = false) {
+  const spec = typed(ENDPOINTS.payment, type, params);
+  if (allowZero || !NO_ZERO_AMOUNT.has(type)) return spec;
+  return {
+    ...spec,
+    build: (): JsonObject => {
+      const resource = spec.build();
+      if (resource.amount === 0) {
+        throw new AmountError(
+          'zero',
+          `amount: a ${type} of 0 is refused before sending (connect({ allowZeroAmount: true }) allows it)`,
+          0,
+        );
+      }
+      return resource;
+    },
+  };
 }
 
 function setDateTime(params: SetDateTimeParams) {

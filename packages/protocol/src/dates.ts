@@ -1,5 +1,5 @@
 /**
- * Result dates are `YY/MM/DD` and times `HH:MM:SS` (tsi-notes §5.3: the order is inferred, not confirmed).
+ * Result dates are `YY/MM/DD` and times `HH:MM:SS` (docs/protocol.md: the order is inferred, not confirmed).
  * Callers keep the raw strings; a parse is a convenience only.
  */
 
@@ -34,7 +34,7 @@ export function parseTransactionDate(date: string, time?: string): Date | undefi
   return result.getDate() === day ? result : undefined;
 }
 
-/** `set_date_time` parameters (tsi-notes §4.2): `YYMMDD` and `HHMMSS`. */
+/** `set_date_time` parameters (docs/protocol.md): `YYMMDD` and `HHMMSS`. */
 export function formatSetDateTime(d: Date, options?: DateFormatOptions): { date: string; time: string } {
   const { date, time } = formatTransactionDate(d, options);
   return { date: date.replaceAll('/', ''), time: time.replaceAll(':', '') };

@@ -1,4 +1,4 @@
-import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import { type Either, left, right } from '#fp-ts/Either';
 import { ENVELOPE_KINDS, type Envelope, type EnvelopeKind } from './envelope.js';
 import { type FrameError, frameError } from './frame-error.js';
 import { isJsonObject } from './json.js';

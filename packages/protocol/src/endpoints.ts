@@ -1,4 +1,4 @@
-/** TSI endpoint paths (tsi-notes §1, §4.1). Clients send lowercase; terminals appear case-insensitive. */
+/** TSI endpoint paths (docs/protocol.md). Clients send lowercase; terminals appear case-insensitive. */
 export const ENDPOINTS = {
   payment: '/tsi/v1/payment',
   info: '/tsi/v1/info',

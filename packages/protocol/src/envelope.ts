@@ -8,7 +8,7 @@ export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
 export interface Envelope {
   readonly kind: EnvelopeKind;
   readonly flow_id: string;
-  /** Present in single-endpoint mode (tsi-notes §2.5). */
+  /** Present in single-endpoint mode (docs/protocol.md). */
   readonly endpoint?: string;
   readonly resource: JsonObject;
 }

@@ -1,5 +1,5 @@
 import { CodedError } from './coded-error.js';
-/** Flow ids (tsi-notes §6.4): Ingenico's tools send random numeric strings, 6 digits, first digit non-zero. */
+/** Flow ids (docs/protocol.md): Ingenico's tools send random numeric strings, 6 digits, first digit non-zero. */
 
 export type FlowIdGenerator = () => string;
 
@@ -49,7 +49,7 @@ export function createFlowIdGenerator(options?: FlowIdOptions): FlowIdGenerator 
   };
 }
 
-/** A UUID v4 generator, for terminals known to accept them (untested on hardware: tsi-notes §6.4). */
+/** A UUID v4 generator, for terminals known to accept them (untested on hardware: docs/protocol.md). */
 export const uuidFlowId: FlowIdGenerator = () => globalThis.crypto.randomUUID();
 
 /** The process-wide default generator, so ids stay unique across sessions of one process. */

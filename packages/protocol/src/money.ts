@@ -1,4 +1,4 @@
-import { type Either, left, right } from 'fp-ts/lib/Either.js';
+import { type Either, left, right } from '#fp-ts/Either';
 import { CodedError } from './coded-error.js';
 
 /** An amount in integer cents. Branded so a float or a dollar value cannot be passed by accident. */
@@ -7,7 +7,14 @@ export type Cents = number & { readonly __brand: 'Cents' };
 /** $999,999.99: far above any card-present sale, far below where cents lose integer precision. */
 export const DEFAULT_MAX_CENTS = 99_999_999;
 
-export type AmountErrorCode = 'not_a_number' | 'not_integer' | 'too_many_decimals' | 'negative' | 'too_large';
+export type AmountErrorCode =
+  | 'not_a_number'
+  | 'not_integer'
+  | 'too_many_decimals'
+  | 'negative'
+  | 'too_large'
+  /** A sale or refund of 0, refused by the client unless `allowZeroAmount` is set. */
+  | 'zero';
 
 export class AmountError extends CodedError<AmountErrorCode> {
   override readonly name = 'AmountError';
@@ -103,7 +110,7 @@ export function formatAmount(value: Cents | number): string {
 }
 
 /**
- * Reads an amount as terminals send it: a JSON number or a numeric string of cents (tsi-notes §5.1, §6.5).
+ * Reads an amount as terminals send it: a JSON number or a numeric string of cents (docs/protocol.md).
  * Anything else is `undefined`: results are parsed permissively and keep their raw value beside.
  */
 export function readCents(value: unknown): Cents | undefined {

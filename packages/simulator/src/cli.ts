@@ -57,8 +57,31 @@ function oneOf<T extends string>(
   return value as T;
 }
 
+/** `parseArgs`'s text for `--port -1` suggests `--port=-XYZ`; say what is wrong instead. */
+function usageError(error: unknown, argv: readonly string[]): UsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /^Option '(--[\w-]+)/.exec(message)?.[1];
+  if (option !== undefined && /ambiguous/.test(message)) {
+    const next = argv[argv.indexOf(option) + 1] ?? '';
+    return new UsageError(
+      /^-\d/.test(next) ? `${option} must not be negative, got "${next}"` : `${option} needs a value`,
+    );
+  }
+  return new UsageError(message.split('\n')[0] ?? message);
+}
+
 function parse(argv: string[]) {
-  const { values } = parseArgs({
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    throw usageError(error, argv);
+  }
+  return readOptions(parsed.values);
+}
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
     args: argv,
     strict: true,
     allowPositionals: false,
@@ -77,6 +100,9 @@ function parse(argv: string[]) {
       help: { type: 'boolean', short: 'h' },
     },
   });
+}
+
+function readOptions(values: ReturnType<typeof parseOptions>['values']) {
   const settings: Partial<Record<keyof SimulatorSettings, unknown>> = {
     eventDelayMs: count('event-delay-ms', values['event-delay-ms']),
     ackTimeoutMs: count('ack-timeout-ms', values['ack-timeout-ms']),
@@ -100,7 +126,13 @@ function clock(): string {
   return new Date().toISOString().slice(11, 23);
 }
 
-/** `bluechip simulate`: runs until SIGINT/SIGTERM (or `io.signal`), then resolves 0. Usage errors give 2. */
+/**
+ * Exit codes of both simulator entry points (`bluechip-simulator` and `bluechip simulate`): 1 for a usage
+ * error or a simulator that could not start, the same code `bluechip` uses for usage errors.
+ */
+export const SIMULATE_EXIT = { ok: 0, usage: 1, failed: 1 } as const;
+
+/** `bluechip simulate`: runs until SIGINT/SIGTERM (or `io.signal`), then resolves 0. */
 export async function runSimulateCommand(argv: string[], io: CommandIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
@@ -108,12 +140,12 @@ export async function runSimulateCommand(argv: string[], io: CommandIo = {}): Pr
   try {
     args = parse(argv);
   } catch (error) {
-    stderr.write(`bluechip simulate: ${(error as Error).message}\nTry --help.\n`);
-    return 2;
+    stderr.write(`bluechip simulate: ${(error as Error).message}; try --help\n`);
+    return SIMULATE_EXIT.usage;
   }
   if (args.help) {
     stdout.write(`${USAGE}${amountTable()}\n`);
-    return 0;
+    return SIMULATE_EXIT.ok;
   }
   let simulator: RunningSimulator;
   try {
@@ -128,7 +160,7 @@ export async function runSimulateCommand(argv: string[], io: CommandIo = {}): Pr
     });
   } catch (error) {
     stderr.write(`bluechip simulate: ${(error as Error).message}\n`);
-    return 1;
+    return SIMULATE_EXIT.failed;
   }
   // Bounded: a slow or absent reader of the output must not grow the simulator's memory.
   const frameLog = new BoundedLog(stdout);

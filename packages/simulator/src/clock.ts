@@ -16,7 +16,7 @@ export class TerminalClock {
   }
 }
 
-/** `YYYY-MM-DD hh:mm:ss`, the `error_info.time` format of the emulator (tsi-notes §3.2), in local time. */
+/** `YYYY-MM-DD hh:mm:ss`, the `error_info.time` format of the emulator (docs/protocol.md), in local time. */
 export function formatErrorTime(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;

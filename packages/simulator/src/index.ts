@@ -1,7 +1,7 @@
 export { type AttachedSimulator, attachSimulator } from './attach.js';
 export type { BatchEntry } from './batch.js';
 export { BoundedLog, type BoundedLogOptions, type LogSink, truncateLine } from './bounded-log.js';
-export { type CommandIo, runSimulateCommand } from './cli.js';
+export { type CommandIo, runSimulateCommand, SIMULATE_EXIT } from './cli.js';
 export {
   BUSY_CLOSE_REASON,
   CLOSE_CODES,

@@ -1,6 +1,7 @@
 /** What the simulated terminal does with one sale-like request. */
 export type Outcome =
   | 'approved'
+  | 'partially_approved'
   | 'declined'
   | 'cancelled'
   | 'timed_out'
@@ -12,6 +13,7 @@ export type Outcome =
 
 export const OUTCOMES: readonly Outcome[] = [
   'approved',
+  'partially_approved',
   'declined',
   'cancelled',
   'timed_out',
@@ -46,6 +48,11 @@ export const AMOUNT_TRIGGERS: readonly AmountTrigger[] = [
   },
   { amount: 206, outcome: 'double_final', description: 'the final event is sent twice' },
   { amount: 207, outcome: 'malformed_first', description: 'a malformed frame, then the real event' },
+  {
+    amount: 208,
+    outcome: 'partially_approved',
+    description: 'approved for half the amount (1.04 of 2.08): transaction_amount is what was approved',
+  },
 ];
 
 /**

@@ -21,7 +21,7 @@ const AMOUNT_REQUIRED: ReadonlySet<string> = new Set([
 ]);
 const REFERENCE_REQUIRED: ReadonlySet<string> = new Set(['void', 'pre_auth_completion', 'tip_adjust']);
 
-/** Types accepted on more than one endpoint (tsi-notes §4.1 caveats). */
+/** Types accepted on more than one endpoint (docs/protocol.md caveats). */
 const ALSO_ON: Readonly<Record<string, string>> = {
   recall_last_transaction: ENDPOINTS.reports,
 };

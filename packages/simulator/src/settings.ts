@@ -27,7 +27,7 @@ export interface BatchTotals {
 }
 
 /**
- * The settlement `terminal_total` shape (unknown, tsi-notes §5.5): `object` — `{sale_count, sale_amount, …}`
+ * The settlement `terminal_total` shape (unknown, docs/protocol.md): `object` — `{sale_count, sale_amount, …}`
  * (the StayDesk backend model); `array` — `[{batch_sale_count, batch_sale_amount, …}]` (the StayDesk mock);
  * or a function building any shape.
  */

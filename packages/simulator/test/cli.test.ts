@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSimulateCommand } from '../src/index.js';
+import { runSimulateCommand, SIMULATE_EXIT } from '../src/index.js';
 import { RawClient } from './raw-client.js';
 
 function sink() {
@@ -52,10 +52,11 @@ describe('bluechip simulate', () => {
     [['--endpoint-mode', 'double']],
     [['--frobnicate']],
     [['--resend-limit', '-1']],
-  ])('refuses %j with exit code 2 and a message', async (argv) => {
+  ])('refuses %j with the usage exit code 1 and a one-line message', async (argv) => {
     const stderr = sink();
-    expect(await runSimulateCommand(argv, { stdout: sink(), stderr })).toBe(2);
-    expect(stderr.text).toMatch(/bluechip simulate: [\s\S]+\nTry --help/);
+    expect(await runSimulateCommand(argv, { stdout: sink(), stderr })).toBe(SIMULATE_EXIT.usage);
+    expect(SIMULATE_EXIT.usage).toBe(1);
+    expect(stderr.text).toMatch(/^bluechip simulate: .+; try --help\n$/);
   });
 
   it('reports a bad scenario file with exit code 1', async () => {

@@ -9,7 +9,11 @@ export interface WebSocketLike {
   binaryType: string;
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: never) => void): void;
+  // One overload per event, so the DOM's `WebSocket` and `ws`'s class (both generic over an event map)
+  // are assignable: `connect({ WebSocket })` type-checks with the browser's global constructor.
+  addEventListener(type: 'open' | 'error', listener: (event: unknown) => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEventLike) => void): void;
+  addEventListener(type: 'close', listener: (event: CloseEventLike) => void): void;
   ping?: () => void;
   on?: (event: 'pong', listener: () => void) => unknown;
   terminate?: () => void;

@@ -44,7 +44,9 @@ export const ErrorInfoJsonC = t.partial(
 export const OutcomeKindC = t.keyof(
   {
     approved: null,
+    partially_approved: null,
     declined: null,
+    not_found: null,
     cancelled: null,
     timed_out: null,
     error: null,
@@ -70,6 +72,10 @@ export const OutcomeJsonC = t.intersection(
       resultStatus: t.string,
       result: TransactionResultJsonC,
       errorInfo: ErrorInfoJsonC,
+      partial: described(
+        t.type({ requested: t.number, approved: t.number }),
+        'A partial approval: the amount asked and the amount the terminal approved, in cents.',
+      ),
       replayed: described(t.boolean, 'Nothing was sent: the outcome of an earlier flow with the same key.'),
     }),
   ],

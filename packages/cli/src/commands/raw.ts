@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject } from '@bluechip-ws/protocol';
+import { ENDPOINTS, isJsonObject, type JsonObject, normalizePath } from '@bluechip-ws/protocol';
 import { type Command, operationCommand } from '../command.js';
 import { required, UsageError } from '../options.js';
 
@@ -8,7 +8,7 @@ export const rawCommand: Command = operationCommand({
   usage: `--endpoint </tsi/v1/payment|payment|info|config|reports> --resource '<json object>'`,
   options: { endpoint: { type: 'string' }, resource: { type: 'string' } },
   operation: ({ values }) => {
-    const endpoint = required(values, 'endpoint');
+    const endpoint = knownEndpoint(required(values, 'endpoint'));
     const text = required(values, 'resource');
     let resource: JsonObject;
     try {
@@ -27,3 +27,19 @@ export const rawCommand: Command = operationCommand({
     };
   },
 });
+
+const PATHS: ReadonlySet<string> = new Set(Object.values(ENDPOINTS));
+
+/**
+ * `payment` or `/tsi/v1/payment`: an endpoint the terminal serves. Anything else is a usage error before
+ * dialing (a terminal answers an unknown path by refusing the WebSocket upgrade, which reads as
+ * "unreachable").
+ */
+function knownEndpoint(text: string): string {
+  if (Object.hasOwn(ENDPOINTS, text)) return text;
+  if (PATHS.has(normalizePath(text))) return normalizePath(text);
+  const names = Object.keys(ENDPOINTS).join(', ');
+  throw new UsageError(
+    `--endpoint "${text}" is not a terminal endpoint; one of ${names} (or its /tsi/v1/… path)`,
+  );
+}

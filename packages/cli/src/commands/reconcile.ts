@@ -1,6 +1,6 @@
 import { connect, type ReconciledFlow, type ReconcileReport, type Terminal } from '@bluechip-ws/client';
 import type { Journal } from '@bluechip-ws/core';
-import { formatAmount, maskPan } from '@bluechip-ws/protocol';
+import { formatAmount, maskCardNumbers } from '@bluechip-ws/protocol';
 import { COMMON_USAGE, type Command, usageFailure } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -74,14 +74,15 @@ async function reconcileJournal(parsed: Parsed, dir: string, io: CliIo): Promise
 
 function write(report: ReconcileReport, io: CliIo, json: boolean): void {
   if (json) {
-    io.stdout.write(`${maskPan(JSON.stringify(toJson(report)))}\n`);
+    io.stdout.write(`${JSON.stringify(maskCardNumbers(toJson(report)))}\n`);
     return;
   }
   if (report.flows.length === 0) {
     io.stdout.write('nothing to reconcile: no open flows in the journal\n');
     return;
   }
-  for (const flow of report.flows) io.stdout.write(`${maskPan(line(flow))}\n`);
+  // No card numbers in a line; long order keys and references are printed as they are.
+  for (const flow of report.flows) io.stdout.write(`${line(flow)}\n`);
   if (report.unresolved > 0) {
     io.stderr.write(`bluechip: ${report.unresolved} flow(s) still unknown: check the terminal as noted\n`);
   }

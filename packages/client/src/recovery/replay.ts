@@ -8,7 +8,7 @@ import { requestType } from './flow-kind.js';
  * holds, or the result reconciliation recovered. Nothing is left to ack, so `ack()` does nothing.
  */
 export function replayedOutcome(flow: FlowSummary, resource: JsonObject): TransactionOutcome {
-  const classified = classifyFinal(resource);
+  const classified = classifyFinal(resource, flow.request);
   return {
     kind: classified.kind,
     flowId: flow.flowId,
@@ -22,6 +22,7 @@ export function replayedOutcome(flow: FlowSummary, resource: JsonObject): Transa
     ...(classified.resultStatus === undefined ? {} : { resultStatus: classified.resultStatus }),
     ...(classified.result === undefined ? {} : { result: classified.result }),
     ...(classified.errorInfo === undefined ? {} : { errorInfo: classified.errorInfo }),
+    ...(classified.partial === undefined ? {} : { partial: classified.partial }),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as t from 'io-ts';
 import { JsonObjectC } from '../envelope.js';
 
-/** Integer cents as a JSON number or a digit string: Ingenico's tools send both (tsi-notes §6.5). */
+/** Integer cents as a JSON number or a digit string: Ingenico's tools send both (docs/protocol.md). */
 export const CentsParam = new t.Type<number | string, number | string, unknown>(
   'CentsParam',
   (u): u is number | string =>
@@ -27,7 +27,7 @@ export const TenderType = t.keyof({
   gift: null,
 });
 
-/** Level-2 purchase data: an object of optional strings (tsi-notes §4.2). */
+/** Level-2 purchase data: an object of optional strings (docs/protocol.md). */
 export const PurchaseLevel2 = t.partial({
   tax_indicator: StringParam,
   tax_amount: CentsParam,
@@ -45,7 +45,7 @@ export const PurchaseLevel2 = t.partial({
   purchase_card_3_details: t.union([StringParam, JsonObjectC]),
 });
 
-/** Every parameter of tsi-notes §4.2 with its codec. Unknown parameters pass through untouched. */
+/** Every documented request parameter (docs/protocol.md) with its codec. Unknown parameters pass through untouched. */
 export const PARAMETER_CODECS: Readonly<Record<string, t.Mixed>> = {
   amount: CentsParam,
   tip_amount: CentsParam,

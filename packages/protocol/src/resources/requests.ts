@@ -2,7 +2,7 @@ import * as t from 'io-ts';
 import { CentsParam, PurchaseLevel2, StringParam, TenderType } from './params.js';
 
 /**
- * Typed request resources for the operations a POS uses (tsi-notes §4.2). Each is `{type, ...params}` with
+ * Typed request resources for the operations a POS uses (docs/protocol.md). Each is `{type, ...params}` with
  * the optional ones optional; `KnownRequest` covers the remaining known types table-driven, and
  * `UnknownRequest` is the permissive fallback for types this library does not know yet.
  */
@@ -119,7 +119,7 @@ export const ReportRequest = t.intersection(
   ],
   'ReportRequest',
 );
-/** `/log/v1/trace` is not type-based: `{"action":"start"|"stop"}` (tsi-notes §8 H). */
+/** `/log/v1/trace` is not type-based: `{"action":"start"|"stop"}` (docs/protocol.md). */
 export const TraceRequest = t.type({ action: t.keyof({ start: null, stop: null }) }, 'TraceRequest');
 
 /** Any other known type (gift, tab, token, EMV info…): table-checked parameters, see `validateRequest`. */

@@ -4,16 +4,16 @@ import { isJsonObject, type JsonObject, own } from '../json.js';
 import { type Cents, readCents } from '../money.js';
 import { StringParam } from './params.js';
 
-/** `resource.status` of responses and events (tsi-notes §2.2, §2.3). */
+/** `resource.status` of responses and events (docs/protocol.md). */
 export const RESPONSE_STATUSES = ['started', 'completed', 'error'] as const;
 export const EVENT_STATUSES = ['proceed', 'completed', 'ok', 'error'] as const;
 
-/** Every event status but `proceed` ends the flow; unknown statuses are final failures (tsi-notes §2.3). */
+/** Every event status but `proceed` ends the flow; unknown statuses are final failures (docs/protocol.md). */
 export function isFinalEventStatus(status: unknown): boolean {
   return status !== 'proceed';
 }
 
-/** `error_info` (tsi-notes §3.2): every field optional. */
+/** `error_info` (docs/protocol.md): every field optional. */
 export interface ErrorInfo {
   readonly code?: string;
   readonly code_extended?: string;
@@ -29,7 +29,7 @@ export const ErrorInfoC = t.partial(
 
 const CodeText = t.partial({ code: StringParam, text: t.string });
 
-/** A sale-like result (tsi-notes §5.1), as an io-ts codec for strict checks. Amounts: number or string. */
+/** A sale-like result (docs/protocol.md), as an io-ts codec for strict checks. Amounts: number or string. */
 export const TransactionResultC = t.partial(
   {
     status: t.string,
@@ -88,7 +88,7 @@ export interface TransactionResult {
   readonly unknownTags: ReadonlyMap<string, unknown>;
   /** terminal_info `parameters`, keys trimmed of their trailing colon and spaces ("Build Number:" → "Build Number"). */
   readonly parameters: ReadonlyMap<string, unknown>;
-  /** Signature, when the terminal sent one (tsi-notes §5.4): base64 BMP. */
+  /** Signature, when the terminal sent one (docs/protocol.md): base64 BMP. */
   readonly signature?: string;
   readonly raw: JsonObject;
 }

@@ -1,5 +1,5 @@
-import { type Either, isLeft, left, right } from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
+import { type Either, isLeft, left, right } from '#fp-ts/Either';
 import { isKnownType, REPORT_TYPES } from '../endpoints.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { PARAMETER_CODECS, REQUIRED_PARAMETERS } from './params.js';
@@ -20,7 +20,7 @@ export interface ValidateOptions {
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 
-/** Checks a request resource against tsi-notes §4: a known `type` and well-typed parameters. */
+/** Checks a request resource against docs/protocol.md: a known `type` and well-typed parameters. */
 export function validateRequest(
   resource: unknown,
   options?: ValidateOptions,

@@ -3,7 +3,7 @@ import { reject } from '../plan.js';
 import { stamp } from '../results.js';
 import type { Handler } from './production.js';
 
-/** Keys as Bluechip labels them, trailing colon (and sometimes a space) included (tsi-notes §5.5). */
+/** Keys as Bluechip labels them, trailing colon (and sometimes a space) included (docs/protocol.md). */
 const TERMINAL_INFO: Readonly<Record<string, string>> = {
   'Build Number:': '1805',
   'Device Type:': 'Move5000',

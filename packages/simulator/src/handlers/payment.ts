@@ -64,8 +64,10 @@ export const saleLike: Handler = (ctx, outcome) => {
     }
   }
   const result = baseResult(ctx);
-  result.transaction_amount = money(amount, amountsAs);
-  result.total_amount = money(amount + tip, amountsAs);
+  // A partial approval (a prepaid or gift card short of funds) approves less than was asked: half here.
+  const approved = outcome === 'partially_approved' ? Math.floor(amount / 2) : amount;
+  result.transaction_amount = money(approved, amountsAs);
+  result.total_amount = money(approved + tip, amountsAs);
   if (tip > 0) result.tip_amount = money(tip, amountsAs);
   const status = RESULT_STATUS[outcome];
   if (status === 'cancelled_by_user' || status === 'timeout_on_user_input') {
@@ -95,7 +97,7 @@ export const saleLike: Handler = (ctx, outcome) => {
     record: (final) => {
       state.lastTransaction = final;
       if (final === undefined) return;
-      addToBatch(ctx, final, amount, tip);
+      addToBatch(ctx, final, approved, tip);
       if (preAuth !== undefined && final.status === 'approved') preAuth.completed = true;
     },
   };
