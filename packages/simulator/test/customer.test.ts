@@ -71,7 +71,10 @@ describe('interactive mode: flows wait for the customer', () => {
     expect(link.sent).toHaveLength(1);
     expect(link.isOpen).toBe(false);
     expect(engine.busy).toBe(false);
-    expect(engine.snapshot().lastTransaction).toMatchObject({ status: 'approved', transaction_amount: '1234' });
+    expect(engine.snapshot().lastTransaction).toMatchObject({
+      status: 'approved',
+      transaction_amount: '1234',
+    });
     expect(desk.screen.kind).toBe('link_lost');
   });
 
