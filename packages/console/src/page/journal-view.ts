@@ -1,0 +1,101 @@
+import { fill, h } from './dom.js';
+import type { BridgeClient } from './rpc.js';
+
+interface FlowRecord {
+  readonly flowId: string;
+  readonly state: string;
+  readonly type: string;
+  readonly idempotencyKey?: string;
+  readonly request?: { readonly amount?: unknown };
+}
+interface ReconciledFlow {
+  readonly flowId: string;
+  readonly type: string;
+  readonly verdict: string;
+  readonly note?: string;
+  readonly outcome?: { readonly kind?: string };
+}
+
+/** The journal's open and unknown flows, and the reconcile button. */
+export function journalView(client: BridgeClient, terminalId: string, onError: (e: unknown) => void) {
+  const list = h('ul', { class: 'open-flows', 'data-testid': 'open-flows' });
+  const report = h('div', {
+    class: 'report',
+    role: 'status',
+    'aria-live': 'polite',
+    'data-testid': 'reconcile-report',
+  });
+  const refresh = async () => {
+    try {
+      const { flows } = await client.call<{ flows: FlowRecord[] }>('journal.openFlows', { terminalId });
+      fill(
+        list,
+        flows.length === 0
+          ? h('li', { class: 'small' }, 'No open flows.')
+          : flows.map((f) =>
+              h(
+                'li',
+                { 'data-flow': f.flowId },
+                h('strong', {}, f.type),
+                ` flow ${f.flowId} · ${f.state}`,
+                f.idempotencyKey ? ` · key ${f.idempotencyKey}` : '',
+              ),
+            ),
+      );
+    } catch (error) {
+      onError(error);
+    }
+  };
+  const reconcile = async () => {
+    button.disabled = true;
+    report.textContent = 'Reconciling…';
+    try {
+      const result = await client.call<{ flows: ReconciledFlow[]; unresolved: number }>('reconcile', {
+        terminalId,
+      });
+      fill(
+        report,
+        result.flows.length === 0
+          ? 'Nothing to reconcile.'
+          : h(
+              'ul',
+              {},
+              result.flows.map((f) =>
+                h(
+                  'li',
+                  { class: `verdict ${f.verdict}` },
+                  h('strong', {}, f.verdict),
+                  ` ${f.type} flow ${f.flowId}`,
+                  f.outcome?.kind ? `: ${f.outcome.kind}` : '',
+                  f.note ? ` (${f.note})` : '',
+                ),
+              ),
+            ),
+      );
+    } catch (error) {
+      report.textContent = `Reconcile failed: ${(error as Error).message}`;
+    } finally {
+      button.disabled = false;
+      await refresh();
+    }
+  };
+  const button = h(
+    'button',
+    { type: 'button', id: 'reconcile', onclick: () => void reconcile() },
+    'Reconcile',
+  ) as HTMLButtonElement;
+  const element = h(
+    'section',
+    { class: 'panel journal', 'aria-labelledby': 'journal-title' },
+    h('h2', { id: 'journal-title' }, 'Journal'),
+    h(
+      'p',
+      { class: 'small' },
+      'Flows without a final result (running, or cut off): reconcile asks the terminal.',
+    ),
+    list,
+    h('div', { class: 'row' }, button),
+    report,
+  );
+  return { element, refresh };
+}
