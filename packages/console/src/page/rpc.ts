@@ -44,12 +44,16 @@ export class BridgeClient {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(this.url, ['bluechip.bridge', `bluechip.bearer.${this.token}`]);
       this.socket = socket;
-      socket.onopen = () => resolve();
+      let opened = false;
+      socket.onopen = () => {
+        opened = true;
+        resolve();
+      };
       socket.onerror = () => reject(new Error(`cannot connect to the bridge at ${this.url}`));
       socket.onclose = () => {
         for (const call of this.waiting.values()) call.reject(new Error('the bridge connection closed'));
         this.waiting.clear();
-        onClose();
+        if (opened) onClose();
       };
       socket.onmessage = (event) => this.receive(String(event.data));
     });
