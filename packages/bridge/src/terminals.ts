@@ -133,7 +133,7 @@ export class TerminalRegistry {
         ...(params.connectTimeoutMs === undefined
           ? {}
           : { ws: { connectTimeoutMs: params.connectTimeoutMs } }),
-        recovery: { auto: true },
+        recovery: { auto: params.autoReconcile !== false },
       });
       const entry: Entry = {
         id,

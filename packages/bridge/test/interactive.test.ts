@@ -9,6 +9,8 @@ async function openInteractive(client: RpcClient, extra: object = {}): Promise<s
   const opened = await client.call<{ terminalId: string }>('terminal.open', {
     simulator: { eventDelayMs: 10, interactive: true, ...extra },
     frames: true,
+    // The reconcile below is the test's, not an automatic one racing it.
+    autoReconcile: false,
   });
   return opened.terminalId;
 }

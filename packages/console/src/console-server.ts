@@ -21,6 +21,11 @@ export interface ConsoleOptions {
   readonly customerTimeoutMs?: number;
   /** Simulator: delay before each event (default 300 ms, so people can follow it). */
   readonly eventDelayMs?: number;
+  /**
+   * Reconcile by itself after a dropped link or an unknown outcome, as a POS would (default false: the
+   * console shows the unknown outcome and leaves the reconcile to the tester).
+   */
+  readonly autoReconcile?: boolean;
   /** A file journal directory (default: in memory). */
   readonly journalDir?: string;
   /** The page (default: the bundle built into dist/page). Tests pass one bundled from the sources. */
@@ -102,6 +107,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
     await bridge.terminals.open({
       terminalId: CONSOLE_TERMINAL_ID,
       frames: true,
+      autoReconcile: options.autoReconcile ?? false,
       ...(options.journalDir === undefined ? {} : { journalDir: options.journalDir }),
       ...(options.terminal === undefined
         ? {

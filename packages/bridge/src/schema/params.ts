@@ -246,6 +246,10 @@ export const OpenParamsC = t.partial(
     ),
     reconnect: described(t.boolean, 'Reconnect after an unexpected drop (default true).'),
     queueLimit: described(PositiveInt, 'Operations waiting for the terminal before `busy` (default 16).'),
+    autoReconcile: described(
+      t.boolean,
+      'Reconcile by itself after a dropped link or an unknown outcome (default true). A console teaching the manual reconcile turns it off.',
+    ),
     frames: described(
       t.boolean,
       'Announce every frame in and out (card numbers masked) as terminal.frame notifications (default false).',

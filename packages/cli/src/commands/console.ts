@@ -15,6 +15,8 @@ Open the printed URL: it carries the page's token. The page talks to the JSON-RP
   --open                    open the page in the default browser (xdg-open, open or start)
   --terminal <url>          drive a real terminal instead of the built-in simulator
   --journal <dir>           a file journal in <dir> (default: in memory)
+  --auto-reconcile          reconcile by itself after a dropped link, as a POS would (default: off, so
+                            an unknown outcome stays open until you press Reconcile)
   --customer-timeout <s>    simulator: how long a sale waits for the customer (default 60)
   --event-delay <ms>        simulator: delay before each event (default 300)
   --help, -h                show this help
@@ -41,6 +43,7 @@ function parse(argv: readonly string[]) {
         open: { type: 'boolean' },
         terminal: { type: 'string' },
         journal: { type: 'string' },
+        'auto-reconcile': { type: 'boolean' },
         'customer-timeout': { type: 'string' },
         'event-delay': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -57,6 +60,7 @@ function parse(argv: readonly string[]) {
   return {
     help: values.help === true,
     open: values.open === true,
+    autoReconcile: values['auto-reconcile'] === true,
     port: integer(values.port as string | undefined, 'port', 0, 65535),
     terminal,
     journal: values.journal as string | undefined,
@@ -102,6 +106,7 @@ export const consoleCommand: Command = {
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.terminal === undefined ? {} : { terminal: options.terminal }),
       ...(options.journal === undefined ? {} : { journalDir: options.journal }),
+      autoReconcile: options.autoReconcile,
       ...(options.customerTimeoutMs === undefined ? {} : { customerTimeoutMs: options.customerTimeoutMs }),
       ...(options.eventDelayMs === undefined ? {} : { eventDelayMs: options.eventDelayMs }),
       logger: { log: (level, message) => io.stderr.write(`bluechip console: ${level}: ${message}\n`) },

@@ -6,7 +6,6 @@ interface FlowRecord {
   readonly state: string;
   readonly type: string;
   readonly idempotencyKey?: string;
-  readonly request?: { readonly amount?: unknown };
 }
 interface ReconciledFlow {
   readonly flowId: string;
@@ -16,7 +15,7 @@ interface ReconciledFlow {
   readonly outcome?: { readonly kind?: string };
 }
 
-/** The journal's open and unknown flows, and the reconcile button. */
+/** The journal's open and unknown flows, the reconcile button and the last reconciliation's verdicts. */
 export function journalView(client: BridgeClient, terminalId: string, onError: (e: unknown) => void) {
   const list = h('ul', { class: 'open-flows', 'data-testid': 'open-flows' });
   const report = h('div', {
@@ -46,32 +45,32 @@ export function journalView(client: BridgeClient, terminalId: string, onError: (
       onError(error);
     }
   };
+  const show = (result: { flows: readonly ReconciledFlow[] }, automatic: boolean) =>
+    fill(
+      report,
+      automatic ? h('p', { class: 'small' }, 'Reconciled automatically:') : null,
+      result.flows.length === 0
+        ? 'Nothing to reconcile.'
+        : h(
+            'ul',
+            {},
+            result.flows.map((f) =>
+              h(
+                'li',
+                { class: `verdict ${f.verdict}` },
+                h('strong', {}, f.verdict),
+                ` ${f.type} flow ${f.flowId}`,
+                f.outcome?.kind ? `: ${f.outcome.kind}` : '',
+                f.note ? ` (${f.note})` : '',
+              ),
+            ),
+          ),
+    );
   const reconcile = async () => {
     button.disabled = true;
     report.textContent = 'Reconciling…';
     try {
-      const result = await client.call<{ flows: ReconciledFlow[]; unresolved: number }>('reconcile', {
-        terminalId,
-      });
-      fill(
-        report,
-        result.flows.length === 0
-          ? 'Nothing to reconcile.'
-          : h(
-              'ul',
-              {},
-              result.flows.map((f) =>
-                h(
-                  'li',
-                  { class: `verdict ${f.verdict}` },
-                  h('strong', {}, f.verdict),
-                  ` ${f.type} flow ${f.flowId}`,
-                  f.outcome?.kind ? `: ${f.outcome.kind}` : '',
-                  f.note ? ` (${f.note})` : '',
-                ),
-              ),
-            ),
-      );
+      show(await client.call<{ flows: ReconciledFlow[] }>('reconcile', { terminalId }), false);
     } catch (error) {
       report.textContent = `Reconcile failed: ${(error as Error).message}`;
     } finally {
@@ -97,5 +96,13 @@ export function journalView(client: BridgeClient, terminalId: string, onError: (
     h('div', { class: 'row' }, button),
     report,
   );
-  return { element, refresh };
+  return {
+    element,
+    refresh,
+    /** A reconciliation the library ran by itself (`terminal.reconciled`). */
+    reconciled(value: unknown) {
+      show(value as { flows: ReconciledFlow[] }, true);
+      void refresh();
+    },
+  };
 }

@@ -53,7 +53,7 @@ async function start(): Promise<void> {
     else if (method === 'terminal.state')
       conn.textContent = `terminal ${String((params.state as { kind?: string }).kind)}`;
     else if (method === 'outcome.unclaimed') timeline.unclaimed(String(params.flowId), String(params.reason));
-    else if (method === 'terminal.reconciled') void journal.refresh();
+    else if (method === 'terminal.reconciled') journal.reconciled(params.report);
     if (method === 'flow.progress' || method === 'terminal.state') void journal.refresh();
   });
   document.body.append(
