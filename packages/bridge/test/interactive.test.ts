@@ -28,7 +28,7 @@ function notified(client: RpcClient, match: (m: Message) => boolean): Promise<Me
 }
 
 const screenIs = (kind: string) => (m: Message) =>
-  m.method === 'simulator.screen' && (m.params?.screen as { kind?: string }).kind === kind;
+  m.method === 'simulator.screen' && (m.params?.screen as { kind?: string } | undefined)?.kind === kind;
 
 describe('the interactive simulator through the bridge', () => {
   it('a sale waits for the customer, who presents a card: approved, screens and masked frames announced', async () => {

@@ -55,7 +55,8 @@ pre { max-height:260px; overflow:auto; background:#f6f8fa; padding:.5rem; font-s
 .mark { font-size:.75rem; padding:0 .35rem; border-radius:8px; background:#fff4d6; color:#5c3d00; }
 .mark.unclaimed, .mark.duplicate { background:#fde8e6; color:var(--bad); }
 .frames { max-height:220px; overflow:auto; font-size:.78rem; margin-top:.4rem; }
-.frame { display:flex; gap:.4rem; border-bottom:1px solid #eef1f4; } .frame code { overflow-wrap:anywhere; }
+.frame { display:flex; gap:.4rem; border-bottom:1px solid #eef1f4; } .frame code { overflow-wrap:anywhere; min-width:0; }
+.frame .time, .dir { flex:none; } .frame .time { min-width:7.5em; }
 .frame.out .dir { color:var(--accent); } .frame.in .dir { color:var(--ok); } .dir { min-width:3.5em; }
 .verdict.recovered strong { color:var(--ok); } .verdict.still_unknown strong { color:var(--warn); }
 #frame-filter { width:100%; }
