@@ -112,13 +112,14 @@ export function resourceFrom(form: FormSpec, values: ReadonlyMap<string, string>
     }
   }
   const codec = REQUEST_CODECS[form.type];
-  if (codec !== undefined && !codec.is(resource)) {
-    const bad = [...form.fields, ...form.more].find(
-      (f) => resource[f.name] !== undefined && !(PARAMETER_CODECS[f.name]?.is(resource[f.name]) ?? true),
-    );
+  const checked = codec?.decode(resource);
+  if (checked !== undefined && checked._tag === 'Left') {
+    // io-ts says where it failed: the first key of a failure's path that is one of the form's fields.
+    const names = new Set([...form.fields, ...form.more].map((f) => f.name));
+    const field = checked.left.flatMap((e) => e.context.map((c) => c.key)).find((key) => names.has(key));
     throw new FieldError(
-      bad?.name ?? 'type',
-      `the ${form.type} request is not valid${bad ? `: ${bad.name}` : ''}`,
+      field ?? 'type',
+      `${field ?? form.type}: not a valid value for a ${form.type} request`,
     );
   }
   return resource as JsonObject;
