@@ -116,12 +116,20 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
     await banner.waitFor();
     expect(await banner.textContent()).toContain('OUTCOME UNKNOWN');
     await expect.poll(() => page.getByTestId('open-flows').locator('li[data-flow]').count()).toBe(1);
+    const cut = page
+      .getByTestId('timeline')
+      .locator('li.flow', { has: page.locator('[data-kind=link_lost]') });
+    await cut.waitFor();
+    const flow = page.locator(`li.flow[data-flow="${await cut.getAttribute('data-flow')}"]`);
     await page.screenshot({ path: `${IMAGES}console-unknown.png` });
     await page.getByRole('button', { name: 'Reconcile' }).click();
     const report = page.getByTestId('reconcile-report');
     await report.locator('.verdict').waitFor();
     expect(await report.textContent()).toMatch(/recovered sale flow \S+: approved/);
     await expect.poll(() => page.getByTestId('open-flows').textContent()).toBe('No open flows.');
+    expect(await flow.locator('[data-kind=verdict]').textContent()).toContain(
+      'reconciled: recovered, approved',
+    );
     await page.screenshot({ path: `${IMAGES}console-reconcile.png`, fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

@@ -67,6 +67,30 @@ describe('the flow timeline', () => {
     expect(timeline.add({ direction: 'in', path: '/', text: '{"event":{"flow', at: 3 })).toBeUndefined();
   });
 
+  it('a lost link cuts off the flows still running; a verdict settles one', () => {
+    const timeline = new Timeline();
+    timeline.add(out(0, request('1')));
+    timeline.add(inn(1, started('1')));
+    timeline.add(inn(2, final('1')));
+    timeline.add(out(3, ack('1')));
+    timeline.add(out(10, request('2')));
+    timeline.add(inn(11, started('2')));
+    expect(timeline.linkLost(50).map((t) => t.flowId)).toEqual(['2']);
+    expect(timeline.linkLost(60)).toEqual([]);
+    const cut = timeline.flows.get('2');
+    expect(cut?.entries.at(-1)).toMatchObject({
+      kind: 'link_lost',
+      offsetMs: 40,
+      summary: 'link lost: outcome unknown',
+    });
+    expect(timeline.settled('2', 'recovered, approved', 90)?.entries.at(-1)).toMatchObject({
+      kind: 'verdict',
+      summary: 'reconciled: recovered, approved',
+    });
+    expect(timeline.settled('2', 'recovered, approved', 91)?.entries).toHaveLength(4);
+    expect(timeline.settled('nope', 'not_found', 95)).toBeUndefined();
+  });
+
   it('exports a flow as JSON with ISO times, and keeps at most MAX_FLOWS flows', () => {
     const timeline = new Timeline();
     for (let i = 0; i < MAX_FLOWS + 5; i++) timeline.add(out(i, request(String(i))));

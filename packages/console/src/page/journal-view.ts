@@ -7,7 +7,7 @@ interface FlowRecord {
   readonly type: string;
   readonly idempotencyKey?: string;
 }
-interface ReconciledFlow {
+export interface ReconciledFlow {
   readonly flowId: string;
   readonly type: string;
   readonly verdict: string;
@@ -16,7 +16,12 @@ interface ReconciledFlow {
 }
 
 /** The journal's open and unknown flows, the reconcile button and the last reconciliation's verdicts. */
-export function journalView(client: BridgeClient, terminalId: string, onError: (e: unknown) => void) {
+export function journalView(
+  client: BridgeClient,
+  terminalId: string,
+  onError: (e: unknown) => void,
+  onVerdicts: (flows: readonly ReconciledFlow[]) => void,
+) {
   const list = h('ul', { class: 'open-flows', 'data-testid': 'open-flows' });
   const report = h('div', {
     class: 'report',
@@ -45,7 +50,13 @@ export function journalView(client: BridgeClient, terminalId: string, onError: (
       onError(error);
     }
   };
-  const show = (result: { flows: readonly ReconciledFlow[] }, automatic: boolean) =>
+  // A run is announced to every caller (terminal.reconciled), the tester's own too: shown once.
+  let manual = false;
+  let lastAt: unknown;
+  const show = (result: { at?: unknown; flows: readonly ReconciledFlow[] }, automatic: boolean) => {
+    if (automatic && (manual || (lastAt !== undefined && result.at === lastAt))) return;
+    lastAt = result.at;
+    onVerdicts(result.flows);
     fill(
       report,
       automatic ? h('p', { class: 'small' }, 'Reconciled automatically:') : null,
@@ -66,8 +77,10 @@ export function journalView(client: BridgeClient, terminalId: string, onError: (
             ),
           ),
     );
+  };
   const reconcile = async () => {
     button.disabled = true;
+    manual = true;
     report.textContent = 'Reconciling…';
     try {
       show(await client.call<{ flows: ReconciledFlow[] }>('reconcile', { terminalId }), false);
@@ -75,6 +88,7 @@ export function journalView(client: BridgeClient, terminalId: string, onError: (
       report.textContent = `Reconcile failed: ${(error as Error).message}`;
     } finally {
       button.disabled = false;
+      manual = false;
       await refresh();
     }
   };

@@ -43,16 +43,19 @@ async function start(): Promise<void> {
     return;
   }
   const timeline = timelineView(new Timeline());
-  const journal = journalView(client, terminalId, onError);
+  const journal = journalView(client, terminalId, onError, (flows) => timeline.settled(flows));
   const terminal = simulated ? terminalView(client, terminalId, onError) : undefined;
   const bench = workbench(client, terminalId, () => void journal.refresh());
   client.onNotification((method, params) => {
     if (params.terminalId !== terminalId) return;
     if (method === 'terminal.frame') timeline.frame(params as never);
     else if (method === 'simulator.screen') terminal?.show(params.screen);
-    else if (method === 'terminal.state')
-      conn.textContent = `terminal ${String((params.state as { kind?: string }).kind)}`;
-    else if (method === 'outcome.unclaimed') timeline.unclaimed(String(params.flowId), String(params.reason));
+    else if (method === 'terminal.state') {
+      const kind = String((params.state as { kind?: string }).kind);
+      conn.textContent = `terminal ${kind}`;
+      if (kind === 'reconnecting' || kind === 'closed') timeline.linkLost();
+    } else if (method === 'outcome.unclaimed')
+      timeline.unclaimed(String(params.flowId), String(params.reason));
     else if (method === 'terminal.reconciled') journal.reconciled(params.report);
     if (method === 'flow.progress' || method === 'terminal.state') void journal.refresh();
   });

@@ -50,7 +50,8 @@ pre { max-height:260px; overflow:auto; background:#f6f8fa; padding:.5rem; font-s
 .flow { border-bottom:1px solid var(--line); padding:.35rem 0; } .flow-head { display:flex; gap:.4rem; align-items:center; }
 .entry { display:flex; gap:.5rem; font-size:.85rem; padding-left:.5rem; border-left:3px solid var(--line); }
 .entry.request { border-color:var(--accent); } .entry.started { border-color:#6e7781; } .entry.final { border-color:var(--ok); }
-.entry.ack { border-color:#8250df; } .entry.error, .entry.refused { border-color:var(--bad); }
+.entry.ack { border-color:#8250df; } .entry.link_lost { border-color:var(--warn); color:var(--warn); font-weight:600; }
+.entry.verdict { border-color:var(--ok); font-weight:600; } .entry.error, .entry.refused { border-color:var(--bad); }
 .time { color:var(--muted); min-width:5.5em; font-variant-numeric: tabular-nums; } .latency { color:#8250df; }
 .mark { font-size:.75rem; padding:0 .35rem; border-radius:8px; background:#fff4d6; color:#5c3d00; }
 .mark.unclaimed, .mark.duplicate { background:#fde8e6; color:var(--bad); }

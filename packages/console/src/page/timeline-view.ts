@@ -106,6 +106,19 @@ export function timelineView(timeline: Timeline) {
       renderFlows();
       renderLog();
     },
+    linkLost() {
+      if (timeline.linkLost(Date.now()).length > 0) renderFlows();
+    },
+    settled(flows: readonly { flowId: string; verdict: string; outcome?: { kind?: string } }[]) {
+      for (const f of flows) {
+        timeline.settled(
+          f.flowId,
+          f.outcome?.kind ? `${f.verdict}, ${f.outcome.kind}` : f.verdict,
+          Date.now(),
+        );
+      }
+      renderFlows();
+    },
     unclaimed(flowId: string, reason: string) {
       timeline.markUnclaimed(flowId, reason);
       renderFlows();

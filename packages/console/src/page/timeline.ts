@@ -9,7 +9,17 @@ export interface FrameNote {
   readonly at: number;
 }
 
-export type EntryKind = 'request' | 'started' | 'refused' | 'proceed' | 'final' | 'error' | 'ack' | 'other';
+export type EntryKind =
+  | 'request'
+  | 'started'
+  | 'refused'
+  | 'proceed'
+  | 'final'
+  | 'error'
+  | 'ack'
+  | 'link_lost'
+  | 'verdict'
+  | 'other';
 export type Mark = 'resend' | 'duplicate' | 'late' | 'unclaimed';
 
 export interface TimelineEntry {
@@ -32,6 +42,8 @@ export interface FlowTrack {
   /** Set when the bridge announced an outcome nobody waited for (`outcome.unclaimed`). */
   unclaimed: string | undefined;
   finalAcked: boolean;
+  /** The flow ended: refused, final acked, cut off by a lost link, or settled by reconciliation. */
+  ended: boolean;
 }
 
 interface Parsed {
@@ -104,6 +116,7 @@ export class Timeline {
         break;
       case 'response':
         kind = status === 'started' ? 'started' : 'refused';
+        if (kind === 'refused') track.ended = true;
         summary = status === 'started' ? 'started' : `response ${status}: ${errorText(parsed.resource)}`;
         break;
       case 'event': {
@@ -134,7 +147,10 @@ export class Timeline {
             lastFinal = FINAL.has(String(parse(text)?.resource.status ?? ''));
           }
         }
-        if (lastFinal) track.finalAcked = true;
+        if (lastFinal) {
+          track.finalAcked = true;
+          track.ended = true;
+        }
         break;
       }
     }
@@ -148,6 +164,31 @@ export class Timeline {
       ...(ackLatencyMs === undefined ? {} : { ackLatencyMs }),
     });
     return track;
+  }
+
+  /** The link to the terminal was lost: every flow still running is cut off, its outcome unknown. */
+  linkLost(at: number): FlowTrack[] {
+    const cut = [...this.flows.values()].filter((track) => !track.ended);
+    for (const track of cut) {
+      track.ended = true;
+      this.note(track, 'link_lost', at, 'link lost: outcome unknown');
+    }
+    return cut;
+  }
+
+  /** A reconciliation's verdict on a flow (`recovered, approved`, `not_found`, `still_unknown`…). */
+  settled(flowId: string, verdict: string, at: number): FlowTrack | undefined {
+    const track = this.flows.get(flowId);
+    const summary = `reconciled: ${verdict}`;
+    if (track !== undefined && track.entries.at(-1)?.summary !== summary) {
+      track.ended = true;
+      this.note(track, 'verdict', at, summary);
+    }
+    return track;
+  }
+
+  private note(track: FlowTrack, kind: EntryKind, at: number, summary: string): void {
+    track.entries.push({ kind, at, offsetMs: at - track.firstAt, summary, marks: [], text: '' });
   }
 
   /** The bridge announced a result nobody waited for. */
@@ -185,6 +226,7 @@ export class Timeline {
       entries: [],
       unclaimed: undefined,
       finalAcked: false,
+      ended: false,
     };
     this.flows.set(flowId, track);
     while (this.flows.size > MAX_FLOWS) {
