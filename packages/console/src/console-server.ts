@@ -19,6 +19,11 @@ export interface ConsoleOptions {
   readonly terminal?: string;
   /** Interactive simulator: how long a flow waits for the customer (default 60 000 ms). */
   readonly customerTimeoutMs?: number;
+  /**
+   * Simulator: a scenario (docs/simulator.md), as parsed JSON. Its rules that set an outcome decide their
+   * requests without waiting for the customer.
+   */
+  readonly scenario?: { readonly [key: string]: unknown };
   /** Simulator: delay before each event (default 300 ms, so people can follow it). */
   readonly eventDelayMs?: number;
   /**
@@ -114,6 +119,7 @@ export async function startConsole(options: ConsoleOptions = {}): Promise<Runnin
             simulator: {
               interactive: true,
               eventDelayMs: options.eventDelayMs ?? 300,
+              ...(options.scenario === undefined ? {} : { scenario: options.scenario }),
               ...(options.customerTimeoutMs === undefined
                 ? {}
                 : { customerTimeoutMs: options.customerTimeoutMs }),

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
@@ -17,6 +18,8 @@ Open the printed URL: it carries the page's token. The page talks to the JSON-RP
   --journal <dir>           a file journal in <dir> (default: in memory)
   --auto-reconcile          reconcile by itself after a dropped link, as a POS would (default: off, so
                             an unknown outcome stays open until you press Reconcile)
+  --scenario <file.json>    simulator: a scenario (docs/simulator.md); rules with an outcome decide their
+                            requests without waiting for the customer
   --customer-timeout <s>    simulator: how long a sale waits for the customer (default 60)
   --event-delay <ms>        simulator: delay before each event (default 300)
   --help, -h                show this help
@@ -43,6 +46,7 @@ function parse(argv: readonly string[]) {
         open: { type: 'boolean' },
         terminal: { type: 'string' },
         journal: { type: 'string' },
+        scenario: { type: 'string' },
         'auto-reconcile': { type: 'boolean' },
         'customer-timeout': { type: 'string' },
         'event-delay': { type: 'string' },
@@ -64,6 +68,7 @@ function parse(argv: readonly string[]) {
     port: integer(values.port as string | undefined, 'port', 0, 65535),
     terminal,
     journal: values.journal as string | undefined,
+    scenario: values.scenario as string | undefined,
     customerTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
     eventDelayMs: integer(values['event-delay'] as string | undefined, 'event-delay', 0, 60_000),
   };
@@ -101,12 +106,26 @@ export const consoleCommand: Command = {
       io.stdout.write(USAGE);
       return EXIT.ok;
     }
+    if (options.scenario !== undefined && options.terminal !== undefined) {
+      io.stderr.write('bluechip console: --scenario applies to the simulator, not to --terminal\n');
+      return EXIT.error;
+    }
+    let scenario: Record<string, unknown> | undefined;
+    if (options.scenario !== undefined) {
+      try {
+        scenario = JSON.parse(await readFile(options.scenario, 'utf8'));
+      } catch (error) {
+        io.stderr.write(`bluechip console: --scenario ${options.scenario}: ${(error as Error).message}\n`);
+        return EXIT.error;
+      }
+    }
     const { startConsole } = await import('@bluechip-ws/console');
     const running = await startConsole({
       ...(options.port === undefined ? {} : { port: options.port }),
       ...(options.terminal === undefined ? {} : { terminal: options.terminal }),
       ...(options.journal === undefined ? {} : { journalDir: options.journal }),
       autoReconcile: options.autoReconcile,
+      ...(scenario === undefined ? {} : { scenario }),
       ...(options.customerTimeoutMs === undefined ? {} : { customerTimeoutMs: options.customerTimeoutMs }),
       ...(options.eventDelayMs === undefined ? {} : { eventDelayMs: options.eventDelayMs }),
       logger: { log: (level, message) => io.stderr.write(`bluechip console: ${level}: ${message}\n`) },
