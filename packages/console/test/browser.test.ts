@@ -68,6 +68,9 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
     expect(frames).toContain('"account_no"');
     expect(frames).not.toMatch(/\d{12,19}/);
     await page.screenshot({ path: `${IMAGES}console-sale.png`, fullPage: true });
+    // A tablet in portrait: two columns, the timeline below.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.screenshot({ path: `${IMAGES}console-tablet.png` });
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -29,7 +29,7 @@ button.link { border:none; background:none; color:var(--accent); text-decoration
 .pickers { display:grid; grid-template-columns: 1fr 1fr; gap:.5rem; }
 .fields { display:grid; grid-template-columns: 1fr 1fr; gap:.5rem; margin:.5rem 0; }
 .field { display:flex; flex-direction:column; gap:.15rem; min-width:0; }
-.field label { font-weight:600; font-size:.85rem; } .req { color:var(--bad); }
+.field label { font-weight:600; font-size:.85rem; overflow-wrap:anywhere; } .req { color:var(--bad); }
 input, select, textarea { font:inherit; padding:.3rem .4rem; border:1px solid #aab4be; border-radius:4px; min-width:0; }
 [aria-invalid=true] { border-color:var(--bad); box-shadow:0 0 0 2px #f6d5d1; }
 .row { display:flex; align-items:center; gap:.75rem; margin-top:.5rem; flex-wrap:wrap; }

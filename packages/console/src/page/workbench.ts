@@ -163,6 +163,7 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
           'div',
           { class: `banner ${unknown ? 'unknown' : 'error'}`, 'data-testid': 'outcome-banner' },
           unknown ? 'OUTCOME UNKNOWN' : 'ERROR',
+          rpc?.data?.code ? ` (${rpc.data.code})` : '',
           rpc?.data?.action ? h('p', {}, rpc.data.action) : null,
         ),
         rpc === undefined ? null : jsonView(rpc),
