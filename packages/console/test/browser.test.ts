@@ -67,6 +67,13 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
     const frames = await page.getByTestId('frames').textContent();
     expect(frames).toContain('"account_no"');
     expect(frames).not.toMatch(/\d{12,19}/);
+    // The filter keeps the frames of one flow (request, started, final, ack).
+    const flowId = await flow.getAttribute('data-flow');
+    await page.locator('#frame-filter').fill(`"${flowId}"`);
+    expect(await page.getByTestId('frames').locator('li').count()).toBe(4);
+    await page.locator('#frame-filter').fill('no such text');
+    expect(await page.getByTestId('frames').locator('li').count()).toBe(0);
+    await page.locator('#frame-filter').fill('');
     await page.screenshot({ path: `${IMAGES}console-sale.png`, fullPage: true });
     // A tablet in portrait: two columns, the timeline below.
     await page.setViewportSize({ width: 820, height: 1180 });
