@@ -32,6 +32,7 @@ export {
   type BridgeHooks,
   type Broadcast,
   type OpenTerminal,
+  type SimulatorCustomer,
   type SimulatorSpec,
   type StartedSimulator,
   TerminalRegistry,

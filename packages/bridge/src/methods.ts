@@ -13,7 +13,7 @@ import { RPC_CODES, type RpcId } from './jsonrpc.js';
 import { flowRecordJson, type Json, outcomeJson, reportJson, resultJson, stateJson } from './outcome-json.js';
 import * as P from './schema/params.js';
 import * as R from './schema/results.js';
-import type { OpenTerminal, TerminalRegistry } from './terminals.js';
+import type { OpenTerminal, SimulatorCustomer, TerminalRegistry } from './terminals.js';
 
 /** What a handler may use besides its params. */
 export interface CallContext {
@@ -298,6 +298,43 @@ export const METHODS: readonly MethodSpec[] = [
     },
   }),
   method({
+    name: 'journal.openFlows',
+    summary:
+      'The flows the journal holds open (running, or left without a final result: reconcile settles them).',
+    params: P.TerminalRefC,
+    result: R.OpenFlowsResultC,
+    errors: [RPC_CODES.unknownTerminal, RPC_CODES.journalFailed],
+    handler: async (params, context) => {
+      const { journal } = await context.terminals.ready(params.terminalId);
+      const flows = await journal.openFlows();
+      return { terminalId: params.terminalId, flows: flows.map(flowRecordJson) };
+    },
+  }),
+  method({
+    name: 'simulator.customer',
+    summary:
+      'Plays the customer at an interactive simulator (terminal.open { simulator: { interactive: true } }). accepted is false when no flow waits for the customer.',
+    params: P.CustomerActionParamsC,
+    result: R.CustomerActionResultC,
+    errors: [RPC_CODES.unknownTerminal],
+    handler: async (params, context) => {
+      const customer = customerOf(await context.terminals.ready(params.terminalId));
+      const accepted = customer.act(params.action);
+      return { terminalId: params.terminalId, accepted, screen: customer.screen() };
+    },
+  }),
+  method({
+    name: 'simulator.screen',
+    summary: "The interactive simulator's screen as the customer sees it.",
+    params: P.TerminalRefC,
+    result: R.ScreenResultC,
+    errors: [RPC_CODES.unknownTerminal],
+    handler: async (params, context) => ({
+      terminalId: params.terminalId,
+      screen: customerOf(await context.terminals.ready(params.terminalId)).screen(),
+    }),
+  }),
+  method({
     name: 'rpc.discover',
     summary: 'The OpenRPC document of this bridge.',
     params: P.NoParamsC,
@@ -331,11 +368,33 @@ export const NOTIFICATIONS: readonly NotificationSpec[] = [
     params: R.DiagnosticNotificationC,
   },
   {
+    name: 'simulator.screen',
+    summary: "To every caller: the interactive simulator's screen changed.",
+    params: R.ScreenNotificationC,
+  },
+  {
+    name: 'terminal.frame',
+    summary:
+      'To every caller, for a terminal opened with frames: true: one frame in or out, card numbers masked.',
+    params: R.FrameNotificationC,
+  },
+  {
     name: 'terminal.reconciled',
     summary: 'To every caller: the report of a reconciliation run.',
     params: R.ReconciledNotificationC,
   },
 ];
+
+function customerOf(open: OpenTerminal): SimulatorCustomer {
+  if (open.customer === undefined) {
+    throw new BridgeError(
+      'invalid_params',
+      `terminal "${open.id}" is not an interactive simulator (terminal.open { simulator: { interactive: true } })`,
+      { path: 'params.terminalId' },
+    );
+  }
+  return open.customer;
+}
 
 /** The method table by name. */
 export function methodTable(methods: readonly MethodSpec[] = METHODS): ReadonlyMap<string, MethodSpec> {

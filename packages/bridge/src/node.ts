@@ -1,7 +1,15 @@
 import { openFileJournal } from '@bluechip-ws/journal-file';
-import { parseScenario, type Scenario, startSimulator } from '@bluechip-ws/simulator';
+import {
+  type CustomerAction,
+  CustomerDesk,
+  type CustomerScreen,
+  parseScenario,
+  type Scenario,
+  startSimulator,
+} from '@bluechip-ws/simulator';
 import { BridgeError } from './errors.js';
-import type { BridgeHooks } from './terminals.js';
+import type { Json } from './outcome-json.js';
+import type { BridgeHooks, SimulatorCustomer } from './terminals.js';
 
 /**
  * Node-only parts of the bridge: the platform hooks (file journal, built-in simulator) and the carriers.
@@ -18,16 +26,42 @@ export const nodeHooks: BridgeHooks = {
         path: 'params.simulator.scenario',
       });
     }
+    const desk = spec.interactive
+      ? new CustomerDesk(spec.customerTimeoutMs === undefined ? {} : { timeoutMs: spec.customerTimeoutMs })
+      : undefined;
     const simulator = await startSimulator({
       ...(scenario === undefined ? {} : { scenario }),
+      ...(desk === undefined ? {} : { customer: desk }),
       host: '127.0.0.1',
       port: 0,
       eventDelayMs: spec.eventDelayMs ?? 150,
       ...(spec.seed === undefined ? {} : { seed: spec.seed }),
     });
-    return { url: simulator.url, close: () => simulator.close() };
+    return {
+      url: simulator.url,
+      close: () => simulator.close(),
+      ...(desk === undefined ? {} : { customer: customerOf(desk) }),
+    };
   },
 };
+
+/** The desk as the bridge sees it: plain JSON screens, deadlines in wall-clock milliseconds. */
+function customerOf(desk: CustomerDesk): SimulatorCustomer {
+  const json = (screen: CustomerScreen): Json => {
+    const out: Record<string, Json> = {};
+    for (const [key, value] of Object.entries(screen)) if (value !== undefined) out[key] = value as Json;
+    if (screen.kind === 'present_card') out.timeoutMs = desk.timeoutMs;
+    return out;
+  };
+  return {
+    act: (action) => desk.act(action as CustomerAction),
+    screen: () => json(desk.screen),
+    watch: (listener) => {
+      const subscription = desk.screen$.subscribe((screen) => listener(json(screen)));
+      return () => subscription.unsubscribe();
+    },
+  };
+}
 
 /** Re-exported so a Node program can take everything from this entry point. */
 export { Bridge, type BridgeLogger, type BridgeOptions } from './bridge.js';

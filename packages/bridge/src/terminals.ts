@@ -1,5 +1,5 @@
-import { connect, type Journal, MemoryJournal, type Terminal } from '@bluechip-ws/client';
-import { classifyFinal } from '@bluechip-ws/protocol';
+import { connect, type FrameListener, type Journal, MemoryJournal, type Terminal } from '@bluechip-ws/client';
+import { classifyFinal, maskPan } from '@bluechip-ws/protocol';
 import type { Subscription } from 'rxjs';
 import { BridgeError } from './errors.js';
 import { diagnosticJson, type Json, jsonSafe, outcomeJson, reportJson, stateJson } from './outcome-json.js';
@@ -10,11 +10,24 @@ export interface SimulatorSpec {
   readonly eventDelayMs?: number;
   readonly seed?: number;
   readonly scenario?: { readonly [key: string]: unknown };
+  readonly interactive?: boolean;
+  readonly customerTimeoutMs?: number;
+}
+
+/** The customer's side of an interactive simulator (`simulator: { interactive: true }`). */
+export interface SimulatorCustomer {
+  /** False when the action has nothing to act on (no flow waits for the customer). */
+  act(action: string): boolean;
+  /** The screen now. */
+  screen(): Json;
+  /** Calls `listener` at every change of the screen; returns the unsubscribe function. */
+  watch(listener: (screen: Json) => void): () => void;
 }
 
 /** A simulator the bridge started for `terminal.open { simulator }`. */
 export interface StartedSimulator {
   readonly url: string;
+  readonly customer?: SimulatorCustomer;
   close(): Promise<void>;
 }
 
@@ -38,6 +51,8 @@ export interface OpenTerminal {
   readonly terminal: Terminal;
   readonly journal: Journal;
   readonly journalKind: 'file' | 'memory';
+  /** The customer of the interactive simulator behind it, if any. */
+  readonly customer?: SimulatorCustomer;
   /** Operations this bridge is running on it. */
   inFlight: number;
 }
@@ -45,6 +60,7 @@ export interface OpenTerminal {
 interface Entry extends OpenTerminal {
   readonly simulator?: StartedSimulator;
   readonly subscriptions: Subscription[];
+  readonly stops: (() => void)[];
 }
 
 /** The terminals a bridge holds open, by id; one journal and one optional simulator each. */
@@ -113,10 +129,11 @@ export class TerminalRegistry {
         ...(params.timeouts === undefined ? {} : { timeouts: params.timeouts }),
         ...(params.queueLimit === undefined ? {} : { queueLimit: params.queueLimit }),
         ...(params.reconnect === false ? { reconnect: false } : {}),
+        ...(params.frames === true ? { onFrame: this.frameAnnouncer(id) } : {}),
         ...(params.connectTimeoutMs === undefined
           ? {}
           : { ws: { connectTimeoutMs: params.connectTimeoutMs } }),
-        recovery: { auto: true },
+        recovery: { auto: params.autoReconcile !== false },
       });
       const entry: Entry = {
         id,
@@ -126,7 +143,9 @@ export class TerminalRegistry {
         journalKind: params.journalDir === undefined ? 'memory' : 'file',
         inFlight: 0,
         subscriptions: [],
+        stops: [],
         ...(simulator === undefined ? {} : { simulator }),
+        ...(simulator?.customer === undefined ? {} : { customer: simulator.customer }),
       };
       this.watch(entry);
       this.entries.set(id, entry);
@@ -149,6 +168,7 @@ export class TerminalRegistry {
     }
     this.entries.delete(id);
     for (const subscription of entry.subscriptions) subscription.unsubscribe();
+    for (const stop of entry.stops) stop();
     entry.terminal.close();
     // The session appends the flows' ends as they fail; the journal flushes them on close.
     await entry.journal.close();
@@ -187,10 +207,31 @@ export class TerminalRegistry {
     return this.hooks.startSimulator(spec === true ? {} : spec);
   }
 
+  /** Frames become `terminal.frame` notifications, card numbers masked. */
+  private frameAnnouncer(terminalId: string): FrameListener {
+    return (record) =>
+      this.broadcast('terminal.frame', {
+        terminalId,
+        direction: record.direction,
+        path: record.path,
+        text: maskPan(
+          typeof record.frame === 'string'
+            ? record.frame
+            : `<binary frame of ${record.frame.byteLength} bytes>`,
+        ),
+        at: Date.now(),
+      });
+  }
+
   /** Terminal-wide events become notifications to every connected caller. */
   private watch(entry: Entry): void {
     const terminalId = entry.id;
     const { terminal } = entry;
+    if (entry.customer !== undefined) {
+      entry.stops.push(
+        entry.customer.watch((screen) => this.broadcast('simulator.screen', { terminalId, screen })),
+      );
+    }
     entry.subscriptions.push(
       terminal.state$.subscribe((state) =>
         this.broadcast('terminal.state', { terminalId, state: stateJson(state) }),

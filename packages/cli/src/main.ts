@@ -1,5 +1,6 @@
 import type { Command } from './command.js';
 import { certifyCommand } from './commands/certify.js';
+import { consoleCommand } from './commands/console.js';
 import { demoCommand } from './commands/demo.js';
 import { helpCommand, usage } from './commands/help.js';
 import { infoCommands } from './commands/info.js';
@@ -21,6 +22,7 @@ const COMMANDS: readonly Command[] = [
   reconcileCommand,
   serveCommand,
   certifyCommand,
+  consoleCommand,
 ];
 const help = helpCommand(
   () => COMMANDS,

@@ -12,7 +12,11 @@ import {
 import { asyncScheduler, type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import { Batch, type BatchEntry } from './batch.js';
 import { formatErrorTime, TerminalClock } from './clock.js';
+import type { CustomerDesk } from './customer.js';
+import type { InteractiveHost } from './interactive.js';
+import { startWaitingFlow } from './interactive.js';
 import type { FrameRecord, LogEntry, LogKind } from './observe.js';
+import { SALE_LIKE_TYPES } from './outcomes.js';
 import type { FlowPlan } from './plan.js';
 import { planRequest } from './planner.js';
 import { DEFAULT_SEED, type Random, seededRandom } from './random.js';
@@ -31,6 +35,11 @@ export interface EngineOptions extends Partial<SimulatorSettings> {
   readonly seed?: number;
   readonly random?: Random;
   readonly scenario?: Scenario;
+  /**
+   * Interactive mode: sale-like flows the scenario leaves undecided wait for the customer's action at this
+   * desk (bounded by its timeout) instead of deciding by amount.
+   */
+  readonly customer?: CustomerDesk;
 }
 
 /** A link that can be cut abruptly (no close handshake), as a dropped cable would. */
@@ -74,13 +83,15 @@ interface ActiveFlow {
   /** Echoed on the response and events, expected in acks (single-endpoint mode only). */
   readonly endpoint: string | undefined;
   readonly conn: Connection;
-  readonly plan: FlowPlan;
+  plan: FlowPlan;
   index: number;
   sends: number;
   awaitingAck: boolean;
   acksToIgnore: number;
   committed: boolean;
   timer: Subscription | undefined;
+  /** Withdraws the question to the customer (interactive mode). */
+  stopWaiting?: () => void;
 }
 
 /** What a test may inspect. */
@@ -118,6 +129,7 @@ export class SimulatorEngine {
   private requestCount = 0;
   private nextConnectionId = 1;
   private shutDown = false;
+  private readonly customer: CustomerDesk | undefined;
 
   /** Every frame in and out, PAN masked. Hot: subscribe before connecting. */
   readonly frames$: Observable<FrameRecord> = this.framesSubject.asObservable();
@@ -137,6 +149,7 @@ export class SimulatorEngine {
       lastError: undefined,
     };
     this.player = new ScenarioPlayer(options.scenario?.rules ?? []);
+    this.customer = options.customer;
   }
 
   get settings(): SimulatorSettings {
@@ -334,6 +347,14 @@ export class SimulatorEngine {
       this.respondError(conn, flowId, this.state.settings.busyText, '0', echo);
       return;
     }
+    if (this.customer?.busy === true) {
+      this.note('busy', `request ${flowId} while the terminal is occupied`, {
+        connection: conn.id,
+        flow_id: flowId,
+      });
+      this.respondError(conn, flowId, this.state.settings.busyText, '0', echo);
+      return;
+    }
     const checked = checkRequest(envelope.resource, endpoint);
     if ('kind' in checked) {
       this.refuse(conn, flowId, echo, checked.text, checked.code);
@@ -346,6 +367,10 @@ export class SimulatorEngine {
       endpoint,
       index: this.requestCount,
     });
+    if (this.customer !== undefined && SALE_LIKE_TYPES.has(checked.type) && rule?.outcome === undefined) {
+      startWaitingFlow(this.customer, this.interactiveHost(conn, flowId, echo), checked, rule);
+      return;
+    }
     const plan = planRequest(this.state, checked, rule);
     if (plan.kind === 'reject') {
       this.refuse(conn, flowId, echo, plan.text, plan.code);
@@ -423,7 +448,7 @@ export class SimulatorEngine {
     }
   }
 
-  private start(conn: Connection, flowId: string, echo: string | undefined, plan: FlowPlan): void {
+  private start(conn: Connection, flowId: string, echo: string | undefined, plan: FlowPlan): ActiveFlow {
     const flow: ActiveFlow = {
       flowId,
       endpoint: echo,
@@ -443,15 +468,47 @@ export class SimulatorEngine {
       // The response still follows, even if the event was acked meanwhile (the flow may be over).
       this.sendEvent(flow);
       if (!conn.closed) this.send(conn, encodeResponse(flowId, { status: 'started' }, echo));
-      return;
+      return flow;
     }
     this.send(conn, encodeResponse(flowId, { status: 'started' }, echo));
-    if (this.active !== flow) return;
+    if (this.active !== flow) return flow;
     if (plan.dropAfterResponse) {
       this.dropLink(conn, `link dropped after "started" of flow ${flowId}`);
-      return;
+      return flow;
     }
     if (plan.events.length > 0) this.scheduleEvent(flow);
+    return flow;
+  }
+
+  /** What an interactive flow needs from the engine: start it empty, then go on once the customer decided. */
+  private interactiveHost(conn: Connection, flowId: string, echo: string | undefined): InteractiveHost {
+    return {
+      state: this.state,
+      flowId,
+      refuse: (text, code) => this.refuse(conn, flowId, echo, text, code),
+      start: (plan, stopWaiting) => {
+        const flow = this.start(conn, flowId, echo, plan);
+        if (this.active === flow) flow.stopWaiting = stopWaiting;
+        return () => this.active === flow;
+      },
+      proceed: (plan, dropLink) =>
+        this.guard(conn, () => {
+          const flow = this.active;
+          if (flow === undefined || flow.flowId !== flowId || flow.conn !== conn) return;
+          flow.stopWaiting = undefined;
+          flow.plan = plan;
+          flow.acksToIgnore = plan.ignoreAcks;
+          this.note('customer_acted', `customer decided flow ${flowId}`, {
+            connection: conn.id,
+            flow_id: flowId,
+          });
+          if (dropLink) {
+            this.commit(flow);
+            this.dropLink(conn, `link dropped during flow ${flowId} (the customer pulled the cable)`);
+          } else if (plan.events.length > 0) this.scheduleEvent(flow);
+          else this.end(flow, 'flow_completed', `flow ${flowId} ended without events`);
+        }),
+    };
   }
 
   private scheduleEvent(flow: ActiveFlow): void {
@@ -538,6 +595,8 @@ export class SimulatorEngine {
   }
 
   private end(flow: ActiveFlow, kind: LogKind, message: string): void {
+    flow.stopWaiting?.();
+    flow.stopWaiting = undefined;
     flow.timer?.unsubscribe();
     flow.timer = undefined;
     flow.awaitingAck = false;

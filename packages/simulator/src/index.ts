@@ -3,6 +3,15 @@ export type { BatchEntry } from './batch.js';
 export { BoundedLog, type BoundedLogOptions, type LogSink, truncateLine } from './bounded-log.js';
 export { type CommandIo, runSimulateCommand, SIMULATE_EXIT } from './cli.js';
 export {
+  CUSTOMER_ACTIONS,
+  type CustomerAction,
+  type CustomerDecision,
+  CustomerDesk,
+  type CustomerDeskOptions,
+  type CustomerPrompt,
+  type CustomerScreen,
+} from './customer.js';
+export {
   BUSY_CLOSE_REASON,
   CLOSE_CODES,
   type DroppableLink,

@@ -27,7 +27,9 @@ export type LogKind =
   | 'link_dropped_mid_flow'
   | 'link_dropped_by_simulator'
   | 'send_failed'
-  | 'internal_error';
+  | 'internal_error'
+  /** Interactive mode: the customer (or the desk's timeout) decided a waiting flow. */
+  | 'customer_acted';
 
 /** A notable happening: what the POS under test did wrong, or what the simulator did on purpose. */
 export interface LogEntry {

@@ -220,6 +220,14 @@ export const SimulatorSpecC = t.partial(
       JsonObjectC,
       'A simulator scenario (docs/simulator.md): settings and per-request rules (proceedEvents, reject, outcome…).',
     ),
+    interactive: described(
+      t.boolean,
+      "Interactive mode: sale-like flows wait for the customer's action (simulator.customer) instead of deciding by amount.",
+    ),
+    customerTimeoutMs: described(
+      PositiveInt,
+      'Interactive mode: how long a flow waits for the customer before it ends as timed out (default 60000).',
+    ),
   },
   'SimulatorSpec',
 );
@@ -238,6 +246,14 @@ export const OpenParamsC = t.partial(
     ),
     reconnect: described(t.boolean, 'Reconnect after an unexpected drop (default true).'),
     queueLimit: described(PositiveInt, 'Operations waiting for the terminal before `busy` (default 16).'),
+    autoReconcile: described(
+      t.boolean,
+      'Reconcile by itself after a dropped link or an unknown outcome (default true). A console teaching the manual reconcile turns it off.',
+    ),
+    frames: described(
+      t.boolean,
+      'Announce every frame in and out (card numbers masked) as terminal.frame notifications (default false).',
+    ),
     reconcileOnOpen: described(
       t.boolean,
       'Reconcile the flows the journal holds open before returning (default true when journalDir is given).',
@@ -279,4 +295,20 @@ export const ResolveFlowParamsC = t.intersection(
     }),
   ],
   'ResolveFlowParams',
+);
+
+export const CustomerActionParamsC = t.intersection(
+  [
+    TerminalRef,
+    t.type({
+      action: described(
+        keyof(
+          ['approve', 'decline', 'wrong_pin', 'cancel', 'walk_away', 'pull_cable', 'busy'],
+          'CustomerAction',
+        ),
+        'approve: present a test card; decline; wrong_pin; cancel; walk_away (customer timeout); pull_cable (the sale is recorded, the link drops before its result); busy: toggles an occupied terminal.',
+      ),
+    }),
+  ],
+  'CustomerActionParams',
 );

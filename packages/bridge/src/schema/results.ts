@@ -1,6 +1,9 @@
 import * as t from 'io-ts';
 import { CentsC, described, JsonObjectC, NonNegativeInt } from './annotate.js';
 
+const keyof = <const K extends string>(keys: readonly K[], name: string) =>
+  t.keyof(Object.fromEntries(keys.map((k) => [k, null])) as Record<K, null>, name);
+
 /**
  * Results and notification params, as io-ts codecs: the OpenRPC document is generated from them, and the
  * tests validate every message the bridge sends against that document.
@@ -242,4 +245,60 @@ export const ReconciledNotificationC = t.type(
 export const ResolvedResultC = t.type(
   { terminalId: t.string, flowId: t.string, verdict: t.string },
   'Resolved',
+);
+
+// ── interactive simulator and frames ──────────────────────────────────────────────────────────────────
+
+export const CustomerScreenC = described(
+  t.intersection([
+    t.type({
+      kind: keyof(
+        [
+          'idle',
+          'busy',
+          'present_card',
+          'approved',
+          'declined',
+          'wrong_pin',
+          'cancelled',
+          'timed_out',
+          'link_lost',
+        ],
+        'CustomerScreenKind',
+      ),
+    }),
+    t.partial({
+      flowId: t.string,
+      type: t.string,
+      amount: t.number,
+      deadline: t.number,
+      timeoutMs: t.number,
+    }),
+  ]),
+  "The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and deadline (ms since the epoch).",
+);
+
+export const CustomerActionResultC = t.type(
+  { terminalId: t.string, accepted: t.boolean, screen: CustomerScreenC },
+  'CustomerActionResult',
+);
+
+export const ScreenResultC = t.type({ terminalId: t.string, screen: CustomerScreenC }, 'ScreenResult');
+
+export const OpenFlowsResultC = t.type(
+  { terminalId: t.string, flows: t.array(OutcomeRecordC) },
+  'OpenFlowsResult',
+);
+
+export const ScreenNotificationC = t.type({ terminalId: t.string, screen: CustomerScreenC }, 'Screen');
+
+export const FrameNotificationC = t.type(
+  {
+    terminalId: t.string,
+    direction: keyof(['in', 'out'], 'FrameDirection'),
+    path: t.string,
+    text: described(t.string, 'The frame as sent, card numbers (12 to 19 digits) masked.'),
+    at: described(t.number, 'Milliseconds since the epoch.'),
+  },
+  'Frame',
 );
