@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { agentCommand } from './commands/agent.js';
 import { demoCommand } from './commands/demo.js';
 import { helpCommand, usage } from './commands/help.js';
 import { infoCommands } from './commands/info.js';
@@ -18,6 +19,7 @@ const COMMANDS: readonly Command[] = [
   rawCommand,
   reconcileCommand,
   serveCommand,
+  agentCommand,
 ];
 const help = helpCommand(() => COMMANDS);
 const byName = new Map<string, Command>([...COMMANDS, help].map((c) => [c.name, c]));
