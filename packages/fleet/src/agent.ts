@@ -45,6 +45,8 @@ export class Agent {
   private closing: Promise<void> | undefined;
   /** Terminals that could not be opened (their journal or simulator failed), with why. */
   readonly failed = new Map<string, string>();
+  /** Written into each record it publishes: which agent served the flow. */
+  readonly name: string;
 
   private constructor(
     readonly config: AgentConfig,
@@ -54,7 +56,9 @@ export class Agent {
     readonly bridge: Bridge,
     private readonly outbox: Outbox,
     private readonly logger: BridgeLogger,
-  ) {}
+  ) {
+    this.name = config.nats?.name ?? `${config.site}@${process.pid}`;
+  }
 
   static async start(config: AgentConfig, options: AgentOptions = {}): Promise<Agent> {
     const logger = options.logger ?? { log: () => undefined };
@@ -202,6 +206,7 @@ export class Agent {
         flowId: answer.result.flowId,
         ...(key === undefined ? {} : { idempotencyKey: key }),
         source: 'answer',
+        agent: this.name,
         outcome: answer.result as OutcomeRecord['outcome'],
         at: new Date().toISOString(),
       });
@@ -286,6 +291,7 @@ export class Agent {
       flowId,
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
       source,
+      agent: this.name,
       outcome: outcome as OutcomeRecord['outcome'],
       at: new Date().toISOString(),
     });

@@ -24,6 +24,8 @@ export interface OutcomeRecord {
   readonly flowId: string;
   readonly idempotencyKey?: string;
   readonly source: OutcomeSource;
+  /** The agent that published it (its NATS connection name). */
+  readonly agent?: string;
   /** The outcome as the bridge returns it (`kind`, `flowId`, `type`, `result`… see docs/bridge.md). */
   readonly outcome: { readonly kind: string; readonly flowId: string; readonly [key: string]: unknown };
   /** ISO 8601, when the agent published it. */
