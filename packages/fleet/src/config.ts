@@ -190,7 +190,12 @@ function terminalSettings(value: unknown, index: number, base: string): Terminal
 function streamSettings(value: unknown): AgentConfig['stream'] {
   if (value === undefined) return undefined;
   if (!isRecord(value)) throw new ConfigError('stream: expected an object');
-  onlyKeys(value, ['name', 'replicas', 'duplicateWindowMs', 'maxAgeMs', 'maxBytes', 'create'], 'stream');
+  onlyKeys(
+    value,
+    ['name', 'domain', 'replicas', 'duplicateWindowMs', 'maxAgeMs', 'maxBytes', 'create'],
+    'stream',
+  );
+  const domain = str(value.domain, 'stream.domain');
   if (value.create !== undefined && typeof value.create !== 'boolean') {
     throw new ConfigError('stream.create: expected a boolean');
   }
@@ -204,6 +209,7 @@ function streamSettings(value: unknown): AgentConfig['stream'] {
   const maxBytes = int(value.maxBytes, 'stream.maxBytes', -1, Number.MAX_SAFE_INTEGER);
   return {
     ...(name === undefined ? {} : { name }),
+    ...(domain === undefined ? {} : { domain }),
     ...(replicas === undefined ? {} : { replicas }),
     ...(duplicateWindowMs === undefined ? {} : { duplicateWindowMs }),
     ...(maxAgeMs === undefined ? {} : { maxAgeMs }),

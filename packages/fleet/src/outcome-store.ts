@@ -34,6 +34,11 @@ export interface OutcomeRecord {
 
 export interface StreamSettings {
   readonly name?: string;
+  /**
+   * The hub's JetStream domain, when the agent's server is a leaf node without JetStream of its own: the
+   * JetStream API is then reached as `$JS.<domain>.API` through the leaf connection.
+   */
+  readonly domain?: string;
   /** Copies of each message in a cluster (1, 3 or 5). */
   readonly replicas?: number;
   /** How long the stream remembers a `Nats-Msg-Id` to drop a second copy (default 24 h). */
@@ -69,8 +74,9 @@ export class OutcomeStore {
     nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     stream: string,
+    domain: string | undefined,
   ) {
-    this.js = jetstream(nc);
+    this.js = jetstream(nc, domain === undefined ? {} : { domain });
     this.stream = stream;
   }
 
@@ -83,7 +89,7 @@ export class OutcomeStore {
     const name = settings.name ?? DEFAULT_STREAM;
     let jsm: JetStreamManager;
     try {
-      jsm = await jetstreamManager(nc);
+      jsm = await jetstreamManager(nc, settings.domain === undefined ? {} : { domain: settings.domain });
     } catch (error) {
       throw new OutcomeStoreError(`JetStream is not available: ${(error as Error).message}`, {
         cause: error,
@@ -112,7 +118,7 @@ export class OutcomeStore {
         }
       }
     }
-    return new OutcomeStore(nc, jsm, name);
+    return new OutcomeStore(nc, jsm, name, settings.domain);
   }
 
   /**

@@ -87,6 +87,8 @@ export interface RemoteOptions {
   readonly terminal: string;
   /** The outcome stream's name, for `findOutcome` (default `BLUECHIP_OUTCOMES`). */
   readonly stream?: string;
+  /** The JetStream domain of the stream, when this client's server is a leaf node (see docs/fleet.md). */
+  readonly domain?: string;
   readonly requestTimeoutMs?: number;
 }
 
@@ -182,10 +184,11 @@ export class RemoteTerminal {
    * Needs no agent, only the stream.
    */
   async findOutcome(key: OutcomeKey): Promise<OutcomeRecord | null> {
-    this.store ??= OutcomeStore.open(
-      this.options.nats,
-      this.options.stream === undefined ? {} : ({ name: this.options.stream } satisfies StreamSettings),
-    );
+    const { stream, domain } = this.options;
+    this.store ??= OutcomeStore.open(this.options.nats, {
+      ...(stream === undefined ? {} : { name: stream }),
+      ...(domain === undefined ? {} : { domain }),
+    } satisfies StreamSettings);
     return (await this.store).find(this.site, this.terminal, key);
   }
 

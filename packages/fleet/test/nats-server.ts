@@ -32,6 +32,8 @@ export interface NatsServerSpec {
   readonly dir: string;
   readonly port: number;
   readonly jetstream?: boolean;
+  /** JetStream domain (a hub and its leaf nodes name theirs apart). */
+  readonly domain?: string;
   readonly cluster?: { readonly port: number; readonly routes: readonly number[] };
   /** Accept leaf node connections on this port. */
   readonly leafPort?: number;
@@ -50,13 +52,17 @@ export interface NatsServer {
 
 function configText(spec: NatsServerSpec): string {
   const lines = [`server_name: ${spec.name}`, 'host: 127.0.0.1', `port: ${spec.port}`];
-  if (spec.jetstream !== false) lines.push(`jetstream { store_dir: "${join(spec.dir, 'js')}" }`);
+  const domain = spec.domain === undefined ? '' : `, domain: ${spec.domain}`;
+  if (spec.jetstream !== false)
+    lines.push(`jetstream { store_dir: "${join(spec.dir, spec.name, 'js')}"${domain} }`);
   if (spec.cluster !== undefined) {
     const routes = spec.cluster.routes.map((p) => `nats-route://127.0.0.1:${p}`).join(', ');
     lines.push(`cluster { name: hub, host: 127.0.0.1, port: ${spec.cluster.port}, routes: [${routes}] }`);
   }
   if (spec.leafPort !== undefined || spec.leafRemotes !== undefined) {
-    const remotes = (spec.leafRemotes ?? []).map((p) => `{ url: "nats-leaf://127.0.0.1:${p}" }`).join(', ');
+    // One remote with every hub URL: the leaf keeps one connection to the cluster, failing over between them.
+    const urls = (spec.leafRemotes ?? []).map((p) => `"nats-leaf://127.0.0.1:${p}"`).join(', ');
+    const remotes = urls === '' ? '' : `{ urls: [${urls}] }`;
     lines.push(
       `leafnodes { ${spec.leafPort === undefined ? '' : `host: 127.0.0.1, port: ${spec.leafPort},`} remotes: [${remotes}] }`,
     );
