@@ -39,6 +39,8 @@ export interface NatsServerSpec {
   readonly leafPort?: number;
   /** Dial out to these hubs' leaf ports as a leaf node (the way a store connects). */
   readonly leafRemotes?: readonly number[];
+  /** More configuration, appended as is (accounts, authorization). */
+  readonly extra?: string;
 }
 
 export interface NatsServer {
@@ -67,6 +69,7 @@ function configText(spec: NatsServerSpec): string {
       `leafnodes { ${spec.leafPort === undefined ? '' : `host: 127.0.0.1, port: ${spec.leafPort},`} remotes: [${remotes}] }`,
     );
   }
+  if (spec.extra !== undefined) lines.push(spec.extra);
   return `${lines.join('\n')}\n`;
 }
 
