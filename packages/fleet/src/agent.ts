@@ -123,13 +123,20 @@ export class Agent {
       this.nc.subscribe(requestWildcard(this.site, id), {
         queue: group,
         callback: (error, msg) => {
-          if (error === null) void this.handle(id, msg);
+          if (error !== null) return;
+          this.handle(id, msg).catch((failure: unknown) =>
+            // Only the reply can fail here (the connection closed under it); the outcome is recorded.
+            this.logger.log(
+              'warn',
+              `could not answer a request on ${msg.subject}: ${(failure as Error).message}`,
+            ),
+          );
         },
       }),
     );
   }
 
-  /** One request. Never throws: every failure is answered as a JSON-RPC error. */
+  /** One request: every failure of the call is answered as a JSON-RPC error; only the reply itself may throw. */
   private async handle(terminal: string, msg: Msg): Promise<void> {
     const callId = msg.headers?.get(CALL_ID_HEADER) || nuid.next();
     const reply = (body: Rec, recorded?: boolean) => {
