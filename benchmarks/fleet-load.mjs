@@ -4,7 +4,10 @@
 // baseline is the same sales through a direct local `connect()` to the same simulators, in the same run.
 // Reports flows/s, p50/p99 latency for both, and the agent's resident memory per terminal (RSS of the agent
 // with N terminals minus RSS of an agent with 1, over N-1). Bounded: F × N flows, every child killed at the end.
+// --agents K splits the terminals over K agents; --cluster runs a three-node NATS cluster (R3 stream) with
+// the agents spread over its nodes.
 // Run after `npx tsc -b`: node benchmarks/fleet-load.mjs [--terminals 200] [--flows 5] [--event-delay 0]
+//                         [--agents 1] [--cluster]
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +26,8 @@ const arg = (name, fallback) => {
 const TERMINALS = Math.min(arg('terminals', 200), 1000);
 const FLOWS = Math.min(arg('flows', 5), 100);
 const EVENT_DELAY = arg('event-delay', 0);
+const AGENTS = Math.max(1, Math.min(arg('agents', 1), 8));
+const CLUSTER = process.argv.includes('--cluster');
 const CLI = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
 const cleanups = [];
 const dir = mkdtempSync(join(os.tmpdir(), 'bluechip-fleet-load-'));
@@ -36,11 +41,13 @@ function freePort() {
   });
 }
 
-async function natsServer() {
-  const port = await freePort();
-  const child = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'js')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+async function natsNode(name, port, cluster) {
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, name), '-n', name];
+  if (cluster !== undefined) {
+    args.push('--cluster_name', 'hub', '--cluster', `nats://127.0.0.1:${cluster.port}`);
+    args.push('--routes', cluster.routes.map((p) => `nats://127.0.0.1:${p}`).join(','));
+  }
+  const child = spawn('nats-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   cleanups.push(() => child.kill('SIGKILL'));
   let log = '';
   await new Promise((resolve, reject) => {
@@ -54,6 +61,19 @@ async function natsServer() {
     });
   });
   return `nats://127.0.0.1:${port}`;
+}
+
+/** One server, or three in a cluster; the client URLs. */
+async function natsServers() {
+  if (!CLUSTER) return [await natsNode('n1', await freePort())];
+  const ports = [];
+  for (let i = 0; i < 3; i++) ports.push({ client: await freePort(), route: await freePort() });
+  const routes = ports.map((p) => p.route);
+  const urls = await Promise.all(
+    ports.map((p, i) => natsNode(`hub${i}`, p.client, { port: p.route, routes })),
+  );
+  await new Promise((r) => setTimeout(r, 3000)); // a JetStream meta leader
+  return urls;
 }
 
 async function simulators(count) {
@@ -137,15 +157,31 @@ const fmt = (r) =>
   `${r.flows} flows, ${r.failures} failed, ${r.flowsPerSecond.toFixed(0)} flows/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
 
 try {
-  const nats = await natsServer();
+  const nats = await natsServers();
   const urls = await simulators(TERMINALS + 1);
   // Memory baseline: the same agent with one terminal.
-  const single = await agent('single', 'probe', nats, urls.slice(TERMINALS));
+  let single;
+  for (let attempt = 0; single === undefined; attempt++) {
+    single = await agent('single', 'probe', nats, urls.slice(TERMINALS)).catch((error) => {
+      if (attempt > 10) throw error;
+    });
+  }
   await new Promise((r) => setTimeout(r, 1000));
   const rssOne = rssKiB(single.pid);
   single.kill('SIGKILL');
 
-  const fleetAgent = await agent('load', 'load', nats, urls.slice(0, TERMINALS));
+  const share = Math.ceil(TERMINALS / AGENTS);
+  const fleetAgents = await Promise.all(
+    Array.from({ length: AGENTS }, (_, a) =>
+      agent(
+        `load-${a}`,
+        'load',
+        [nats[a % nats.length]],
+        urls.slice(a * share, Math.min(TERMINALS, (a + 1) * share)),
+        a * share,
+      ),
+    ),
+  );
   const nc = await natsConnect({ servers: nats });
   cleanups.unshift(() => nc.close());
   const remote = Array.from({ length: TERMINALS }, (_, i) =>
@@ -158,8 +194,8 @@ try {
       .slice(0, TERMINALS),
   );
   const viaNats = await load(remote.map((t) => (amount, key) => t.sale({ amount }, { idempotencyKey: key })));
-  const rssN = rssKiB(fleetAgent.pid);
-  fleetAgent.kill('SIGKILL');
+  const rssN = fleetAgents.reduce((sum, a) => sum + rssKiB(a.pid), 0);
+  for (const a of fleetAgents) a.kill('SIGKILL');
   await new Promise((r) => setTimeout(r, 500));
 
   const local = urls.slice(0, TERMINALS).map((url) => connect({ url }));
@@ -183,7 +219,7 @@ try {
     `  ratio remote/direct: flows/s ${(viaNats.flowsPerSecond / direct.flowsPerSecond).toFixed(2)}, p50 ${(viaNats.p50 / direct.p50).toFixed(2)}, p99 ${(viaNats.p99 / direct.p99).toFixed(2)}`,
   );
   console.log(
-    `  agent RSS: ${(rssOne / 1024).toFixed(1)} MiB with 1 terminal, ${(rssN / 1024).toFixed(1)} MiB with ${TERMINALS} after the load: ${((rssN - rssOne) / (TERMINALS - 1)).toFixed(0)} KiB per terminal`,
+    `  agent RSS: ${(rssOne / 1024).toFixed(1)} MiB with 1 terminal, ${(rssN / 1024).toFixed(1)} MiB for ${TERMINALS} in ${AGENTS} agent(s) after the load: ${((rssN - AGENTS * rssOne) / (TERMINALS - AGENTS)).toFixed(0)} KiB per terminal`,
   );
 } finally {
   for (const cleanup of cleanups) {

@@ -1,3 +1,5 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Bridge, type BridgeLogger, type Json, METHODS, results } from '@bluechip-ws/bridge';
 import { nodeHooks } from '@bluechip-ws/bridge/node';
 import {
@@ -12,9 +14,18 @@ import { callBridge } from './bridge-call.js';
 import type { AgentConfig, TerminalSettings } from './config.js';
 import { natsConnectOptions } from './nats-options.js';
 import { Outbox } from './outbox.js';
+import { OUTBOX_FILE, OutboxLog } from './outbox-log.js';
 import { type OutcomeRecord, OutcomeStore } from './outcome-store.js';
 import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
-import { methodOf, progressSubject, queueGroup, requestWildcard, terminalEventSubject } from './subjects.js';
+import {
+  methodOf,
+  type OutcomeKey,
+  outcomeMsgId,
+  progressSubject,
+  queueGroup,
+  requestWildcard,
+  terminalEventSubject,
+} from './subjects.js';
 
 /** Methods whose result is an outcome: their final results go to the stream. Derived from the bridge's table. */
 const OUTCOME_METHODS = new Set(METHODS.filter((m) => m.result === results.OutcomeJsonC).map((m) => m.name));
@@ -31,6 +42,12 @@ export interface AgentOptions {
 
 type Rec = { [key: string]: Json };
 
+function keyOf(record: OutcomeRecord): OutcomeKey {
+  return record.idempotencyKey === undefined
+    ? { flowId: record.flowId }
+    : { idempotencyKey: record.idempotencyKey };
+}
+
 function isRecord(value: unknown): value is Rec {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -42,6 +59,8 @@ function isRecord(value: unknown): value is Rec {
 export class Agent {
   private readonly subscriptions: Subscription[] = [];
   private readonly recording = new Set<Promise<unknown>>();
+  /** Write-ahead logs of outcomes on their way to the stream, by terminal (terminals with a file journal). */
+  private readonly logs = new Map<string, OutboxLog>();
   private closing: Promise<void> | undefined;
   /** Terminals that could not be opened (their journal or simulator failed), with why. */
   readonly failed = new Map<string, string>();
@@ -112,11 +131,26 @@ export class Agent {
 
   private async openTerminal(settings: TerminalSettings): Promise<void> {
     const { id, ...rest } = settings;
+    // The log first: reconciliation during the open publishes through it.
+    const log = settings.journalDir === undefined ? undefined : await this.openLog(id, settings.journalDir);
     const answer = await callBridge(this.bridge, 'terminal.open', { terminalId: id, ...rest } as Json);
     if ('error' in answer) {
+      this.logs.delete(id);
+      await log?.close().catch(() => undefined);
       this.failed.set(id, answer.error.message);
       this.logger.log('error', `terminal ${id} not served: ${answer.error.message}`);
       return;
+    }
+    if (log !== undefined && log.pending.length > 0) {
+      this.logger.log(
+        'info',
+        `terminal ${id}: republishing ${log.pending.length} outcome(s) the stream may lack`,
+      );
+      for (const record of log.pending) {
+        const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
+        this.outbox.add(record, () => void log.done(msgId).catch(() => undefined));
+      }
+      void this.outbox.flush();
     }
     const group = this.config.queueGroup ?? queueGroup(this.site);
     this.subscriptions.push(
@@ -134,6 +168,21 @@ export class Agent {
         },
       }),
     );
+  }
+
+  private async openLog(id: string, journalDir: string): Promise<OutboxLog | undefined> {
+    try {
+      await mkdir(journalDir, { recursive: true });
+      const log = await OutboxLog.open(join(journalDir, OUTBOX_FILE));
+      this.logs.set(id, log);
+      return log;
+    } catch (error) {
+      this.logger.log(
+        'error',
+        `terminal ${id}: no outbox log (${(error as Error).message}); outcomes the stream misses live only in memory`,
+      );
+      return undefined;
+    }
   }
 
   /** One request: every failure of the call is answered as a JSON-RPC error; only the reply itself may throw. */
@@ -225,9 +274,21 @@ export class Agent {
   /** Publishes an outcome to the stream (a few tries); on failure it goes to the outbox. True once stored. */
   private record(record: OutcomeRecord): Promise<boolean> {
     const run = (async () => {
+      const log = this.logs.get(record.terminal);
+      const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
+      const published = () => void log?.done(msgId).catch(() => undefined);
+      if (log !== undefined) {
+        await log.add(msgId, record).catch((error: unknown) => {
+          this.logger.log(
+            'error',
+            `outbox log write failed for flow ${record.flowId}: ${(error as Error).message}`,
+          );
+        });
+      }
       for (let attempt = 0; attempt < 3; attempt++) {
         try {
           await this.store.publish(record, 2_000);
+          published();
           return true;
         } catch (error) {
           this.logger.log(
@@ -236,7 +297,7 @@ export class Agent {
           );
         }
       }
-      this.outbox.add(record);
+      this.outbox.add(record, published);
       return false;
     })();
     this.recording.add(run);
@@ -323,6 +384,7 @@ export class Agent {
           `${this.outbox.size} outcome(s) not published to the stream; they stay in the journals`,
         );
       }
+      await Promise.allSettled([...this.logs.values()].map((log) => log.close()));
       if (this.ownsConnection) await this.nc.drain().catch(() => undefined);
     })();
     return this.closing;

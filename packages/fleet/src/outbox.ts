@@ -10,8 +10,14 @@ export interface OutboxLogger {
  * makes a late second copy harmless. Bounded: beyond `limit` the oldest is dropped, with an error logged
  * (the terminal's journal still holds it; `outcome.get` on the agent finds it).
  */
+interface Item {
+  readonly record: OutcomeRecord;
+  /** Called once the stream has it (marks the write-ahead log). */
+  readonly published?: () => void;
+}
+
 export class Outbox {
-  private readonly queue: OutcomeRecord[] = [];
+  private readonly queue: Item[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
   private flushing: Promise<void> | undefined;
 
@@ -26,15 +32,15 @@ export class Outbox {
     return this.queue.length;
   }
 
-  add(record: OutcomeRecord): void {
+  add(record: OutcomeRecord, published?: () => void): void {
     if (this.queue.length >= this.limit) {
       const dropped = this.queue.shift();
       this.logger.log(
         'error',
-        `outbox full: dropped outcome of flow ${dropped?.flowId} (it stays in the journal)`,
+        `outbox full: dropped outcome of flow ${dropped?.record.flowId} from memory (its write-ahead log keeps it, if any)`,
       );
     }
-    this.queue.push(record);
+    this.queue.push(published === undefined ? { record } : { record, published });
     this.timer ??= setInterval(() => void this.flush(), this.retryMs);
   }
 
@@ -42,14 +48,15 @@ export class Outbox {
   flush(): Promise<void> {
     this.flushing ??= (async () => {
       while (this.queue.length > 0) {
-        const record = this.queue[0] as OutcomeRecord;
+        const item = this.queue[0] as Item;
         try {
-          await this.store.publish(record);
+          await this.store.publish(item.record);
         } catch {
           return;
         }
         this.queue.shift();
-        this.logger.log('info', `outbox: published the outcome of flow ${record.flowId}`);
+        item.published?.();
+        this.logger.log('info', `outbox: published the outcome of flow ${item.record.flowId}`);
       }
       clearInterval(this.timer);
       this.timer = undefined;

@@ -39,7 +39,7 @@ export function spawnAgent(configFile: string, config: unknown): AgentProcess {
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const ready = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent not ready in 20 s: ${err}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`agent not ready in 60 s: ${err}`)), 60_000);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const line = out.split('\n')[0] ?? '';

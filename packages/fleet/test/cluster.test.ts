@@ -93,5 +93,5 @@ describe.skipIf(!nats)('a store agent as a leaf node of a three-node hub cluster
     expect(outcome.recorded).toBeUndefined();
     const records = (await streamRecords(nc)).filter((r) => r.idempotencyKey === 'hub-2');
     expect(records).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 });

@@ -115,6 +115,9 @@ export function startNatsServer(spec: NatsServerSpec): Promise<NatsServer> {
 export async function singleServer(name = 'n1'): Promise<{
   server: () => NatsServer;
   restart(signal?: NodeJS.Signals): Promise<void>;
+  /** Stopped until `start`: NATS down for a while. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
   url: string;
 }> {
@@ -126,6 +129,12 @@ export async function singleServer(name = 'n1'): Promise<{
     server: () => current,
     async restart(signal) {
       await current.stop(signal);
+      current = await startNatsServer(spec);
+    },
+    async stop(signal) {
+      await current.stop(signal);
+    },
+    async start() {
       current = await startNatsServer(spec);
     },
     async close() {

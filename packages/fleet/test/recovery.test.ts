@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
@@ -23,7 +24,7 @@ describe.skipIf(!nats)('fleet recovery: agents and nats-server killed', () => {
     server = await singleServer();
     nc = await natsClient(server.url);
     dir = mkdtempSync(join(tmpdir(), 'bluechip-fleet-'));
-  }, 60_000);
+  }, 120_000);
 
   afterEach(async () => {
     await Promise.all(agents.splice(0).map((a) => killHard(a)));
@@ -56,7 +57,7 @@ describe.skipIf(!nats)('fleet recovery: agents and nats-server killed', () => {
     const records = (await streamRecords(nc)).filter((r) => r.idempotencyKey?.startsWith('after-'));
     expect(records).toHaveLength(4);
     expect(new Set(records.map((r) => r.agent))).toEqual(new Set(['agent-b']));
-  }, 60_000);
+  }, 120_000);
 
   it('an agent killed mid-sale reconciles its journal on restart and publishes the outcome once', async () => {
     const simulator = await startSimulator({ host: '127.0.0.1', port: 0, eventDelayMs: 700 });
@@ -93,7 +94,7 @@ describe.skipIf(!nats)('fleet recovery: agents and nats-server killed', () => {
 
     const second = agent('mall-2', config);
     await second.ready;
-    const record = await eventually(() => lane.findOutcome({ idempotencyKey: 'order-crash' }));
+    const record = await eventually(() => lane.findOutcome({ idempotencyKey: 'order-crash' }), 300);
     expect(record.source).toBe('reconciled');
     expect(record.outcome.kind).toBe('approved');
     expect(record.agent).toBe('mall-2');
@@ -103,7 +104,7 @@ describe.skipIf(!nats)('fleet recovery: agents and nats-server killed', () => {
     expect(simulator.snapshot().batch).toHaveLength(1);
     const records = (await streamRecords(nc)).filter((r) => r.idempotencyKey === 'order-crash');
     expect(records).toHaveLength(1);
-  }, 60_000);
+  }, 120_000);
 
   it('nats-server restarted (file storage) mid-sale: no outcome lost, each once, the caller gets it', async () => {
     const inProcess = await startAgent(server.url, { site: 'depot', terminals: [simulated('lane1', 600)] });
@@ -140,5 +141,44 @@ describe.skipIf(!nats)('fleet recovery: agents and nats-server killed', () => {
     } finally {
       await inProcess.close();
     }
-  }, 60_000);
+  }, 120_000);
+
+  it('an outcome the stream could not take is republished by the next agent (write-ahead outbox log)', async () => {
+    const simulator = await startSimulator({ host: '127.0.0.1', port: 0, eventDelayMs: 500 });
+    simulators.push(simulator);
+    const journalDir = join(dir, 'kiosk-lane1');
+    const config = { site: 'kiosk', terminals: [{ id: 'lane1', url: simulator.url, journalDir }] };
+    const first = agent('kiosk-1', config);
+    await first.ready;
+    const lane = connectRemote({ nats: nc, site: 'kiosk', terminal: 'lane1' });
+    let down: Promise<void> | undefined;
+    const error = await lane
+      .sale(
+        { amount: 777 },
+        {
+          idempotencyKey: 'order-nats-down',
+          requestTimeoutMs: 3_000,
+          onProgress: (p) => {
+            if (p.type === 'started') down ??= server.stop('SIGKILL');
+          },
+        },
+      )
+      .catch((e: unknown) => e);
+    await down;
+    expect((error as RemoteError).code).toBe('outcome_unknown');
+    // The agent journaled the approval and wrote it ahead to its outbox log; NATS is away, so it waits.
+    await eventually(async () => {
+      const text = await readFile(join(journalDir, 'fleet-outbox.jsonl'), 'utf8').catch(() => '');
+      return text.includes('order-nats-down') ? true : null;
+    });
+    await killHard(first);
+    await server.start();
+    const second = agent('kiosk-2', config);
+    await second.ready;
+    const record = await eventually(() => lane.findOutcome({ idempotencyKey: 'order-nats-down' }), 300);
+    expect(record).toMatchObject({ source: 'answer', agent: 'kiosk-1' });
+    expect(record.outcome.kind).toBe('approved');
+    expect(simulator.snapshot().batch).toHaveLength(1);
+    expect((await streamRecords(nc)).filter((r) => r.idempotencyKey === 'order-nats-down')).toHaveLength(1);
+  }, 120_000);
 });
