@@ -89,14 +89,15 @@ async function simulators(count) {
   return urls;
 }
 
-async function agent(name, site, nats, urls) {
+async function agent(name, site, nats, urls, first = 0) {
   const config = join(dir, `${name}.json`);
   writeFileSync(
     config,
     JSON.stringify({
       site,
       nats: { servers: nats, name },
-      terminals: urls.map((url, i) => ({ id: `t${i}`, url })),
+      stream: { replicas: CLUSTER ? 3 : 1 },
+      terminals: urls.map((url, i) => ({ id: `t${first + i}`, url })),
     }),
   );
   const child = spawn(process.execPath, [CLI, 'agent', '--config', config], {
@@ -127,6 +128,7 @@ function percentile(sorted, p) {
 async function load(sellers) {
   const latencies = [];
   let failures = 0;
+  const causes = {};
   const started = performance.now();
   await Promise.all(
     sellers.map(async (sell, t) => {
@@ -134,9 +136,14 @@ async function load(sellers) {
         const at = performance.now();
         try {
           const outcome = await sell(1000 + f, `load-${t}-${f}-${started}`);
-          if (outcome.kind !== 'approved') failures++;
-        } catch {
+          if (outcome.kind !== 'approved') {
+            failures++;
+            causes[outcome.kind] = (causes[outcome.kind] ?? 0) + 1;
+          }
+        } catch (error) {
           failures++;
+          const code = `${error.code ?? error.name}/${error.details?.data?.code ?? ''}`;
+          causes[code] = (causes[code] ?? 0) + 1;
         }
         latencies.push(performance.now() - at);
       }
@@ -147,6 +154,7 @@ async function load(sellers) {
   return {
     flows: latencies.length,
     failures,
+    causes,
     flowsPerSecond: (latencies.length / wall) * 1000,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
@@ -154,7 +162,7 @@ async function load(sellers) {
 }
 
 const fmt = (r) =>
-  `${r.flows} flows, ${r.failures} failed, ${r.flowsPerSecond.toFixed(0)} flows/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
+  `${r.flows} flows, ${r.failures} failed${r.failures > 0 ? ` ${JSON.stringify(r.causes)}` : ''}, ${r.flowsPerSecond.toFixed(0)} flows/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms`;
 
 try {
   const nats = await natsServers();
@@ -206,11 +214,11 @@ try {
   const direct = await load(local.map((t) => (amount, key) => t.sale({ amount }, { idempotencyKey: key })));
 
   console.log(
-    `fleet load: ${TERMINALS} simulated terminals, ${FLOWS} sales each, event delay ${EVENT_DELAY} ms`,
+    `fleet load: ${TERMINALS} simulated terminals, ${FLOWS} sales each, event delay ${EVENT_DELAY} ms, ${AGENTS} agent(s), ${CLUSTER ? 'three-node cluster, R3 stream' : 'one nats-server'}`,
   );
   console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, node ${process.version}`);
   console.log(
-    `  remote (connectRemote → NATS → 1 agent → terminal; outcome in JetStream before the answer): ${fmt(viaNats)}`,
+    `  remote (connectRemote → NATS → agent → terminal; outcome in JetStream before the answer): ${fmt(viaNats)}`,
   );
   console.log(
     `  direct (connect() in this process):                                                       ${fmt(direct)}`,
