@@ -13,6 +13,7 @@ export {
   connectRemote,
   RemoteError,
   type RemoteErrorCode,
+  type RemoteFlowUpdate,
   type RemoteOperationOptions,
   type RemoteOptions,
   type RemoteOutcome,

@@ -6,6 +6,7 @@ import {
   RequestError,
   TimeoutError,
 } from '@nats-io/nats-core';
+import { Observable } from 'rxjs';
 import { type OutcomeRecord, OutcomeStore, type StreamSettings } from './outcome-store.js';
 import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
 import {
@@ -39,6 +40,11 @@ export interface RemoteProgress {
   readonly status?: string;
   readonly results?: readonly unknown[];
 }
+
+/** What the Observable forms emit, in order: `started`, any `proceed`, then `final` (then complete). */
+export type RemoteFlowUpdate =
+  | RemoteProgress
+  | { readonly type: 'final'; readonly flowId: string; readonly outcome: RemoteOutcome };
 
 export interface RemoteOperationOptions {
   /** Strongly advised: with it, a caller that timed out finds the outcome with `findOutcome`. */
@@ -164,6 +170,32 @@ export class RemoteTerminal {
     return this.operation('raw', { endpoint, resource }, options);
   }
 
+  /** Observable forms, as on the local `Terminal`: progress, then `final`. Unsubscribing stops the waiting only. */
+  sale$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('sale', params, options);
+  }
+  refund$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('refund', params, options);
+  }
+  void$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('void', params, options);
+  }
+  preAuth$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('preAuth', params, options);
+  }
+  preAuthCompletion$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('preAuthCompletion', params, options);
+  }
+  force$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('force', params, options);
+  }
+  tipAdjust$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('tipAdjust', params, options);
+  }
+  cardBalance$(params: Params = {}, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('cardBalance', params, options);
+  }
+
   /** The agent's view: connection state, calls in flight, flows its journal holds open. */
   status(): Promise<{ state: { kind: string }; inFlight: number; openFlows: number; url: string }> {
     return this.call('terminal.status', {}) as never;
@@ -205,6 +237,35 @@ export class RemoteTerminal {
       },
     });
     return () => sub.unsubscribe();
+  }
+
+  private operation$(
+    method: string,
+    params: Params,
+    options: RemoteOperationOptions = {},
+  ): Observable<RemoteFlowUpdate> {
+    return new Observable<RemoteFlowUpdate>((subscriber) => {
+      let open = true;
+      this.operation(method, params, {
+        ...options,
+        onProgress: (progress) => {
+          options.onProgress?.(progress);
+          if (open) subscriber.next(progress);
+        },
+      }).then(
+        (outcome) => {
+          if (!open) return;
+          subscriber.next({ type: 'final', flowId: outcome.flowId, outcome });
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          if (open) subscriber.error(error);
+        },
+      );
+      return () => {
+        open = false;
+      };
+    });
   }
 
   private operation(

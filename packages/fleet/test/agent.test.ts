@@ -1,5 +1,6 @@
 import { startSimulator } from '@bluechip-ws/simulator';
 import type { NatsConnection } from '@nats-io/nats-core';
+import { firstValueFrom, toArray } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRemote, RemoteError, requestSubject } from '../src/index.js';
 import type { Agent } from '../src/node.js';
@@ -55,6 +56,15 @@ describe.skipIf(!nats)('bluechip agent over a real nats-server', () => {
     const outcome = await lane.sale({ amount: 200 }, { idempotencyKey: 'order-declined' });
     expect(outcome.kind).toBe('declined');
     expect((await lane.findOutcome({ idempotencyKey: 'order-declined' }))?.outcome.kind).toBe('declined');
+  });
+
+  it('the Observable form emits started, then final, then completes', async () => {
+    const lane = connectRemote({ nats: nc, site: 'store1', terminal: 'lane2' });
+    const updates = await firstValueFrom(lane.sale$({ amount: 201 }).pipe(toArray()));
+    expect(updates.map((u) => u.type)).toEqual(['started', 'final']);
+    const last = updates[1];
+    expect(last?.type === 'final' ? last.outcome.kind : undefined).toBe('cancelled');
+    expect(last?.flowId).toBe(updates[0]?.flowId);
   });
 
   it('a retry with the same idempotency key replays the outcome; the stream holds it exactly once', async () => {
