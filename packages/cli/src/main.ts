@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { agentCommand } from './commands/agent.js';
 import { certifyCommand } from './commands/certify.js';
 import { consoleCommand } from './commands/console.js';
 import { demoCommand } from './commands/demo.js';
@@ -23,6 +24,7 @@ const COMMANDS: readonly Command[] = [
   serveCommand,
   certifyCommand,
   consoleCommand,
+  agentCommand,
 ];
 const help = helpCommand(
   () => COMMANDS,

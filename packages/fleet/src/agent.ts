@@ -1,0 +1,392 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Bridge, type BridgeLogger, type Json, METHODS, results } from '@bluechip-ws/bridge';
+import { nodeHooks } from '@bluechip-ws/bridge/node';
+import {
+  type Msg,
+  type NatsConnection,
+  headers as natsHeaders,
+  nuid,
+  type Subscription,
+} from '@nats-io/nats-core';
+import { connect as natsConnect } from '@nats-io/transport-node';
+import { callBridge } from './bridge-call.js';
+import type { AgentConfig, TerminalSettings } from './config.js';
+import { natsConnectOptions } from './nats-options.js';
+import { Outbox } from './outbox.js';
+import { OUTBOX_FILE, OutboxLog } from './outbox-log.js';
+import { type OutcomeRecord, OutcomeStore } from './outcome-store.js';
+import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
+import {
+  methodOf,
+  type OutcomeKey,
+  outcomeMsgId,
+  progressSubject,
+  queueGroup,
+  requestWildcard,
+  terminalEventSubject,
+} from './subjects.js';
+
+/** Methods whose result is an outcome: their final results go to the stream. Derived from the bridge's table. */
+const OUTCOME_METHODS = new Set(METHODS.filter((m) => m.result === results.OutcomeJsonC).map((m) => m.name));
+/** Terminals belong to the agent's config: callers may not open or close them. */
+const LOCAL_ONLY = new Set(['terminal.open', 'terminal.close']);
+/** Terminals opened at once on start (each may start a simulator and read its journal). */
+const OPEN_CONCURRENCY = 16;
+
+export interface AgentOptions {
+  readonly logger?: BridgeLogger;
+  /** An existing connection (tests, embedding); by default the agent connects with the config's `nats`. */
+  readonly nats?: NatsConnection;
+}
+
+type Rec = { [key: string]: Json };
+
+function keyOf(record: OutcomeRecord): OutcomeKey {
+  return record.idempotencyKey === undefined
+    ? { flowId: record.flowId }
+    : { idempotencyKey: record.idempotencyKey };
+}
+
+function isRecord(value: unknown): value is Rec {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * `bluechip agent`: one process holding the terminals of a site, serving the bridge's method table over NATS
+ * request/reply, publishing each final outcome to the JetStream stream before it answers.
+ */
+export class Agent {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly recording = new Set<Promise<unknown>>();
+  /** Write-ahead logs of outcomes on their way to the stream, by terminal (terminals with a file journal). */
+  private readonly logs = new Map<string, OutboxLog>();
+  private closing: Promise<void> | undefined;
+  /** Terminals that could not be opened (their journal or simulator failed), with why. */
+  readonly failed = new Map<string, string>();
+  /** Written into each record it publishes: which agent served the flow. */
+  readonly name: string;
+
+  private constructor(
+    readonly config: AgentConfig,
+    readonly nc: NatsConnection,
+    private readonly ownsConnection: boolean,
+    readonly store: OutcomeStore,
+    readonly bridge: Bridge,
+    private readonly outbox: Outbox,
+    private readonly logger: BridgeLogger,
+  ) {
+    this.name = config.nats?.name ?? `${config.site}@${process.pid}`;
+  }
+
+  static async start(config: AgentConfig, options: AgentOptions = {}): Promise<Agent> {
+    const logger = options.logger ?? { log: () => undefined };
+    const nc =
+      options.nats ??
+      (await natsConnect(await natsConnectOptions(config.nats, `bluechip-agent ${config.site}`)));
+    try {
+      const store = await OutcomeStore.open(nc, config.stream ?? {}, config.stream?.create ?? true);
+      const bridge = new Bridge({ hooks: nodeHooks, logger, maxPending: 1_000_000 });
+      const agent = new Agent(
+        config,
+        nc,
+        options.nats === undefined,
+        store,
+        bridge,
+        new Outbox(store, logger),
+        logger,
+      );
+      await agent.serve();
+      return agent;
+    } catch (error) {
+      if (options.nats === undefined) await nc.close().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  get site(): string {
+    return this.config.site;
+  }
+
+  /** Terminal ids being served. */
+  get terminals(): string[] {
+    return this.bridge.terminals.ids();
+  }
+
+  /** Outcomes waiting for the stream to come back. */
+  get unpublished(): number {
+    return this.outbox.size;
+  }
+
+  private async serve(): Promise<void> {
+    // Terminal-wide notifications (state, reconciliations, unclaimed results) on one long-lived connection.
+    this.bridge.connect({ send: (text) => this.onNotification(text) });
+    const queue = [...this.config.terminals];
+    const worker = async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) await this.openTerminal(next);
+    };
+    await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, queue.length) }, worker));
+    await this.nc.flush();
+  }
+
+  private async openTerminal(settings: TerminalSettings): Promise<void> {
+    const { id, ...rest } = settings;
+    // The log first: reconciliation during the open publishes through it.
+    const log = settings.journalDir === undefined ? undefined : await this.openLog(id, settings.journalDir);
+    const answer = await callBridge(this.bridge, 'terminal.open', { terminalId: id, ...rest } as Json);
+    if ('error' in answer) {
+      this.logs.delete(id);
+      await log?.close().catch(() => undefined);
+      this.failed.set(id, answer.error.message);
+      this.logger.log('error', `terminal ${id} not served: ${answer.error.message}`);
+      return;
+    }
+    if (log !== undefined && log.pending.length > 0) {
+      this.logger.log(
+        'info',
+        `terminal ${id}: republishing ${log.pending.length} outcome(s) the stream may lack`,
+      );
+      for (const record of log.pending) {
+        const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
+        this.outbox.add(record, () => void log.done(msgId).catch(() => undefined));
+      }
+      void this.outbox.flush();
+    }
+    const group = this.config.queueGroup ?? queueGroup(this.site);
+    this.subscriptions.push(
+      this.nc.subscribe(requestWildcard(this.site, id), {
+        queue: group,
+        callback: (error, msg) => {
+          if (error !== null) return;
+          this.handle(id, msg).catch((failure: unknown) =>
+            // Only the reply can fail here (the connection closed under it); the outcome is recorded.
+            this.logger.log(
+              'warn',
+              `could not answer a request on ${msg.subject}: ${(failure as Error).message}`,
+            ),
+          );
+        },
+      }),
+    );
+  }
+
+  private async openLog(id: string, journalDir: string): Promise<OutboxLog | undefined> {
+    try {
+      await mkdir(journalDir, { recursive: true });
+      const log = await OutboxLog.open(join(journalDir, OUTBOX_FILE));
+      this.logs.set(id, log);
+      return log;
+    } catch (error) {
+      this.logger.log(
+        'error',
+        `terminal ${id}: no outbox log (${(error as Error).message}); outcomes the stream misses live only in memory`,
+      );
+      return undefined;
+    }
+  }
+
+  /** One request: every failure of the call is answered as a JSON-RPC error; only the reply itself may throw. */
+  private async handle(terminal: string, msg: Msg): Promise<void> {
+    const callId = msg.headers?.get(CALL_ID_HEADER) || nuid.next();
+    const reply = (body: Rec, recorded?: boolean) => {
+      if (!msg.reply) return;
+      const h = natsHeaders();
+      if (recorded !== undefined) h.set(RECORDED_HEADER, recorded ? 'yes' : 'no');
+      msg.respond(JSON.stringify({ ...body, jsonrpc: '2.0', id: callId }), { headers: h });
+    };
+    const refuse = (code: number, message: string, data: Rec) => reply({ error: { code, message, data } });
+
+    const method = methodOf(msg.subject, this.site, terminal);
+    if (LOCAL_ONLY.has(method)) {
+      refuse(-32601, `${method} is not served remotely: the agent's config owns its terminals`, {
+        code: 'method_not_found',
+      });
+      return;
+    }
+    let params: unknown = {};
+    if (msg.data.length > 0) {
+      try {
+        params = msg.json();
+      } catch (error) {
+        refuse(-32700, `malformed JSON: ${(error as Error).message}`, { code: 'parse_error' });
+        return;
+      }
+    }
+    if (!isRecord(params)) {
+      refuse(-32602, 'params must be a JSON object', { code: 'invalid_params', path: 'params' });
+      return;
+    }
+    if (params.terminalId !== undefined && params.terminalId !== terminal) {
+      refuse(-32602, `params.terminalId names another terminal than the subject (${terminal})`, {
+        code: 'invalid_params',
+        path: 'params.terminalId',
+      });
+      return;
+    }
+    const call = { ...params, terminalId: terminal };
+    const key = typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
+    const isOperation = OUTCOME_METHODS.has(method);
+
+    // Fleet-wide idempotency: another agent of the site (or this one, before a journal loss) may have run it.
+    if (isOperation && key !== undefined) {
+      const known = await this.store.find(this.site, terminal, { idempotencyKey: key }).catch((error) => {
+        this.logger.log(
+          'warn',
+          `stream lookup of key failed, the journal decides: ${(error as Error).message}`,
+        );
+        return null;
+      });
+      if (known !== null) {
+        reply({ result: { ...(known.outcome as Rec), replayed: true } }, true);
+        return;
+      }
+    }
+
+    const answer = await callBridge(this.bridge, method, call, (progress) => {
+      const flowId = typeof progress.flowId === 'string' ? progress.flowId : '';
+      this.nc.publish(
+        progressSubject(this.site, terminal, flowId),
+        JSON.stringify({ ...progress, requestId: callId }),
+      );
+    });
+    let recorded: boolean | undefined;
+    if (
+      isOperation &&
+      'result' in answer &&
+      isRecord(answer.result) &&
+      typeof answer.result.flowId === 'string'
+    ) {
+      recorded = await this.record({
+        site: this.site,
+        terminal,
+        flowId: answer.result.flowId,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+        source: 'answer',
+        agent: this.name,
+        outcome: answer.result as OutcomeRecord['outcome'],
+        at: new Date().toISOString(),
+      });
+    }
+    const { jsonrpc: _j, id: _i, ...body } = answer as unknown as Rec;
+    reply(body, recorded);
+  }
+
+  /** Publishes an outcome to the stream (a few tries); on failure it goes to the outbox. True once stored. */
+  private record(record: OutcomeRecord): Promise<boolean> {
+    const run = (async () => {
+      const log = this.logs.get(record.terminal);
+      const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
+      const published = () => void log?.done(msgId).catch(() => undefined);
+      if (log !== undefined) {
+        await log.add(msgId, record).catch((error: unknown) => {
+          this.logger.log(
+            'error',
+            `outbox log write failed for flow ${record.flowId}: ${(error as Error).message}`,
+          );
+        });
+      }
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await this.store.publish(record, 2_000);
+          published();
+          return true;
+        } catch (error) {
+          this.logger.log(
+            'warn',
+            `publishing the outcome of flow ${record.flowId} failed: ${(error as Error).message}`,
+          );
+        }
+      }
+      this.outbox.add(record, published);
+      return false;
+    })();
+    this.recording.add(run);
+    void run.finally(() => this.recording.delete(run));
+    return run;
+  }
+
+  private onNotification(text: string): void {
+    let message: { method?: string; params?: Rec };
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return;
+    }
+    const params = message.params;
+    if (message.method === undefined || params === undefined || typeof params.terminalId !== 'string') return;
+    const terminal = params.terminalId;
+    const kind = message.method.replace(/^terminal\.|^outcome\./, '');
+    this.nc.publish(terminalEventSubject(this.site, terminal, kind), text);
+    if (
+      message.method === 'outcome.unclaimed' &&
+      isRecord(params.outcome) &&
+      typeof params.flowId === 'string'
+    ) {
+      void this.recordLate(terminal, params.flowId, params.outcome, 'unclaimed', params.idempotencyKey);
+    }
+    if (
+      message.method === 'terminal.reconciled' &&
+      isRecord(params.report) &&
+      Array.isArray(params.report.flows)
+    ) {
+      for (const flow of params.report.flows) {
+        if (isRecord(flow) && isRecord(flow.outcome) && typeof flow.flowId === 'string') {
+          void this.recordLate(terminal, flow.flowId, flow.outcome, 'reconciled', flow.idempotencyKey);
+        }
+      }
+    }
+  }
+
+  /** An outcome learned outside a request; its idempotency key comes from the journal when not given. */
+  private async recordLate(
+    terminal: string,
+    flowId: string,
+    outcome: Rec,
+    source: OutcomeRecord['source'],
+    key: Json | undefined,
+  ): Promise<void> {
+    let idempotencyKey = typeof key === 'string' ? key : undefined;
+    if (idempotencyKey === undefined) {
+      try {
+        idempotencyKey = (await this.bridge.terminals.get(terminal).journal.flow(flowId))?.idempotencyKey;
+      } catch {
+        // The terminal was closed meanwhile: the flow id is key enough.
+      }
+    }
+    await this.record({
+      site: this.site,
+      terminal,
+      flowId,
+      ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      source,
+      agent: this.name,
+      outcome: outcome as OutcomeRecord['outcome'],
+      at: new Date().toISOString(),
+    });
+    this.logger.log('info', `recorded the ${source} outcome of flow ${flowId} on ${terminal}`);
+  }
+
+  /**
+   * Stops taking requests, lets running calls settle (`drainTimeoutMs`), publishes their outcomes, closes the
+   * terminals and journals, then the NATS connection (when the agent opened it). Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const subscription of this.subscriptions) subscription.unsubscribe();
+      await this.nc.flush().catch(() => undefined);
+      await this.bridge.close(this.config.drainTimeoutMs ?? 30_000);
+      await Promise.allSettled([...this.recording]);
+      await this.outbox.flush();
+      this.outbox.stop();
+      if (this.outbox.size > 0) {
+        this.logger.log(
+          'error',
+          `${this.outbox.size} outcome(s) not published to the stream; they stay in the journals`,
+        );
+      }
+      await Promise.allSettled([...this.logs.values()].map((log) => log.close()));
+      if (this.ownsConnection) await this.nc.drain().catch(() => undefined);
+    })();
+    return this.closing;
+  }
+}

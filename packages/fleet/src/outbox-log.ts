@@ -1,0 +1,91 @@
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import type { OutcomeRecord } from './outcome-store.js';
+
+/** The file next to a terminal's journal segments (the journal ignores files that are not its segments). */
+export const OUTBOX_FILE = 'fleet-outbox.jsonl';
+
+/** Truncated when nothing is pending and it has grown past this (default). */
+const COMPACT_BYTES = 256 * 1024;
+
+type Line = { readonly add: OutcomeRecord; readonly id: string } | { readonly done: string };
+
+/**
+ * The write-ahead record of outcomes on their way to the stream, one file per terminal journal: an outcome is
+ * appended (and synced) before it is published, and marked done after the stream acknowledged it. An agent
+ * killed between the two (or while the stream was away) republishes what is not marked done when it starts
+ * again; `Nats-Msg-Id` drops the copies the stream already has. Without it, an outcome the stream never got
+ * would be only in the terminal's journal, which marks it completed and so never reconciles it again.
+ */
+export class OutboxLog {
+  private chain: Promise<void> = Promise.resolve();
+  private readonly pendingIds = new Set<string>();
+  private bytes = 0;
+
+  private constructor(
+    private readonly file: FileHandle,
+    readonly pending: readonly OutcomeRecord[],
+    private readonly compactBytes: number,
+  ) {}
+
+  /** Opens (or creates) the log; `pending` holds the outcomes appended and never marked done. */
+  static async open(path: string, compactBytes = COMPACT_BYTES): Promise<OutboxLog> {
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw error;
+    });
+    const added = new Map<string, OutcomeRecord>();
+    for (const raw of text.split('\n')) {
+      if (raw === '') continue;
+      let line: Line;
+      try {
+        line = JSON.parse(raw) as Line;
+      } catch {
+        continue; // a torn last line: its outcome was not acknowledged to anyone yet
+      }
+      if ('done' in line) added.delete(line.done);
+      else if (typeof line.id === 'string') added.set(line.id, line.add);
+    }
+    const file = await open(path, 'a');
+    const log = new OutboxLog(file, [...added.values()], compactBytes);
+    for (const id of added.keys()) log.pendingIds.add(id);
+    log.bytes = text.length;
+    return log;
+  }
+
+  /** Durable once resolved (fdatasync). */
+  add(id: string, record: OutcomeRecord): Promise<void> {
+    this.pendingIds.add(id);
+    return this.write(`${JSON.stringify({ id, add: record })}\n`, true);
+  }
+
+  /** Not synced: a lost mark only means one harmless republication. */
+  done(id: string): Promise<void> {
+    if (!this.pendingIds.delete(id)) return Promise.resolve();
+    return this.write(`${JSON.stringify({ done: id })}\n`, false).then(() => this.compact());
+  }
+
+  close(): Promise<void> {
+    return this.chain.then(() => this.file.close());
+  }
+
+  private write(line: string, sync: boolean): Promise<void> {
+    const run = this.chain.then(async () => {
+      await this.file.write(line);
+      this.bytes += line.length;
+      if (sync) await this.file.datasync();
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private compact(): Promise<void> {
+    if (this.pendingIds.size > 0 || this.bytes < this.compactBytes) return Promise.resolve();
+    const run = this.chain.then(async () => {
+      if (this.pendingIds.size > 0) return;
+      await this.file.truncate(0);
+      this.bytes = 0;
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+}

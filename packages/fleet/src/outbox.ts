@@ -1,0 +1,73 @@
+import type { OutcomeRecord, OutcomeStore } from './outcome-store.js';
+
+export interface OutboxLogger {
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/**
+ * Outcomes the stream did not acknowledge (NATS down, JetStream without quorum). They are journaled already;
+ * the outbox keeps trying to publish them, so the fleet record catches up when NATS is back. `Nats-Msg-Id`
+ * makes a late second copy harmless. Bounded: beyond `limit` the oldest is dropped, with an error logged
+ * (the terminal's journal still holds it; `outcome.get` on the agent finds it).
+ */
+interface Item {
+  readonly record: OutcomeRecord;
+  /** Called once the stream has it (marks the write-ahead log). */
+  readonly published?: () => void;
+}
+
+export class Outbox {
+  private readonly queue: Item[] = [];
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: OutcomeStore,
+    private readonly logger: OutboxLogger,
+    private readonly limit = 10_000,
+    private readonly retryMs = 1_000,
+  ) {}
+
+  get size(): number {
+    return this.queue.length;
+  }
+
+  add(record: OutcomeRecord, published?: () => void): void {
+    if (this.queue.length >= this.limit) {
+      const dropped = this.queue.shift();
+      this.logger.log(
+        'error',
+        `outbox full: dropped outcome of flow ${dropped?.record.flowId} from memory (its write-ahead log keeps it, if any)`,
+      );
+    }
+    this.queue.push(published === undefined ? { record } : { record, published });
+    this.timer ??= setInterval(() => void this.flush(), this.retryMs);
+  }
+
+  /** Publishes what it can, in order; stops at the first failure (NATS is still away). */
+  flush(): Promise<void> {
+    this.flushing ??= (async () => {
+      while (this.queue.length > 0) {
+        const item = this.queue[0] as Item;
+        try {
+          await this.store.publish(item.record);
+        } catch {
+          return;
+        }
+        this.queue.shift();
+        item.published?.();
+        this.logger.log('info', `outbox: published the outcome of flow ${item.record.flowId}`);
+      }
+      clearInterval(this.timer);
+      this.timer = undefined;
+    })().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,389 @@
+import { CodedError } from '@bluechip-ws/protocol';
+import {
+  type NatsConnection,
+  NoRespondersError,
+  headers as natsHeaders,
+  nuid,
+  RequestError,
+  TimeoutError,
+} from '@nats-io/nats-core';
+import { Observable } from 'rxjs';
+import { type OutcomeRecord, OutcomeStore, type StreamSettings } from './outcome-store.js';
+import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
+import {
+  checkToken,
+  type OutcomeKey,
+  progressWildcard,
+  requestSubject,
+  terminalEventSubject,
+} from './subjects.js';
+
+/** An outcome as the agent answers it: the bridge's outcome JSON (docs/bridge.md), `replayed` included. */
+export interface RemoteOutcome {
+  readonly kind: 'approved' | 'declined' | 'cancelled' | 'timed_out' | 'error' | 'completed' | 'other';
+  readonly flowId: string;
+  readonly type: string;
+  readonly status: string;
+  readonly resultStatus?: string;
+  readonly result?: { readonly [key: string]: unknown };
+  readonly results: readonly { readonly [key: string]: unknown }[];
+  readonly errorInfo?: { readonly [key: string]: unknown };
+  readonly source: 'event' | 'response';
+  readonly replayed?: boolean;
+  /** False when the agent could not yet write it to the stream (it is journaled; the agent retries). */
+  readonly recorded?: false;
+  readonly raw: unknown;
+}
+
+export interface RemoteProgress {
+  readonly type: 'started' | 'proceed';
+  readonly flowId: string;
+  readonly status?: string;
+  readonly results?: readonly unknown[];
+}
+
+/** What the Observable forms emit, in order: `started`, any `proceed`, then `final` (then complete). */
+export type RemoteFlowUpdate =
+  | RemoteProgress
+  | { readonly type: 'final'; readonly flowId: string; readonly outcome: RemoteOutcome };
+
+export interface RemoteOperationOptions {
+  /** Strongly advised: with it, a caller that timed out finds the outcome with `findOutcome`. */
+  readonly idempotencyKey?: string;
+  readonly flowId?: string;
+  readonly timeouts?: { responseMs?: number; eventGapMs?: number; flowMs?: number };
+  /** How long to wait for the agent's answer (default: the terminal's flow bound plus a margin, 200 s). */
+  readonly requestTimeoutMs?: number;
+  /** Progress of this call's flow (`started`, `proceed`), from its per-flow subject. */
+  readonly onProgress?: (progress: RemoteProgress) => void;
+}
+
+export type RemoteErrorCode =
+  /** No agent serves this terminal (none connected, or none holds it): nothing was sent. */
+  | 'unreachable'
+  /** No answer in time: the flow may have run; look for it with `findOutcome`, never resend blind. */
+  | 'outcome_unknown'
+  | 'permission_denied'
+  | 'bad_answer'
+  /** An error the agent answered with; `rpcCode` and `data` are the bridge's (docs/bridge.md). */
+  | 'agent_error';
+
+export class RemoteError extends CodedError<RemoteErrorCode> {
+  override readonly name = 'RemoteError';
+  constructor(
+    code: RemoteErrorCode,
+    message: string,
+    readonly details: { rpcCode?: number; data?: unknown; recorded?: boolean } = {},
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
+  }
+
+  /** True when the request certainly never reached a terminal (safe to retry as is). */
+  get nothingSent(): boolean {
+    if (this.code === 'unreachable' || this.code === 'permission_denied') return true;
+    const data = this.details.data as { code?: string; outcomeUnknown?: boolean } | undefined;
+    return this.code === 'agent_error' && data?.code === 'busy';
+  }
+}
+
+export interface RemoteOptions {
+  /** A connected NATS client: `@nats-io/transport-node`'s `connect` in Node, `wsconnect` in a browser. */
+  readonly nats: NatsConnection;
+  readonly site: string;
+  readonly terminal: string;
+  /** The outcome stream's name, for `findOutcome` (default `BLUECHIP_OUTCOMES`). */
+  readonly stream?: string;
+  /** The JetStream domain of the stream, when this client's server is a leaf node (see docs/fleet.md). */
+  readonly domain?: string;
+  readonly requestTimeoutMs?: number;
+}
+
+type Params = { readonly [key: string]: unknown };
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 200_000;
+
+/**
+ * A terminal served by an agent somewhere, with the operations of the local `Terminal` in their Promise form:
+ * POS code written against `connect()` runs against `connectRemote()` unchanged for payments.
+ */
+export class RemoteTerminal {
+  readonly site: string;
+  readonly terminal: string;
+  private store: Promise<OutcomeStore> | undefined;
+
+  constructor(private readonly options: RemoteOptions) {
+    this.site = checkToken(options.site, 'site');
+    this.terminal = checkToken(options.terminal, 'terminal');
+  }
+
+  sale(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('sale', params, options);
+  }
+  refund(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('refund', params, options);
+  }
+  void(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('void', params, options);
+  }
+  preAuth(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('preAuth', params, options);
+  }
+  preAuthCompletion(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('preAuthCompletion', params, options);
+  }
+  force(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('force', params, options);
+  }
+  tipAdjust(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('tipAdjust', params, options);
+  }
+  cardBalance(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('cardBalance', params, options);
+  }
+  reprintReceipt(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('reprintReceipt', params, options);
+  }
+  recallLastTransaction(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('recallLastTransaction', params, options);
+  }
+  settlement(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('settlement', params, options);
+  }
+  terminalInfo(options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('terminalInfo', {}, options);
+  }
+  setDateTime(
+    params: { at?: Date; utc?: boolean } = {},
+    options?: RemoteOperationOptions,
+  ): Promise<RemoteOutcome> {
+    const { at, ...rest } = params;
+    return this.operation(
+      'setDateTime',
+      { ...rest, ...(at === undefined ? {} : { at: at.toISOString() }) },
+      options,
+    );
+  }
+  report(reportType: string, params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('report', { ...params, reportType }, options);
+  }
+  raw(endpoint: string, resource: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+    return this.operation('raw', { endpoint, resource }, options);
+  }
+
+  /** Observable forms, as on the local `Terminal`: progress, then `final`. Unsubscribing stops the waiting only. */
+  sale$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('sale', params, options);
+  }
+  refund$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('refund', params, options);
+  }
+  void$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('void', params, options);
+  }
+  preAuth$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('preAuth', params, options);
+  }
+  preAuthCompletion$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('preAuthCompletion', params, options);
+  }
+  force$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('force', params, options);
+  }
+  tipAdjust$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('tipAdjust', params, options);
+  }
+  cardBalance$(params: Params = {}, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+    return this.operation$('cardBalance', params, options);
+  }
+
+  /** The agent's view: connection state, calls in flight, flows its journal holds open. */
+  status(): Promise<{ state: { kind: string }; inFlight: number; openFlows: number; url: string }> {
+    return this.call('terminal.status', {}) as never;
+  }
+
+  /** Asks the agent to reconcile the flows its journal holds open (docs/bridge.md `reconcile`). */
+  reconcile(): Promise<unknown> {
+    return this.call('reconcile', {});
+  }
+
+  /** What the agent's journal knows of a flow (the bridge's `outcome.get`). */
+  journaled(key: OutcomeKey): Promise<unknown> {
+    return this.call('outcome.get', { ...key });
+  }
+
+  /**
+   * The outcome the stream holds for this key, or null: for a caller that timed out, or whose agent died.
+   * Needs no agent, only the stream.
+   */
+  async findOutcome(key: OutcomeKey): Promise<OutcomeRecord | null> {
+    const { stream, domain } = this.options;
+    this.store ??= OutcomeStore.open(this.options.nats, {
+      ...(stream === undefined ? {} : { name: stream }),
+      ...(domain === undefined ? {} : { domain }),
+    } satisfies StreamSettings);
+    return (await this.store).find(this.site, this.terminal, key);
+  }
+
+  /** Connection-state changes of the terminal, as the agent sees them. Returns the unsubscribe function. */
+  onState(listener: (state: { kind: string; [key: string]: unknown }) => void): () => void {
+    const sub = this.options.nats.subscribe(terminalEventSubject(this.site, this.terminal, 'state'), {
+      callback: (error, msg) => {
+        if (error !== null) return;
+        try {
+          listener((msg.json() as { params: { state: { kind: string } } }).params.state);
+        } catch {
+          // Not ours to crash on: a malformed publication is skipped.
+        }
+      },
+    });
+    return () => sub.unsubscribe();
+  }
+
+  private operation$(
+    method: string,
+    params: Params,
+    options: RemoteOperationOptions = {},
+  ): Observable<RemoteFlowUpdate> {
+    return new Observable<RemoteFlowUpdate>((subscriber) => {
+      let open = true;
+      this.operation(method, params, {
+        ...options,
+        onProgress: (progress) => {
+          options.onProgress?.(progress);
+          if (open) subscriber.next(progress);
+        },
+      }).then(
+        (outcome) => {
+          if (!open) return;
+          subscriber.next({ type: 'final', flowId: outcome.flowId, outcome });
+          subscriber.complete();
+        },
+        (error: unknown) => {
+          if (open) subscriber.error(error);
+        },
+      );
+      return () => {
+        open = false;
+      };
+    });
+  }
+
+  private operation(
+    method: string,
+    params: Params,
+    options: RemoteOperationOptions = {},
+  ): Promise<RemoteOutcome> {
+    const { idempotencyKey, flowId, timeouts } = options;
+    return this.call(
+      method,
+      {
+        ...params,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        ...(flowId === undefined ? {} : { flowId }),
+        ...(timeouts === undefined ? {} : { timeouts }),
+      },
+      options,
+    ) as Promise<RemoteOutcome>;
+  }
+
+  private async call(method: string, params: Params, options: RemoteOperationOptions = {}): Promise<unknown> {
+    const { nats } = this.options;
+    const callId = nuid.next();
+    const h = natsHeaders();
+    h.set(CALL_ID_HEADER, callId);
+    const progress =
+      options.onProgress === undefined
+        ? undefined
+        : nats.subscribe(progressWildcard(this.site, this.terminal), {
+            callback: (error, msg) => {
+              if (error !== null) return;
+              try {
+                const p = msg.json<RemoteProgress & { requestId?: string }>();
+                if (p.requestId === callId) options.onProgress?.(p);
+              } catch {
+                // A malformed publication is skipped.
+              }
+            },
+          });
+    if (progress !== undefined) await nats.flush();
+    const timeout =
+      options.requestTimeoutMs ??
+      this.options.requestTimeoutMs ??
+      (options.timeouts?.flowMs === undefined
+        ? DEFAULT_REQUEST_TIMEOUT_MS
+        : options.timeouts.flowMs + 20_000);
+    let answer: { result?: unknown; error?: { code: number; message: string; data?: unknown } };
+    let recorded: boolean | undefined;
+    try {
+      const msg = await nats.request(
+        requestSubject(this.site, this.terminal, method),
+        JSON.stringify(params),
+        {
+          timeout,
+          headers: h,
+        },
+      );
+      const flag = msg.headers?.get(RECORDED_HEADER);
+      recorded = flag === 'yes' ? true : flag === 'no' ? false : undefined;
+      answer = msg.json();
+    } catch (error) {
+      throw remoteError(error, this.site, this.terminal, method);
+    } finally {
+      progress?.unsubscribe();
+    }
+    if (answer.error !== undefined) {
+      throw new RemoteError('agent_error', answer.error.message, {
+        rpcCode: answer.error.code,
+        data: answer.error.data,
+      });
+    }
+    if (!('result' in answer))
+      throw new RemoteError('bad_answer', `the agent's answer to ${method} has no result`);
+    if (recorded === false && isOutcome(answer.result)) {
+      // Approved and journaled at the store, but not yet in the fleet record: it will follow from the outbox.
+      return { ...answer.result, recorded: false };
+    }
+    return answer.result;
+  }
+}
+
+function isOutcome(value: unknown): value is RemoteOutcome {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { kind?: unknown }).kind === 'string'
+  );
+}
+
+function remoteError(error: unknown, site: string, terminal: string, method: string): RemoteError {
+  const cause = error instanceof RequestError && error.cause !== undefined ? error.cause : error;
+  if (cause instanceof NoRespondersError || error instanceof NoRespondersError) {
+    return new RemoteError(
+      'unreachable',
+      `no agent serves ${site}/${terminal}: nothing was sent`,
+      {},
+      { cause: error },
+    );
+  }
+  if (cause instanceof TimeoutError || error instanceof TimeoutError) {
+    return new RemoteError(
+      'outcome_unknown',
+      `no answer to ${method} on ${site}/${terminal} in time: the flow may have run; look it up with findOutcome`,
+      {},
+      { cause: error },
+    );
+  }
+  const message = (error as Error)?.message ?? String(error);
+  if (/permission/i.test(message)) return new RemoteError('permission_denied', message, {}, { cause: error });
+  // The connection failed while the request may have been out: as unknown as a timeout.
+  return new RemoteError(
+    'outcome_unknown',
+    `request to ${site}/${terminal} failed: ${message}`,
+    {},
+    { cause: error },
+  );
+}
+
+/** A terminal served by a `bluechip agent` over NATS. */
+export function connectRemote(options: RemoteOptions): RemoteTerminal {
+  return new RemoteTerminal(options);
+}

@@ -1,0 +1,95 @@
+import { CodedError } from '@bluechip-ws/protocol';
+/**
+ * The fleet's subject layout. Requests live under `bluechip.<site>.<terminal>.<method>`; everything the agent
+ * publishes lives under `bluechip-events.<site>.<terminal>.…`, a separate root so that an agent's request
+ * subscription (`bluechip.<site>.<terminal>.>`) never receives its own publications. Both roots carry the
+ * site as their second token, so a site's credentials can be limited to `*.<site>.>` of the two roots.
+ */
+
+export const REQUEST_ROOT = 'bluechip';
+export const EVENTS_ROOT = 'bluechip-events';
+export const DEFAULT_STREAM = 'BLUECHIP_OUTCOMES';
+
+/** Site and terminal ids become subject tokens: no dots, spaces or wildcards. */
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+export class SubjectError extends CodedError<'invalid_subject'> {
+  override readonly name = 'SubjectError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid_subject', message, options);
+  }
+}
+
+export function checkToken(value: string, what: string): string {
+  if (!TOKEN.test(value)) {
+    throw new SubjectError(
+      `${what} must be 1 to 64 characters of A-Z a-z 0-9 _ -, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+export function requestSubject(site: string, terminal: string, method: string): string {
+  return `${REQUEST_ROOT}.${site}.${terminal}.${method}`;
+}
+
+/** What one agent subscribes to for one terminal (in its site's queue group). */
+export function requestWildcard(site: string, terminal: string): string {
+  return `${REQUEST_ROOT}.${site}.${terminal}.>`;
+}
+
+/** The method a request subject names (method names may contain dots: `terminal.status`). */
+export function methodOf(subject: string, site: string, terminal: string): string {
+  return subject.slice(`${REQUEST_ROOT}.${site}.${terminal}.`.length);
+}
+
+export function queueGroup(site: string): string {
+  return `${REQUEST_ROOT}.${site}`;
+}
+
+/** Progress of one flow (`started`, `proceed`). */
+export function progressSubject(site: string, terminal: string, flowId: string): string {
+  return `${EVENTS_ROOT}.${site}.${terminal}.flow.${encodeToken(flowId)}`;
+}
+
+export function progressWildcard(site: string, terminal: string): string {
+  return `${EVENTS_ROOT}.${site}.${terminal}.flow.*`;
+}
+
+/** Terminal-wide notifications: `state`, `diagnostic`, `reconciled`, `unclaimed`. */
+export function terminalEventSubject(site: string, terminal: string, kind: string): string {
+  return `${EVENTS_ROOT}.${site}.${terminal}.${kind}`;
+}
+
+/** How a stored outcome is found again: by the caller's idempotency key, else by flow id. */
+export type OutcomeKey = { readonly idempotencyKey: string } | { readonly flowId: string };
+
+/**
+ * The stream subject of one outcome. The key is part of the subject (base64url, so any key is a valid
+ * token), which makes "the outcome of key K" one `last_by_subj` lookup instead of a scan.
+ */
+export function outcomeSubject(site: string, terminal: string, key: OutcomeKey): string {
+  const tail =
+    'idempotencyKey' in key ? `k.${encodeToken(key.idempotencyKey)}` : `f.${encodeToken(key.flowId)}`;
+  return `${EVENTS_ROOT}.${site}.${terminal}.outcome.${tail}`;
+}
+
+/** The stream's subjects: every site's outcomes. */
+export function outcomeStreamSubjects(): string[] {
+  return [`${EVENTS_ROOT}.*.*.outcome.>`];
+}
+
+/** `Nats-Msg-Id`: the stream drops a second publication with the same id (within its duplicate window). */
+export function outcomeMsgId(site: string, terminal: string, key: OutcomeKey): string {
+  return 'idempotencyKey' in key
+    ? `${site}/${terminal}/k/${key.idempotencyKey}`
+    : `${site}/${terminal}/f/${key.flowId}`;
+}
+
+/** base64url of the UTF-8 bytes: subject-safe for any string (no dots, spaces or wildcards). */
+export function encodeToken(value: string): string {
+  const bytes = new TextEncoder().encode(value);
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,0 +1,64 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = `${ROOT}packages/cli/dist/bin.js`;
+let built = false;
+
+/** The child processes run the built CLI: build it (incrementally) once per test file. */
+export function buildCli(): void {
+  if (built) return;
+  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
+    cwd: ROOT,
+    stdio: 'pipe',
+  });
+  built = true;
+}
+
+export interface AgentProcess {
+  readonly child: ChildProcess;
+  /** The "serving …" line, once the agent has subscribed every terminal. */
+  readonly ready: Promise<string>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  stderr(): string;
+}
+
+/** `bluechip agent --config <file>` as a child process, the way a store runs it. */
+export function spawnAgent(configFile: string, config: unknown): AgentProcess {
+  writeFileSync(configFile, JSON.stringify(config));
+  const child = spawn(process.execPath, [CLI, 'agent', '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err = (err + chunk.toString()).slice(-32_000);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent not ready in 60 s: ${err}`)), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0] ?? '';
+      if (out.includes('\n') && line.startsWith('serving')) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`agent exited (${code ?? signal}) before serving: ${err}`));
+    });
+  });
+  ready.catch(() => undefined);
+  return { child, ready, exited, stderr: () => err };
+}
+
+/** SIGKILL, no goodbye: what a power cut or the OOM killer does. */
+export async function killHard(agent: AgentProcess): Promise<void> {
+  if (agent.child.exitCode === null && agent.child.signalCode === null) agent.child.kill('SIGKILL');
+  await agent.exited;
+}
