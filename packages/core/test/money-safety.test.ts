@@ -240,3 +240,17 @@ describe('bounded memory against a hostile peer (defect 4)', () => {
     expect(h.session.stats().seenEvents).toBeLessThanOrEqual(8);
   });
 });
+
+describe('a journal without has()', () => {
+  it('is refused when the session is made, with a typed error (flow ids could not be kept unique)', () => {
+    const legacy = {
+      append: () => undefined,
+      openFlows: async () => [],
+      flow: async () => undefined,
+      byIdempotencyKey: async () => undefined,
+      close: async () => undefined,
+    };
+    expect(() => harness({ journal: legacy as never })).toThrow(JournalError);
+    expect(() => harness({ journal: legacy as never })).toThrow(/has\(flowId\)/);
+  });
+});

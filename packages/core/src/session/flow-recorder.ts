@@ -3,6 +3,7 @@ import type { FlowEndError, FlowSummary, Journal, JournalRecord } from '../journ
 import type { Flow } from './flow.js';
 
 type Ending = 'completed' | 'failed' | 'unknown';
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * Writes a session's flows to its journal. Writes that gate an action (request before send, event before
@@ -51,16 +52,18 @@ export class FlowRecorder {
     unclaimed: boolean,
     conflict = false,
   ): JournalRecord {
-    return {
+    const record: Mutable<JournalRecord & { kind: 'event' }> = {
       kind: 'event',
       flowId,
       at: this.now(),
       status: String(resource.status),
       final,
       resource,
-      ...(unclaimed ? { unclaimed } : {}),
-      ...(conflict ? { conflict } : {}),
     };
+    // Set only when true, after the literal: the common record keeps one shape (no spread per event).
+    if (unclaimed) record.unclaimed = true;
+    if (conflict) record.conflict = true;
+    return record;
   }
 
   started(flowId: string): void {
@@ -68,7 +71,14 @@ export class FlowRecorder {
   }
 
   ackSent(flowId: string, status: string, conflict = false): void {
-    this.append({ kind: 'ack_sent', flowId, at: this.now(), status, ...(conflict ? { conflict } : {}) });
+    const record: Mutable<JournalRecord & { kind: 'ack_sent' }> = {
+      kind: 'ack_sent',
+      flowId,
+      at: this.now(),
+      status,
+    };
+    if (conflict) record.conflict = true;
+    this.append(record);
   }
 
   ended(flowId: string, outcome: Ending, error?: FlowEndError): void {

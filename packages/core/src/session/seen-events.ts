@@ -70,6 +70,13 @@ export class SeenEvents {
     return this;
   }
 
+  /** Forgets everything (benchmarks reuse a flow's record between rounds). */
+  clear(): void {
+    this.byText.clear();
+    this.chars = 0;
+    this.firstFinal = undefined;
+  }
+
   private evict(): void {
     // Acked events first, oldest first; then, if the consumer holds that many unacked ones, the oldest of
     // those. The first final is never forgotten. Bounded by maxEntries per call.

@@ -24,7 +24,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { Connection, type ConnectionState } from '../connection/index.js';
-import { type JournalRecord, MemoryJournal } from '../journal/index.js';
+import { JournalError, type JournalRecord, MemoryJournal } from '../journal/index.js';
 import type { Frame, Link, Transport } from '../transport.js';
 import { Acks } from './acks.js';
 import { GuardedObservable, offer } from './consumer-guard.js';
@@ -102,8 +102,13 @@ export class Session {
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.validate = options.validate ?? true;
     this.deadlines = new Deadlines(this.scheduler, (flow, code, ms) => this.timeout(flow, code, ms));
+    const journal = options.journal ?? new MemoryJournal();
+    if (typeof journal.has !== 'function') {
+      // A journal written for the first seam: without has() the session cannot keep flow ids unique.
+      throw new JournalError('invalid', 'the journal has no has(flowId) method (required since 0.2)');
+    }
     this.recorder = new FlowRecorder(
-      options.journal ?? new MemoryJournal(),
+      journal,
       options.now ?? Date.now,
       (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
       (error) => this.diagnose({ kind: 'internal_error', error }),
