@@ -43,7 +43,7 @@ export class FlowError extends CodedError<FlowErrorCode> {
   }
 }
 
-/** The terminal refused the request in its `response` (tsi-notes §2.2, §8 C). No events will follow. */
+/** The terminal refused the request in its `response` (docs/protocol.md). No events will follow. */
 export class FlowRefusedError extends FlowError {
   override readonly name = 'FlowRefusedError';
   /** True for "TSI busy": another flow is running on the terminal. */

@@ -423,7 +423,7 @@ export class Session {
         new FlowRefusedError(flow.id, classifyFinal(envelope.resource).errorInfo, envelope.resource),
       );
     } else if (status === 'completed') {
-      // A final result with no events (tsi-notes §2.2): nothing to ack, but it is journaled first.
+      // A final result with no events (docs/protocol.md): nothing to ack, but it is journaled first.
       flow.phase = 'final';
       flow.final = envelope.resource;
       this.deadlines.clear(flow);
