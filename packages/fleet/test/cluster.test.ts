@@ -91,7 +91,12 @@ describe.skipIf(!nats)('a store agent as a leaf node of a three-node hub cluster
     );
     expect(outcome.kind).toBe('approved');
     expect(outcome.recorded).toBeUndefined();
-    const records = (await streamRecords(nc)).filter((r) => r.idempotencyKey === 'hub-2');
+    // The JetStream API may time out while the cluster elects a new meta leader: ask again.
+    const records = await eventually(
+      async () => (await streamRecords(nc)).filter((r) => r.idempotencyKey === 'hub-2'),
+      20,
+      500,
+    );
     expect(records).toHaveLength(1);
   }, 120_000);
 });
