@@ -7,7 +7,7 @@ import {
   type Session,
 } from '@bluechip-ws/core';
 import { AmountError, isJsonObject, type JsonObject, validateRequest } from '@bluechip-ws/protocol';
-import type { Observable, Subscription } from 'rxjs';
+import type { Observable, Subscriber, Subscription } from 'rxjs';
 import { ClientError, OperationAbortedError } from './errors.js';
 import { type Progress, type TransactionOutcome, toProgress } from './outcome.js';
 import type { Admission, FlowTracker, Recovery } from './recovery/index.js';
@@ -52,105 +52,154 @@ export function operation$(
   options: OperationOptions = {},
 ): Observable<Progress> {
   return new GuardedObservable<Progress>((subscriber) => {
-    let flowId: string;
-    try {
-      flowId = options.flowId ?? context.nextFlowId();
-    } catch (error) {
-      subscriber.error(error);
+    const prepared = prepare(context, spec, options);
+    if ('error' in prepared) {
+      subscriber.error(prepared.error);
       return;
     }
-    const signal = options.signal;
-    if (signal?.aborted) {
-      subscriber.error(new OperationAbortedError(flowId, false, { cause: signal.reason }));
-      return;
-    }
-    let resource: JsonObject;
-    let type: string;
-    try {
-      resource = spec.build();
-      type = checkResource(resource, spec.validate, flowId);
-    } catch (error) {
-      subscriber.error(asTypedError(error, flowId));
-      return;
-    }
-    let upstream: Subscription | undefined;
-    let tracker: FlowTracker | undefined;
-    let stopped = false;
-    // A request goes out only on an open link: until one opened, an abort leaves nothing sent.
-    let linkOpened = false;
-    let stateWatch: Subscription | undefined;
-    const send = (admitted?: FlowTracker) => {
-      tracker = admitted;
-      stateWatch = context.session.state$.subscribe((state) => {
-        if (state.kind === 'open') linkOpened = true;
-      });
-      upstream = context.session
-        .flow(spec.endpoint, resource, {
-          flowId,
-          ...(options.ackMode === undefined ? {} : { ackMode: options.ackMode }),
-          ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
-          ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
-        })
-        .subscribe({
-          next: (update: FlowUpdate) => {
-            const progress = toProgress(update, type, resource);
-            tracker?.progress(progress);
-            subscriber.next(progress);
-          },
-          error: (error: unknown) => {
-            tracker?.end('error', error);
-            subscriber.error(error);
-          },
-          complete: () => {
-            tracker?.end('complete');
-            subscriber.complete();
-          },
-        });
-    };
-    if (context.recovery === undefined) send();
-    else {
-      // Recovery may reconcile first, answer from the journal (idempotency key) or refuse.
-      const key = options.idempotencyKey;
-      const proceed = (admission: Admission) => {
-        if (stopped) {
-          if (admission.kind === 'send') admission.tracker.end('complete');
-        } else if (admission.kind === 'send') send(admission.tracker);
-        else if (admission.kind === 'refuse') subscriber.error(admission.error);
-        else {
-          const outcome = admission.outcome;
-          subscriber.next({ type: 'final', flowId: outcome.flowId, outcome, ack: outcome.ack });
-          subscriber.complete();
-        }
-      };
-      const admission = context.recovery.admit({
-        flowId,
-        type,
-        ...(key === undefined ? {} : { idempotencyKey: key }),
-      });
-      if (admission instanceof Promise) {
-        // Whatever goes wrong in admission or in the caller's handlers ends this operation with a typed
-        // error, never as an unhandled rejection.
-        admission.then(proceed).catch((error: unknown) => {
-          if (!subscriber.closed) subscriber.error(asTypedError(error, flowId, 'could not admit'));
-        });
-      } else proceed(admission);
-    }
-    const onAbort = () => {
-      // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
-      const sent = upstream !== undefined && linkOpened;
-      stop();
-      subscriber.error(new OperationAbortedError(flowId, sent, { cause: signal?.reason }));
-    };
-    const stop = () => {
-      stopped = true;
-      signal?.removeEventListener('abort', onAbort);
-      stateWatch?.unsubscribe();
-      upstream?.unsubscribe();
-      tracker?.end('detached');
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    return stop;
+    const run = new OperationRun(context, spec.endpoint, options, prepared, subscriber);
+    run.start();
+    return () => run.stop();
   });
+}
+
+/** A request ready to go: its flow id, its resource and its type. */
+interface Prepared {
+  readonly flowId: string;
+  readonly resource: JsonObject;
+  readonly type: string;
+}
+
+/** Step 1, nothing sent: the flow id, an abort that came first, and the request resource, checked. */
+function prepare(
+  context: OperationContext,
+  spec: OperationSpec,
+  options: OperationOptions,
+): Prepared | { readonly error: unknown } {
+  let flowId: string;
+  try {
+    flowId = options.flowId ?? context.nextFlowId();
+  } catch (error) {
+    return { error };
+  }
+  const signal = options.signal;
+  if (signal?.aborted) return { error: new OperationAbortedError(flowId, false, { cause: signal.reason }) };
+  try {
+    const resource = spec.build();
+    return { flowId, resource, type: checkResource(resource, spec.validate, flowId) };
+  } catch (error) {
+    return { error: asTypedError(error, flowId) };
+  }
+}
+
+/**
+ * One subscription of an operation, in named steps: `start` (recovery's gate, when there is one, then the
+ * abort listener), `onAdmission` (send, refuse, or answer from the journal), `send` (the flow on the session,
+ * its updates relayed as progress), `abort`, and `stop`, the one teardown.
+ */
+class OperationRun {
+  private upstream: Subscription | undefined;
+  private tracker: FlowTracker | undefined;
+  private stateWatch: Subscription | undefined;
+  private stopped = false;
+  /** A request goes out only on an open link: until one opened, an abort leaves nothing sent. */
+  private linkOpened = false;
+  private readonly onAbort = () => this.abort();
+
+  constructor(
+    private readonly context: OperationContext,
+    private readonly endpoint: string,
+    private readonly options: OperationOptions,
+    private readonly prepared: Prepared,
+    private readonly subscriber: Subscriber<Progress>,
+  ) {}
+
+  start(): void {
+    if (this.context.recovery === undefined) this.send();
+    else this.admit(this.context.recovery);
+    this.options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.options.signal?.removeEventListener('abort', this.onAbort);
+    this.stateWatch?.unsubscribe();
+    this.upstream?.unsubscribe();
+    this.tracker?.end('detached');
+  }
+
+  /** Recovery may reconcile first, answer from the journal (idempotency key) or refuse. */
+  private admit(recovery: Recovery): void {
+    const key = this.options.idempotencyKey;
+    const admission = recovery.admit({
+      flowId: this.prepared.flowId,
+      type: this.prepared.type,
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+    });
+    if (admission instanceof Promise) {
+      // Whatever goes wrong in admission or in the caller's handlers ends this operation with a typed
+      // error, never as an unhandled rejection.
+      admission
+        .then((verdict) => this.onAdmission(verdict))
+        .catch((error: unknown) => {
+          if (!this.subscriber.closed) {
+            this.subscriber.error(asTypedError(error, this.prepared.flowId, 'could not admit'));
+          }
+        });
+    } else this.onAdmission(admission);
+  }
+
+  private onAdmission(admission: Admission): void {
+    if (this.stopped) {
+      if (admission.kind === 'send') admission.tracker.end('complete');
+    } else if (admission.kind === 'send') this.send(admission.tracker);
+    else if (admission.kind === 'refuse') this.subscriber.error(admission.error);
+    else {
+      const outcome = admission.outcome;
+      this.subscriber.next({ type: 'final', flowId: outcome.flowId, outcome, ack: outcome.ack });
+      this.subscriber.complete();
+    }
+  }
+
+  private send(tracker?: FlowTracker): void {
+    const { flowId, resource, type } = this.prepared;
+    const options = this.options;
+    this.tracker = tracker;
+    this.stateWatch = this.context.session.state$.subscribe((state) => {
+      if (state.kind === 'open') this.linkOpened = true;
+    });
+    this.upstream = this.context.session
+      .flow(this.endpoint, resource, {
+        flowId,
+        ...(options.ackMode === undefined ? {} : { ackMode: options.ackMode }),
+        ...(options.timeouts === undefined ? {} : { timeouts: options.timeouts }),
+        ...(options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey }),
+      })
+      .subscribe({
+        next: (update: FlowUpdate) => {
+          const progress = toProgress(update, type, resource);
+          this.tracker?.progress(progress);
+          this.subscriber.next(progress);
+        },
+        error: (error: unknown) => {
+          this.tracker?.end('error', error);
+          this.subscriber.error(error);
+        },
+        complete: () => {
+          this.tracker?.end('complete');
+          this.subscriber.complete();
+        },
+      });
+  }
+
+  private abort(): void {
+    // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
+    const sent = this.upstream !== undefined && this.linkOpened;
+    this.stop();
+    this.subscriber.error(
+      new OperationAbortedError(this.prepared.flowId, sent, { cause: this.options.signal?.reason }),
+    );
+  }
 }
 
 /**
