@@ -6,39 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure } from 'mitata';
 import { openFileJournal } from '../packages/journal-file/dist/index.js';
-import { SALE_RESULT as SALE_RESULT_ITEM } from './lib/frames.mjs';
+import { recordSource } from './lib/journal-records.mjs';
 
 const MODES = ['none', 'fdatasync', 'fsync'];
 const CONCURRENT = 100;
-
-/** A realistic record mix: each flow writes request, started, a final event with a sale result, ack, end. */
-function recordSource() {
-  let n = 0;
-  return () => {
-    const flowId = `b${Math.floor(n / 5)}`;
-    const at = Date.now();
-    switch (n++ % 5) {
-      case 0:
-        return {
-          kind: 'request_sent',
-          flowId,
-          at,
-          endpoint: '/tsi/v1/payment',
-          resource: { type: 'sale', amount: 6417 },
-        };
-      case 1:
-        return { kind: 'started', flowId, at };
-      case 2:
-        return { kind: 'event', flowId, at, status: 'completed', final: true, resource: SALE_FINAL };
-      case 3:
-        return { kind: 'ack_sent', flowId, at, status: 'ok' };
-      default:
-        return { kind: 'flow_ended', flowId, at, outcome: 'completed' };
-    }
-  };
-}
-
-const SALE_FINAL = { status: 'completed', results: [SALE_RESULT_ITEM] };
 
 const root = await mkdtemp(join(tmpdir(), 'journal-bench-'));
 const journals = new Map();
