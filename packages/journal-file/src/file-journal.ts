@@ -1,13 +1,6 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  type FlowIndex,
-  type FlowSummary,
-  isJournalRecord,
-  type Journal,
-  JournalError,
-  type JournalRecord,
-} from '@bluechip-ws/core';
+import { type FlowIndex, IndexedJournal, JournalError, type JournalRecord } from '@bluechip-ws/core';
 import { writeCompactedSegment } from './compaction.js';
 import { DiagnosticList, type JournalDiagnostic } from './diagnostics.js';
 import { encodeFrame } from './frame.js';
@@ -81,7 +74,7 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
  * written and synced together by the next one (group commit). Reads are served from an in-memory index and
  * see every record whose append has resolved. One process at a time owns the directory.
  */
-export class FileJournal implements Journal {
+export class FileJournal extends IndexedJournal {
   private state: State = 'open';
   private failure: JournalError | undefined;
   private readonly queue: PendingAppend[] = [];
@@ -96,11 +89,13 @@ export class FileJournal implements Journal {
     readonly dir: string,
     private readonly options: ResolvedOptions,
     private readonly lock: DirectoryLock,
-    private readonly index: FlowIndex,
+    index: FlowIndex,
     private writer: SegmentWriter,
     private segmentCount: number,
     private readonly found: DiagnosticList,
-  ) {}
+  ) {
+    super(index);
+  }
 
   /** What opening (and later, compaction cleanup) found and worked around. */
   get diagnostics(): readonly JournalDiagnostic[] {
@@ -114,24 +109,18 @@ export class FileJournal implements Journal {
 
   append(record: JournalRecord): Promise<void> {
     if (this.state !== 'open') return Promise.reject(this.unusable());
-    if (!isJournalRecord(record)) {
-      return Promise.reject(new JournalError('invalid', 'not a journal record', { cause: record }));
-    }
-    try {
-      this.index.admit(record);
-    } catch (error) {
-      return Promise.reject(error);
-    }
     let frame: Buffer;
     try {
-      frame = encodeFrame({ r: record });
-    } catch (error) {
-      return Promise.reject(new JournalError('invalid', 'record has no JSON form', { cause: error }));
-    }
-    if (frame.length > this.options.maxRecordBytes) {
-      return Promise.reject(
-        new JournalError('invalid', `record of ${frame.length} bytes exceeds ${this.options.maxRecordBytes}`),
+      frame = this.prepare(
+        record,
+        (r) => {
+          const encoded = encodeFrame({ r });
+          return { value: encoded, bytes: encoded.length };
+        },
+        this.options.maxRecordBytes,
       );
+    } catch (error) {
+      return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ record, frame, resolve, reject });
@@ -146,22 +135,6 @@ export class FileJournal implements Journal {
       this.compactWaiters.push({ resolve, reject });
       this.kick();
     });
-  }
-
-  has(flowId: string): boolean {
-    return this.index.has(flowId);
-  }
-
-  async openFlows(): Promise<readonly FlowSummary[]> {
-    return this.index.openFlows();
-  }
-
-  async flow(flowId: string): Promise<FlowSummary | undefined> {
-    return this.index.get(flowId);
-  }
-
-  async byIdempotencyKey(key: string): Promise<FlowSummary | undefined> {
-    return this.index.byIdempotencyKey(key);
   }
 
   /** Lets pending appends finish, then releases the files and the lock. Reads keep working. */

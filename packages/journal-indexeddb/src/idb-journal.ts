@@ -1,11 +1,4 @@
-import {
-  type FlowIndex,
-  type FlowSummary,
-  isJournalRecord,
-  type Journal,
-  JournalError,
-  type JournalRecord,
-} from '@bluechip-ws/core';
+import { type FlowIndex, IndexedJournal, JournalError, type JournalRecord } from '@bluechip-ws/core';
 import { DiagnosticList, type IndexedDbDiagnostic } from './diagnostics.js';
 import { encodeEntry, type StoredEntry } from './entry.js';
 import { IndexedDbJournalError, writeError } from './errors.js';
@@ -96,7 +89,7 @@ export async function openIndexedDbJournal(options: IndexedDbJournalOptions = {}
  * one. Reads come from an in-memory index folded by core's reducer,
  * as in every journal. One tab at a time owns a journal (Web Locks, or a lease in the database).
  */
-export class IndexedDbJournal implements Journal {
+export class IndexedDbJournal extends IndexedJournal {
   private state: State = 'open';
   private failure: JournalError | undefined;
   private readonly queue: PendingAppend[] = [];
@@ -112,11 +105,12 @@ export class IndexedDbJournal implements Journal {
   constructor(
     private readonly db: IDBDatabase,
     private readonly options: ResolvedOptions,
-    private readonly index: FlowIndex,
+    index: FlowIndex,
     private readonly lock: HeldLock | Lease,
     private readonly found: DiagnosticList,
     loaded: { readonly nextSeq: number; readonly entries: number; readonly records: number },
   ) {
+    super(index);
     this.nextSeq = loaded.nextSeq;
     this.entryCount = loaded.entries;
     this.recordsSinceCompaction = loaded.records;
@@ -150,31 +144,21 @@ export class IndexedDbJournal implements Journal {
 
   append(record: JournalRecord): Promise<void> {
     if (this.state !== 'open') return Promise.reject(this.unusable());
-    if (!isJournalRecord(record)) {
-      return Promise.reject(new JournalError('invalid', 'not a journal record', { cause: record }));
-    }
+    let stored: StoredEntry;
     try {
-      // A request for a flow id already kept would fold two flows into one: refused.
-      this.index.admit(record);
+      stored = this.prepare(
+        record,
+        (r) => {
+          const encoded = encodeEntry({ r });
+          return { value: encoded.stored, bytes: encoded.bytes };
+        },
+        this.options.maxRecordBytes,
+      );
     } catch (error) {
       return Promise.reject(error);
     }
-    let encoded: ReturnType<typeof encodeEntry>;
-    try {
-      encoded = encodeEntry({ r: record });
-    } catch (error) {
-      return Promise.reject(new JournalError('invalid', 'record has no JSON form', { cause: error }));
-    }
-    if (encoded.bytes > this.options.maxRecordBytes) {
-      return Promise.reject(
-        new JournalError(
-          'invalid',
-          `record of ${encoded.bytes} bytes exceeds ${this.options.maxRecordBytes}`,
-        ),
-      );
-    }
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, stored: encoded.stored, resolve, reject });
+      this.queue.push({ record, stored, resolve, reject });
       this.kick();
     });
   }
@@ -186,22 +170,6 @@ export class IndexedDbJournal implements Journal {
       this.compactWaiters.push({ resolve, reject });
       this.kick();
     });
-  }
-
-  has(flowId: string): boolean {
-    return this.index.has(flowId);
-  }
-
-  async openFlows(): Promise<readonly FlowSummary[]> {
-    return this.index.openFlows();
-  }
-
-  async flow(flowId: string): Promise<FlowSummary | undefined> {
-    return this.index.get(flowId);
-  }
-
-  async byIdempotencyKey(key: string): Promise<FlowSummary | undefined> {
-    return this.index.byIdempotencyKey(key);
   }
 
   /** Lets pending appends finish, then closes the database and releases the lock. Reads keep working. */

@@ -1,6 +1,6 @@
 import { FlowIndex, type FlowIndexOptions } from './flow-index.js';
-import { isJournalRecord } from './guards.js';
-import { type FlowSummary, type Journal, JournalError, type JournalRecord } from './types.js';
+import { IndexedJournal } from './indexed-journal.js';
+import { JournalError, type JournalRecord } from './types.js';
 
 export type MemoryJournalOptions = FlowIndexOptions;
 
@@ -8,12 +8,11 @@ export type MemoryJournalOptions = FlowIndexOptions;
  * A journal that lives as long as the process: for tests, for browsers until a durable store exists, and for
  * callers that accept losing outcomes on a crash. `append` is synchronous, so the session pays no microtask.
  */
-export class MemoryJournal implements Journal {
-  private readonly index: FlowIndex;
+export class MemoryJournal extends IndexedJournal {
   private closed = false;
 
   constructor(options: MemoryJournalOptions = {}) {
-    this.index = new FlowIndex(options);
+    super(new FlowIndex(options));
   }
 
   /** Number of flows currently kept. */
@@ -23,26 +22,8 @@ export class MemoryJournal implements Journal {
 
   append(record: JournalRecord): void {
     if (this.closed) throw new JournalError('closed', 'append after the journal was closed');
-    if (!isJournalRecord(record))
-      throw new JournalError('invalid', 'not a journal record', { cause: record });
-    this.index.admit(record);
+    this.accept(record);
     this.index.apply(record);
-  }
-
-  has(flowId: string): boolean {
-    return this.index.has(flowId);
-  }
-
-  async openFlows(): Promise<readonly FlowSummary[]> {
-    return this.index.openFlows();
-  }
-
-  async flow(flowId: string): Promise<FlowSummary | undefined> {
-    return this.index.get(flowId);
-  }
-
-  async byIdempotencyKey(key: string): Promise<FlowSummary | undefined> {
-    return this.index.byIdempotencyKey(key);
   }
 
   /** Later appends throw `JournalError('closed')`; what was recorded stays readable. */
