@@ -254,3 +254,38 @@ describe('a journal without has()', () => {
     expect(() => harness({ journal: legacy as never })).toThrow(/has\(flowId\)/);
   });
 });
+
+describe('a conflicting final resent while it is being journaled', () => {
+  it('gets one ack per copy, like any accepted event', async () => {
+    const journal = new MemoryJournal();
+    const durable = journal.append.bind(journal);
+    // Durable one microtask later, as a file journal is (later): copies arriving meanwhile are held.
+    const slow = Object.assign(Object.create(journal) as MemoryJournal, {
+      append: (record: Parameters<MemoryJournal['append']>[0]) =>
+        Promise.resolve().then(() => durable(record)),
+    });
+    const h = harness({ journal: slow });
+    const step = async () => {
+      h.advance();
+      await settle();
+      h.advance();
+    };
+    h.record(h.session.flow('payment', SALE));
+    await step();
+    const id = h.terminal.lastFlowId();
+    h.terminal.started(id);
+    await step();
+    h.terminal.event(id, approved());
+    h.advance();
+    await settle();
+    h.advance();
+    h.terminal.event(id, declined());
+    h.terminal.event(id, declined());
+    h.advance();
+    await settle();
+    h.advance();
+    // One ack for the approval, two for the two copies of the conflicting final.
+    expect(h.terminal.acks(id)).toHaveLength(3);
+    expect(h.unclaimed.map((u) => u.reason)).toEqual(['conflicting_final']);
+  });
+});

@@ -135,8 +135,8 @@ export class UnclaimedEvents {
     const record = this.recorder.event(flowId, conflicting, true, flow === undefined, true);
     state.conflict = true;
     const surface = () => {
-      state.acked = true;
-      this.acks.send(flowId, link, state);
+      // Through the same first ack as any accepted event: copies held while it was journaled get theirs.
+      this.acks.first(flowId, link, state);
       this.diagnose({ kind: 'conflicting_final', flowId, first, conflicting });
       this.publish({
         flowId,
