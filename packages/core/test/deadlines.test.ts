@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { DeadlineHeap, type HeapItem } from '../src/session/deadline-heap.js';
+import type { FlowClock as Flow } from '../src/session/deadlines.js';
 import { Deadlines } from '../src/session/deadlines.js';
-import type { Flow } from '../src/session/flow.js';
 import { TIMEOUT_STAGES, type TimeoutCode } from '../src/session/timeout-stages.js';
 
 type Item = HeapItem & { id: number };

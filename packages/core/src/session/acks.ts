@@ -1,7 +1,7 @@
 import { encodeEventAck } from '@bluechip-ws/protocol';
 import type { Link } from '../transport.js';
 import type { Diagnostic } from './errors.js';
-import type { EventState } from './flow.js';
+import type { EventState } from './event-state.js';
 import type { FlowRecorder } from './flow-recorder.js';
 
 /**

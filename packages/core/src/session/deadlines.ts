@@ -1,9 +1,29 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { DeadlineHeap } from './deadline-heap.js';
+import { DeadlineHeap, type HeapItem } from './deadline-heap.js';
 import type { Flow } from './flow.js';
 import { TIMEOUT_STAGES, type TimeoutStage } from './timeout-stages.js';
+import type { FlowTimeouts } from './types.js';
 
 const NEVER = Number.POSITIVE_INFINITY;
+
+/**
+ * The deadlines of one flow and its place in the heap, written only by `Deadlines` (the flow asks it to move
+ * them). Kept apart from the flow, so that every field of a `Flow` has one writer: the flow itself.
+ */
+export class FlowClock implements HeapItem {
+  heapKey = 0;
+  heapIndex = -1;
+  flowDeadline = NEVER;
+  stepDeadline = NEVER;
+  /** The stage whose deadline `stepDeadline` is. */
+  stage: Exclude<TimeoutStage, 'flow'> = 'queue';
+
+  constructor(
+    readonly timeouts: FlowTimeouts,
+    /** Told when a deadline passes. */
+    readonly owner: Flow,
+  ) {}
+}
 
 /**
  * The timeouts of every flow of a session, on one scheduler action for the whole session. A flow has two
@@ -12,18 +32,18 @@ const NEVER = Number.POSITIVE_INFINITY;
  * Flows sit in a min-heap keyed by when they must next be looked at; the action is scheduled for the top.
  * Moving a deadline later, as every ack does, does not touch the heap: the flow is looked at on its old key,
  * found not expired, and put back on its new one. A timer per flow cost ~350 bytes and a visible share of
- * each flow's CPU; the heap costs two small integers on the flow.
+ * each flow's CPU; the heap costs one small `FlowClock` per flow.
  * Times are kept relative to the session's start, so they stay small integers (no boxed doubles).
  */
 export class Deadlines {
-  private readonly heap = new DeadlineHeap<Flow>();
+  private readonly heap = new DeadlineHeap<FlowClock>();
   private readonly epoch: number;
   private action: Subscription | undefined;
   private actionAt = NEVER;
 
   constructor(
     private readonly scheduler: SchedulerLike,
-    private readonly expired: (flow: Flow, stage: TimeoutStage, afterMs: number) => void,
+    private readonly expired: (clock: FlowClock, stage: TimeoutStage, afterMs: number) => void,
   ) {
     this.epoch = scheduler.now();
   }
@@ -34,38 +54,38 @@ export class Deadlines {
   }
 
   /** The flow leaves the queue: the whole-flow deadline starts, the queue's ends. */
-  startFlow(flow: Flow): void {
-    flow.flowDeadline = this.now() + flow.timeouts.flowMs;
-    flow.stepDeadline = NEVER;
-    this.track(flow);
+  startFlow(clock: FlowClock): void {
+    clock.flowDeadline = this.now() + clock.timeouts.flowMs;
+    clock.stepDeadline = NEVER;
+    this.track(clock);
   }
 
   /** The flow enters a stage: its deadline replaces the previous stage's. */
-  step(flow: Flow, stage: Exclude<TimeoutStage, 'flow'>): void {
-    flow.stage = stage;
-    flow.stepDeadline = this.now() + msOf(flow, stage);
-    this.track(flow);
+  step(clock: FlowClock, stage: Exclude<TimeoutStage, 'flow'>): void {
+    clock.stage = stage;
+    clock.stepDeadline = this.now() + msOf(clock, stage);
+    this.track(clock);
   }
 
   /**
    * A final result was delivered and waits for the consumer's ack: only the ack stage bounds the flow now
    * (the terminal has answered, so the whole-flow deadline no longer applies).
    */
-  awaitFinalAck(flow: Flow): void {
-    flow.flowDeadline = NEVER;
-    this.step(flow, 'ack');
+  awaitFinalAck(clock: FlowClock): void {
+    clock.flowDeadline = NEVER;
+    this.step(clock, 'ack');
   }
 
   /** No step is timed (an event is being handled, or the consumer decides). The whole-flow deadline stays. */
-  clearStep(flow: Flow): void {
-    flow.stepDeadline = NEVER;
+  clearStep(clock: FlowClock): void {
+    clock.stepDeadline = NEVER;
   }
 
   /** Forgets the flow's deadlines; every exit path calls it. */
-  clear(flow: Flow): void {
-    flow.stepDeadline = NEVER;
-    flow.flowDeadline = NEVER;
-    this.heap.remove(flow);
+  clear(clock: FlowClock): void {
+    clock.stepDeadline = NEVER;
+    clock.flowDeadline = NEVER;
+    this.heap.remove(clock);
     // No flow waits: drop the action, so a process whose last flow ended is not held open by a timer.
     if (this.heap.size === 0) this.cancel();
   }
@@ -79,11 +99,11 @@ export class Deadlines {
     return this.scheduler.now() - this.epoch;
   }
 
-  private track(flow: Flow): void {
-    const due = Math.min(flow.flowDeadline, flow.stepDeadline);
+  private track(clock: FlowClock): void {
+    const due = Math.min(clock.flowDeadline, clock.stepDeadline);
     if (due === NEVER) return;
     // Only an earlier deadline moves the flow in the heap; a later one is found when the old key comes up.
-    if (flow.heapIndex < 0 || due < flow.heapKey) this.heap.set(flow, due);
+    if (clock.heapIndex < 0 || due < clock.heapKey) this.heap.set(clock, due);
     this.arm();
   }
 
@@ -124,6 +144,6 @@ export class Deadlines {
   }
 }
 
-function msOf(flow: Flow, stage: TimeoutStage): number {
-  return flow.timeouts[TIMEOUT_STAGES[stage].setting];
+function msOf(clock: FlowClock, stage: TimeoutStage): number {
+  return clock.timeouts[TIMEOUT_STAGES[stage].setting];
 }

@@ -92,10 +92,16 @@ export class FlowRecorder {
   }
 
   /**
-   * Appends, then runs `next` once the record is durable, or `failed` if it cannot be written. Asynchronous
-   * writes chain behind the flow's earlier ones, so a flow's records and actions keep their order.
+   * Appends after `previous` (a flow's pending writes), then runs `next` once the record is durable, or
+   * `failed` if it cannot be written. Returns the new tail of the flow's writes, or undefined when everything
+   * is done already (a synchronous journal: no promise, no microtask on the common path).
    */
-  writeThen(flow: Flow, record: JournalRecord, next: () => void, failed: () => void): void {
+  writeAfter(
+    previous: Promise<void> | undefined,
+    record: JournalRecord,
+    next: () => void,
+    failed: () => void,
+  ): Promise<void> | undefined {
     const run = (): Promise<void> | undefined => {
       const write = this.write(record);
       if (typeof write === 'boolean') {
@@ -105,17 +111,7 @@ export class FlowRecorder {
       }
       return write.then((ok) => (ok ? next() : failed())).catch(this.onFault);
     };
-    if (flow.tail !== undefined) {
-      flow.tail = flow.tail.then(run);
-      return;
-    }
-    const pending = run();
-    if (pending !== undefined) {
-      const tail: Promise<void> = pending.then(() => {
-        if (flow.tail === tail) flow.tail = undefined;
-      });
-      flow.tail = tail;
-    }
+    return previous === undefined ? run() : previous.then(run);
   }
 
   /** true: durable now; false: failed (reported); a promise of either for asynchronous journals. */

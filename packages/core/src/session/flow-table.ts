@@ -1,23 +1,34 @@
-import { flowIdMatches } from '@bluechip-ws/protocol';
+import { flowIdMatches, type JsonObject } from '@bluechip-ws/protocol';
 import { BoundedMap } from './bounded-map.js';
-import type { Deadlines } from './deadlines.js';
-import type { Flow, Orphan } from './flow.js';
+import type { Flow } from './flow.js';
 import { SeenEvents, type SeenEventsLimits } from './seen-events.js';
 import type { UnclaimedReason } from './types.js';
 
+/** What is remembered of a finished or unknown flow: enough to re-ack duplicates and explain late events. */
+export interface Orphan {
+  readonly reason: UnclaimedReason;
+  readonly request: JsonObject | undefined;
+  readonly seen: SeenEvents;
+  /** The first final answer seen for it, by this session or (looked up) by an earlier one on the journal. */
+  final: JsonObject | undefined;
+  /** Set once the journal was asked about an unknown flow id, so it is asked once. */
+  lookedUp: boolean;
+}
+
 /**
- * The one owner of the flow table. Lookup is a Map.get per frame (O(1) in open flows); `finish` is the single
- * cleanup every exit path goes through, so timers, slots and subscriptions are released exactly once.
+ * The one owner of the flow table: live flows by id, the queue of admitted flows waiting for a slot, the
+ * slot count, and the bounded memory of finished and unknown flows. Lookup is a Map.get per frame (O(1) in
+ * open flows); `finish` is called once per flow, by the flow's own exit.
  */
 export class FlowTable {
   private readonly live = new Map<string, Flow>();
+  private readonly waiting: Flow[] = [];
   private readonly orphans: BoundedMap<string, Orphan>;
   private inFlightCount = 0;
 
   constructor(
     memory: number,
     private readonly suffixMatch: boolean,
-    private readonly deadlines: Deadlines,
     private readonly onSlotFreed: () => void,
     private readonly seenLimits: SeenEventsLimits,
   ) {
@@ -50,8 +61,27 @@ export class FlowTable {
     return this.inFlightCount;
   }
 
+  /** Flows admitted and waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  /** An admitted flow: live from now on, waiting for a slot. */
   add(flow: Flow): void {
     this.live.set(flow.id, flow);
+    this.waiting.push(flow);
+  }
+
+  /** The flow next in line for a slot. */
+  nextQueued(): Flow | undefined {
+    return this.waiting[0];
+  }
+
+  /** The next flow in line takes a slot. */
+  takeNext(): Flow | undefined {
+    const flow = this.waiting.shift();
+    if (flow !== undefined) this.inFlightCount++;
+    return flow;
   }
 
   /** Whether a flow with exactly this id is live (admission: ids must be unique in flight). */
@@ -71,11 +101,6 @@ export class FlowTable {
 
   flows(): IterableIterator<Flow> {
     return this.live.values();
-  }
-
-  /** Marks a flow as holding one of the in-flight slots. */
-  occupy(): void {
-    this.inFlightCount++;
   }
 
   /** The remembered orphan for a flow id, created as `unknown_flow` when never seen. */
@@ -99,17 +124,10 @@ export class FlowTable {
   }
 
   /**
-   * Removes a flow for good: clears its timers and pending dial, frees its slot, and remembers what it saw so
-   * a repeated final event is re-acked instead of re-delivered.
+   * Removes a flow for good (its exit calls this once): remembers what it saw, so a repeated final event is
+   * re-acked instead of re-delivered, and frees its slot, or its place in the queue.
    */
-  finish(flow: Flow, reason: UnclaimedReason): void {
-    if (flow.phase === 'done') return;
-    const held = flow.phase !== 'queued';
-    flow.phase = 'done';
-    this.deadlines.clear(flow);
-    flow.connecting?.unsubscribe();
-    flow.connecting = undefined;
-    flow.subscriber = undefined;
+  finish(flow: Flow, reason: UnclaimedReason, heldSlot: boolean): void {
     this.live.delete(flow.id);
     this.orphans.set(flow.id, {
       reason,
@@ -119,9 +137,12 @@ export class FlowTable {
       // The journal knows no more of a flow this session ran than the session does.
       lookedUp: true,
     });
-    if (held) {
+    if (heldSlot) {
       this.inFlightCount--;
       this.onSlotFreed();
+      return;
     }
+    const index = this.waiting.indexOf(flow);
+    if (index >= 0) this.waiting.splice(index, 1);
   }
 }

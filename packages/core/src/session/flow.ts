@@ -1,86 +1,527 @@
-import type { Envelope, JsonObject } from '@bluechip-ws/protocol';
-import type { Subscriber, Subscription } from 'rxjs';
+import {
+  classifyFinal,
+  type Envelope,
+  encodeRequest,
+  isFinalEventStatus,
+  type JsonObject,
+  normalizePath,
+} from '@bluechip-ws/protocol';
+import type { Observable, Subscriber, Subscription } from 'rxjs';
+import type { JournalRecord } from '../journal/index.js';
 import type { Link } from '../transport.js';
-import type { HeapItem } from './deadline-heap.js';
+import type { Acks } from './acks.js';
+import { offer } from './consumer-guard.js';
+import { type Deadlines, FlowClock } from './deadlines.js';
+import { DeliveredEvent } from './delivered-event.js';
+import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
+import { type EventState, eventState } from './event-state.js';
+import type { FlowRecorder } from './flow-recorder.js';
+import type { FlowTable } from './flow-table.js';
 import type { SeenEvents } from './seen-events.js';
-import type { TimeoutStage } from './timeout-stages.js';
-import type { AckMode, FlowTimeouts, FlowUpdate, UnclaimedReason } from './types.js';
+import { TIMEOUT_STAGES, type TimeoutStage } from './timeout-stages.js';
+import type { AckMode, EndpointMode, FlowEvent, FlowTimeouts, FlowUpdate, UnclaimedReason } from './types.js';
+import type { UnclaimedEvents } from './unclaimed-events.js';
 
-/** What became of one received event (keyed by its frame text): duplicates are matched against this. */
-export interface EventState {
-  /** The event's frame text: what a resend is matched on. */
-  readonly text: string;
-  acked: boolean;
-  /** Copies that arrived while the consumer was still deciding; answered by the one ack. */
-  held: number;
-  readonly endpoint: string | undefined;
-  readonly status: string;
-  readonly final: boolean;
-  /** The flow's first final: never forgotten by a bounded `SeenEvents`. */
-  pinned?: boolean;
-  /** A final that conflicts with the first: its acks do not acknowledge the flow's outcome. */
-  conflict?: boolean;
-}
-
+/**
+ * queued → connecting (slot taken; request being journaled, link being dialed) → sent → started → final
+ * (outcome known, waiting for the consumer's ack) → done. Any phase can go to done: that is the one exit.
+ */
 export type FlowPhase = 'queued' | 'connecting' | 'sent' | 'started' | 'final' | 'done';
 
-/** The state of one flow in flight. Owned and mutated only by the Session and its FlowTable. */
-export class Flow implements HeapItem {
-  phase: FlowPhase = 'queued';
-  subscriber: Subscriber<FlowUpdate> | undefined;
-  link: Link | undefined;
-  /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
-  seen: SeenEvents | undefined;
-  /** Kept by `Deadlines`: times relative to the session's start, and the flow's place in its heap. */
-  heapKey = 0;
-  heapIndex = -1;
-  flowDeadline = Number.POSITIVE_INFINITY;
-  stepDeadline = Number.POSITIVE_INFINITY;
-  /** The stage whose deadline `stepDeadline` is. */
-  stage: Exclude<TimeoutStage, 'flow'> = 'queue';
-  /** A delivered event the consumer has not acked yet (manual mode): what an ack timeout surfaces. */
-  awaitingAck: PendingAck | undefined;
-  connecting: Subscription | undefined;
-  /** Serializes this flow's frames behind an asynchronous journal write. */
-  tail: Promise<void> | undefined;
-  /** Why events of this flow are unclaimed, once its subscriber is gone. */
-  detachedAs: UnclaimedReason | undefined;
-  /** The first final answer (event or `completed` response): the outcome, which a later final never replaces. */
-  final: JsonObject | undefined;
+/** Where a flow gets its link from (the session's `Connection`). */
+export interface LinkSource {
+  acquire(path: string): Observable<Link>;
+}
 
-  constructor(
-    readonly id: string,
-    /** Endpoint path the request goes to ('/tsi/v1/payment'). */
-    readonly path: string,
-    readonly resource: JsonObject,
-    readonly ackMode: AckMode,
-    readonly trace: boolean,
-    readonly timeouts: FlowTimeouts,
-    readonly idempotencyKey: string | undefined,
-    subscriber: Subscriber<FlowUpdate>,
-  ) {
-    this.subscriber = subscriber;
-  }
+/** What every flow of a session shares: one object per session, so a flow costs no closures for it. */
+export interface FlowContext {
+  readonly endpointMode: EndpointMode;
+  readonly recorder: FlowRecorder;
+  readonly acks: Acks;
+  readonly unclaimed: UnclaimedEvents;
+  readonly deadlines: Deadlines;
+  readonly table: FlowTable;
+  readonly links: LinkSource;
+  diagnose(diagnostic: Diagnostic): void;
+}
 
-  get sent(): boolean {
-    return this.phase === 'sent' || this.phase === 'started' || this.phase === 'final';
-  }
+export interface FlowSettings {
+  readonly ackMode: AckMode;
+  readonly trace: boolean;
+  readonly timeouts: FlowTimeouts;
+  readonly idempotencyKey: string | undefined;
 }
 
 /** A delivered event waiting for the consumer's ack: the frame it came in (none for a final response). */
-export interface PendingAck {
+interface PendingAck {
   readonly final: boolean;
   readonly resource: JsonObject;
   readonly frame?: { readonly link: Link; readonly envelope: Envelope; readonly state: EventState };
 }
 
-/** What is remembered of a finished or unknown flow: enough to re-ack duplicates and explain late events. */
-export interface Orphan {
-  readonly reason: UnclaimedReason;
-  readonly request: JsonObject | undefined;
-  readonly seen: SeenEvents;
-  /** The first final answer seen for it, by this session or (looked up) by an earlier one on the journal. */
-  final: JsonObject | undefined;
-  /** Set once the journal was asked about an unknown flow id, so it is asked once. */
-  lookedUp: boolean;
+/**
+ * One flow, from admission to its end: a state machine that owns its life. The session hands it the frames
+ * of its flow id (`handle`), its deadlines (`expire`), its link's end (`linkClosed`) and its consumer's
+ * leaving (`detach`); every way out goes through `exit`, which runs the same cleanup. Nothing else writes
+ * a flow's fields.
+ */
+export class Flow {
+  readonly clock: FlowClock;
+  readonly ackMode: AckMode;
+  readonly trace: boolean;
+  readonly idempotencyKey: string | undefined;
+  private state: FlowPhase = 'queued';
+  private subscriber: Subscriber<FlowUpdate> | undefined;
+  private link: Link | undefined;
+  /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
+  private seenEvents: SeenEvents | undefined;
+  /** A delivered event the consumer has not acked yet (manual mode): what an ack timeout surfaces. */
+  private awaitingAck: PendingAck | undefined;
+  private connecting: Subscription | undefined;
+  /** Serializes this flow's frames behind an asynchronous journal write. */
+  private tail: Promise<void> | undefined;
+  /** Why events of this flow are unclaimed, once its subscriber is gone. */
+  private detachedAs: UnclaimedReason | undefined;
+  /** The first final answer (event or `completed` response): the outcome, which a later final never replaces. */
+  private firstFinal: JsonObject | undefined;
+
+  constructor(
+    private readonly context: FlowContext,
+    readonly id: string,
+    /** Endpoint path the request goes to ('/tsi/v1/payment'). */
+    readonly path: string,
+    readonly resource: JsonObject,
+    settings: FlowSettings,
+    subscriber: Subscriber<FlowUpdate>,
+  ) {
+    this.ackMode = settings.ackMode;
+    this.trace = settings.trace;
+    this.idempotencyKey = settings.idempotencyKey;
+    this.clock = new FlowClock(settings.timeouts, this);
+    this.subscriber = subscriber;
+  }
+
+  get phase(): FlowPhase {
+    return this.state;
+  }
+
+  /** Whether the request went out (the terminal may be running it). */
+  get sent(): boolean {
+    return this.state === 'sent' || this.state === 'started' || this.state === 'final';
+  }
+
+  get seen(): SeenEvents | undefined {
+    return this.seenEvents;
+  }
+
+  get final(): JsonObject | undefined {
+    return this.firstFinal;
+  }
+
+  // ── driven by the session ─────────────────────────────────────────────────────────────────────────────
+
+  /** Admitted but no slot free: the queue stage bounds the wait. */
+  awaitSlot(): void {
+    if (this.state === 'queued') this.context.deadlines.step(this.clock, 'queue');
+  }
+
+  /** The flow got a slot: the request is journaled, then sent on `open` or on a link acquired for `linkPath`. */
+  start(linkPath: string, open: Link | undefined): void {
+    this.state = 'connecting';
+    this.context.deadlines.startFlow(this.clock);
+    if (open !== undefined) {
+      // The common case, one flow after another on an open link: no Observable round trip.
+      this.sendWhenJournaled(open);
+      return;
+    }
+    const dialing = this.context.links.acquire(linkPath).subscribe({
+      next: (link) => {
+        this.connecting = undefined;
+        this.sendWhenJournaled(link);
+      },
+      error: (err: unknown) =>
+        this.fail(
+          new FlowError('connect_failed', `could not connect: ${describe(err)}`, this.id, false, {
+            cause: err,
+          }),
+        ),
+    });
+    // An open link is emitted synchronously: then the dial is already over.
+    if (!dialing.closed) this.connecting = dialing;
+  }
+
+  /** A frame of this flow id. Returns false when the flow takes no frames yet (nothing sent) or of this kind. */
+  handle(link: Link, envelope: Envelope, text: string): boolean {
+    if (!this.sent) return false;
+    if (envelope.kind === 'event') this.onEvent(link, envelope, text);
+    else if (envelope.kind === 'response') this.onResponse(envelope);
+    else return false;
+    return true;
+  }
+
+  /** A deadline passed (told by `Deadlines`). */
+  expire(stage: TimeoutStage, ms: number): void {
+    if (stage === 'ack') {
+      this.ackTimedOut(ms);
+      return;
+    }
+    if (this.state === 'connecting') {
+      // Nothing went out: either the dial or the journal write of the request is still pending.
+      this.fail(
+        this.connecting === undefined
+          ? new FlowError(
+              'journal_failed',
+              `the journal did not record the request within ${ms} ms`,
+              this.id,
+              false,
+            )
+          : new FlowError('connect_failed', `could not connect within ${ms} ms`, this.id, false),
+      );
+      return;
+    }
+    this.fail(new FlowTimeoutError(TIMEOUT_STAGES[stage].code, this.id, ms), 'timed_out');
+  }
+
+  /** A link closed: if it carried this flow before its outcome, the outcome is unknown. */
+  linkClosed(link: Link, reason: string): void {
+    if (this.link !== link || this.state === 'final') return;
+    this.fail(
+      new FlowError(
+        'link_closed',
+        `link closed during the flow (${reason}); the outcome is unknown`,
+        this.id,
+        true,
+      ),
+      'link_closed',
+    );
+  }
+
+  /** The consumer unsubscribed: delivery stops, the flow does not. */
+  detach(): void {
+    if (this.state === 'done' || this.subscriber === undefined) return;
+    this.subscriber = undefined;
+    this.detachedAs ??= 'unsubscribed';
+    // Once dialing or sent, the flow stays in the table: the terminal may still answer, and its events
+    // must be journaled and acked; its deadlines still bound how long it holds the slot.
+    if (this.state === 'queued') this.exit('unsubscribed');
+  }
+
+  /** The session is closing. */
+  close(): void {
+    this.fail(new FlowError('session_closed', 'session closed', this.id, this.sent));
+  }
+
+  /**
+   * Appends `record`, then runs `next` once it is durable (or `failed`), in order behind this flow's earlier
+   * writes: a flow's records and actions keep their order over an asynchronous journal.
+   */
+  journalThen(record: JournalRecord, next: () => void, failed: () => void): void {
+    const tail = this.context.recorder.writeAfter(this.tail, record, next, failed);
+    this.tail = tail;
+    tail?.then(() => {
+      if (this.tail === tail) this.tail = undefined;
+    });
+  }
+
+  // ── sending ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The request is journaled (durably, for a file journal) before it goes on the wire. */
+  private sendWhenJournaled(link: Link): void {
+    this.journaled(this.context.recorder.requestSent(this), () => this.send(link));
+  }
+
+  private send(link: Link): void {
+    if (this.state !== 'connecting') return;
+    if (this.subscriber === undefined) {
+      this.context.recorder.ended(this.id, 'failed', {
+        code: 'cancelled',
+        message: 'cancelled before the request was sent',
+      });
+      this.exit('unsubscribed');
+      return;
+    }
+    if (!link.isOpen) {
+      this.fail(new FlowError('send_failed', 'the link closed before the request was sent', this.id, false));
+      return;
+    }
+    const endpoint = this.context.endpointMode === 'single' ? this.path : undefined;
+    try {
+      link.send(encodeRequest(this.id, this.resource, endpoint));
+    } catch (cause) {
+      this.fail(
+        new FlowError('send_failed', `could not send the request: ${describe(cause)}`, this.id, false, {
+          cause,
+        }),
+      );
+      return;
+    }
+    this.link = link;
+    this.state = 'sent';
+    this.context.deadlines.step(this.clock, 'response');
+  }
+
+  // ── receiving ─────────────────────────────────────────────────────────────────────────────────────────
+
+  private onResponse(envelope: Envelope): void {
+    if (this.state !== 'sent') {
+      this.context.diagnose({ kind: 'late_response', flowId: this.id, status: envelope.resource.status });
+      return;
+    }
+    this.checkEndpoint(envelope);
+    const status = envelope.resource.status;
+    if (status === 'started') {
+      this.markStarted(envelope.resource);
+    } else if (status === 'error') {
+      this.fail(new FlowRefusedError(this.id, classifyFinal(envelope.resource).errorInfo, envelope.resource));
+    } else if (status === 'completed') {
+      // A final result with no events (docs/protocol.md): nothing to ack, but it is journaled first.
+      this.state = 'final';
+      this.firstFinal = envelope.resource;
+      this.context.deadlines.clear(this.clock);
+      this.journaled(this.context.recorder.event(this.id, envelope.resource, true, false), () =>
+        this.deliverFinalResponse(envelope.resource),
+      );
+    } else {
+      this.context.diagnose({ kind: 'unknown_status', flowId: this.id, status });
+      this.fail(
+        new FlowError('bad_response', `unknown response status ${JSON.stringify(status)}`, this.id, true),
+      );
+    }
+  }
+
+  private markStarted(resource: JsonObject): void {
+    this.state = 'started';
+    this.context.deadlines.step(this.clock, 'event_gap');
+    this.context.recorder.started(this.id);
+    const subscriber = this.subscriber;
+    if (subscriber === undefined) return;
+    const offered = offer<FlowUpdate>(subscriber, { type: 'started', flowId: this.id, resource });
+    if (offered.refused) this.consumerRefused(subscriber, offered.error, true);
+  }
+
+  private onEvent(link: Link, envelope: Envelope, key: string): void {
+    // Trace events are never acked, so never resent: remembering them would only grow without bound.
+    const seen = this.trace ? undefined : this.seenEvents?.find(key);
+    if (seen !== undefined) {
+      this.context.acks.repeat(this.id, link, seen);
+      return;
+    }
+    this.checkEndpoint(envelope);
+    if (this.state === 'sent') {
+      this.context.diagnose({ kind: 'out_of_order', flowId: this.id, detail: 'event before the response' });
+      this.markStarted({ status: 'started' });
+    }
+    const final = !this.trace && isFinalEventStatus(envelope.resource.status);
+    const state = eventState(key, envelope.endpoint, String(envelope.resource.status), final);
+    if (!this.trace) {
+      this.seenEvents ??= this.context.table.newSeenEvents();
+      this.seenEvents.add(state);
+    }
+    if (final && this.firstFinal !== undefined) {
+      // The flow has its outcome already: a second final never replaces it nor reaches the consumer.
+      this.context.unclaimed.secondFinal(
+        this.id,
+        this.firstFinal,
+        this.resource,
+        link,
+        envelope,
+        state,
+        this,
+      );
+      return;
+    }
+    this.context.deadlines.clearStep(this.clock);
+    if (final) {
+      this.state = 'final';
+      this.firstFinal = envelope.resource;
+      this.seenEvents?.pin(state);
+      this.context.deadlines.clear(this.clock);
+    }
+    this.journalThen(
+      this.context.recorder.event(this.id, envelope.resource, final, false),
+      () => this.deliverEvent(link, envelope, state),
+      () => {
+        // Not recorded, so not delivered nor acked: the terminal resends, and the resend is tried afresh.
+        this.seenEvents?.forget(key);
+        if (this.firstFinal === envelope.resource) this.firstFinal = undefined;
+        this.fail(new FlowError('journal_failed', 'the journal could not record an event', this.id, true));
+      },
+    );
+  }
+
+  // ── delivery and acks ─────────────────────────────────────────────────────────────────────────────────
+
+  private deliverEvent(link: Link, envelope: Envelope, state: EventState): void {
+    const final = state.final;
+    const subscriber = this.subscriber;
+    if (subscriber === undefined) {
+      const reason = this.detachedAs ?? 'unsubscribed';
+      this.context.unclaimed.emit(this.id, reason, this.resource, link, envelope, state, final);
+      if (final) this.exit(reason);
+      return;
+    }
+    const event = new DeliveredEvent(this.id, state.status, final, envelope.resource, 'event', () =>
+      this.ackEvent(link, state),
+    );
+    const offered = offer(subscriber, event);
+    if (offered.refused) {
+      this.consumerRefused(subscriber, offered.error, !final);
+      // The event was not accepted: it is surfaced as unclaimed, and acked only under that policy.
+      this.context.unclaimed.emit(this.id, 'consumer_error', this.resource, link, envelope, state, final);
+      if (final) this.exit('consumer_error');
+      return;
+    }
+    if (this.ackMode === 'auto' || this.trace) event.ack();
+    else if (!state.acked && this.state !== 'done') {
+      // Manual mode: the consumer's ack is a stage of its own, so a consumer that never acks cannot hold the
+      // slot (and every flow queued behind it) for ever.
+      this.awaitingAck = { final, resource: envelope.resource, frame: { link, envelope, state } };
+      if (final) this.context.deadlines.awaitFinalAck(this.clock);
+      else this.context.deadlines.step(this.clock, 'ack');
+    }
+  }
+
+  private deliverFinalResponse(resource: JsonObject): void {
+    const subscriber = this.subscriber;
+    if (subscriber === undefined) {
+      this.surfaceFinalResponse(this.detachedAs ?? 'unsubscribed', resource);
+      return;
+    }
+    let done = false;
+    const event: FlowEvent = {
+      type: 'event',
+      flowId: this.id,
+      status: 'completed',
+      final: true,
+      resource,
+      outcome: classifyFinal(resource),
+      source: 'response',
+      ack: () => {
+        if (done) return;
+        done = true;
+        this.completed();
+      },
+    };
+    const offered = offer(subscriber, event);
+    if (offered.refused) {
+      done = true;
+      this.consumerRefused(subscriber, offered.error, false);
+      this.surfaceFinalResponse('consumer_error', resource);
+    } else if (this.ackMode === 'auto') event.ack();
+    else if (!done) {
+      this.awaitingAck = { final: true, resource };
+      this.context.deadlines.awaitFinalAck(this.clock);
+    }
+  }
+
+  /** Nothing to ack on a response: a result nobody took is journaled already, surfaced, and the flow ends. */
+  private surfaceFinalResponse(reason: UnclaimedReason, resource: JsonObject): void {
+    this.context.unclaimed.emitResponse(this.id, reason, resource, this.resource);
+    this.completed();
+  }
+
+  /** The consumer accepted an event: its ack goes out; a final one ends the flow. */
+  private ackEvent(link: Link, state: EventState): void {
+    if (state.acked) return;
+    state.acked = true;
+    if (this.awaitingAck?.frame?.state === state) this.awaitingAck = undefined;
+    if (!this.trace) this.context.acks.first(this.id, link, state);
+    if (state.final) this.completed();
+    else if (this.state === 'started') this.context.deadlines.step(this.clock, 'event_gap');
+  }
+
+  /**
+   * The consumer did not ack a delivered event in time: the flow fails (the slot frees), and the event goes
+   * to `unclaimed$` like any event nobody took: journaled already, acked under `unclaimedAck`.
+   */
+  private ackTimedOut(ms: number): void {
+    const pending = this.awaitingAck;
+    this.awaitingAck = undefined;
+    const final = pending?.final === true;
+    // After a final result the outcome is known (journaled and surfaced); after a proceed it is not.
+    this.fail(new FlowTimeoutError('ack_timeout', this.id, ms, !final), 'timed_out');
+    if (pending?.frame !== undefined) {
+      const { link, envelope, state } = pending.frame;
+      this.context.unclaimed.emit(this.id, 'timed_out', this.resource, link, envelope, state, final);
+    } else if (pending !== undefined) {
+      // A final response: nothing to ack on the wire, and its record is journaled already.
+      this.context.recorder.ended(this.id, 'completed');
+      this.context.unclaimed.emitResponse(this.id, 'timed_out', pending.resource, this.resource);
+    }
+  }
+
+  /** The consumer threw: it gets a typed error, and the flow's events go to `unclaimed$` from now on. */
+  private consumerRefused(subscriber: Subscriber<FlowUpdate>, error: unknown, unknown: boolean): void {
+    this.context.diagnose({ kind: 'consumer_error', flowId: this.id, error });
+    this.detachedAs = 'consumer_error';
+    subscriber.error(
+      new FlowError('consumer_error', `the flow's consumer threw: ${describe(error)}`, this.id, unknown, {
+        cause: error,
+      }),
+    );
+  }
+
+  // ── endings ───────────────────────────────────────────────────────────────────────────────────────────
+
+  /** The outcome was taken: journaled as completed, and the consumer's stream completes. */
+  private completed(): void {
+    this.context.recorder.ended(this.id, 'completed');
+    this.exit('unsubscribed', 'complete');
+  }
+
+  /** Journals how the flow ended (if anything was started) and exits with `error`. */
+  private fail(error: FlowError, reason: UnclaimedReason = 'unsubscribed'): void {
+    if (this.state === 'done') return;
+    if (this.sent || this.state === 'connecting') {
+      this.context.recorder.ended(this.id, error.outcomeUnknown ? 'unknown' : 'failed', {
+        code: error.code,
+        message: error.message,
+        ...(error instanceof FlowRefusedError && error.terminalBusy ? { busy: true } : {}),
+      });
+    }
+    this.exit(reason, error);
+  }
+
+  /**
+   * The one way out: deadlines and a pending dial are dropped, the table forgets the flow (remembering what
+   * it saw, so resends are re-acked) and frees its slot, then the consumer is told, if anyone still listens.
+   */
+  private exit(reason: UnclaimedReason, end?: FlowError | 'complete'): void {
+    if (this.state === 'done') return;
+    const heldSlot = this.state !== 'queued';
+    this.state = 'done';
+    this.awaitingAck = undefined;
+    this.context.deadlines.clear(this.clock);
+    this.connecting?.unsubscribe();
+    this.connecting = undefined;
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    this.context.table.finish(this, reason, heldSlot);
+    if (end === 'complete') subscriber?.complete();
+    else if (end !== undefined) subscriber?.error(end);
+  }
+
+  // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
+
+  private checkEndpoint(envelope: Envelope): void {
+    if (envelope.endpoint !== undefined && normalizePath(envelope.endpoint) !== this.path) {
+      this.context.diagnose({
+        kind: 'endpoint_mismatch',
+        flowId: this.id,
+        expected: this.path,
+        got: envelope.endpoint,
+      });
+    }
+  }
+
+  /** Runs `next` once the record is durable; a journal that cannot record fails the flow instead. */
+  private journaled(record: JournalRecord, next: () => void): void {
+    this.journalThen(record, next, () =>
+      this.fail(new FlowError('journal_failed', 'the journal could not record the flow', this.id, this.sent)),
+    );
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

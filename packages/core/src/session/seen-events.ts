@@ -1,4 +1,4 @@
-import type { EventState } from './flow.js';
+import type { EventState } from './event-state.js';
 
 /** Bounds of one flow's record of received events (see docs/architecture.md, "Bounds"). */
 export interface SeenEventsLimits {

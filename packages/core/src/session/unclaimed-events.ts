@@ -3,9 +3,10 @@ import type { FlowSummary } from '../journal/index.js';
 import type { Link } from '../transport.js';
 import type { Acks } from './acks.js';
 import type { Diagnostic } from './errors.js';
-import type { EventState, Flow, Orphan } from './flow.js';
+import { type EventState, eventState } from './event-state.js';
+import type { Flow } from './flow.js';
 import type { FlowRecorder } from './flow-recorder.js';
-import type { FlowTable } from './flow-table.js';
+import type { FlowTable, Orphan } from './flow-table.js';
 import type { UnclaimedAckPolicy, UnclaimedEvent, UnclaimedReason } from './types.js';
 
 /**
@@ -32,14 +33,7 @@ export class UnclaimedEvents {
       return;
     }
     const final = isFinalEventStatus(envelope.resource.status);
-    const state: EventState = {
-      text: key,
-      acked: false,
-      held: 0,
-      endpoint: envelope.endpoint,
-      status: String(envelope.resource.status),
-      final,
-    };
+    const state = eventState(key, envelope.endpoint, String(envelope.resource.status), final);
     orphan.seen.add(state);
     if (!final) {
       this.claim(orphan, link, envelope, state);
@@ -152,7 +146,7 @@ export class UnclaimedEvents {
     };
     const forget = () => seen?.forget(state.text);
     // A live flow keeps its records in order behind its earlier (possibly pending) writes.
-    if (flow !== undefined) this.recorder.writeThen(flow, record, surface, forget);
+    if (flow !== undefined) flow.journalThen(record, surface, forget);
     else this.afterWrite(this.recorder.write(record), surface, forget);
   }
 
