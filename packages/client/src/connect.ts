@@ -8,6 +8,7 @@ import {
   MemoryJournal,
   type ReconnectPolicy,
   Session,
+  type SwitchPolicy,
   type Transport,
   type UnclaimedAckPolicy,
 } from '@bluechip-ws/core';
@@ -21,7 +22,6 @@ import type { SchedulerLike } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type FrameListener, tapFrames } from './frame-tap.js';
 import { Recovery, type RecoveryOptions } from './recovery/index.js';
-import { sequentialDials } from './sequential-dials.js';
 import { Terminal } from './terminal.js';
 
 export interface ConnectOptions {
@@ -42,6 +42,12 @@ export interface ConnectOptions {
   readonly journal?: Journal;
   readonly scheduler?: SchedulerLike;
   readonly reconnect?: Partial<ReconnectPolicy> | false;
+  /**
+   * Switching endpoints on a terminal that serves one client at a time: how long to wait for the previous
+   * socket to be gone (`closeWaitMs`, default 2000) and how to retry a refused dial (default 4 retries, 50 ms
+   * doubling).
+   */
+  readonly switching?: Partial<SwitchPolicy>;
   /** Flows in flight at once (default 1) and what happens beyond: wait (`queue`, default) or fail `busy`. */
   readonly maxInFlight?: number;
   readonly whenBusy?: 'queue' | 'fail';
@@ -66,10 +72,7 @@ export interface ConnectOptions {
  * runs in Node and in browsers (`url` then uses the browser's WebSocket).
  */
 export function connect(options: ConnectOptions): Terminal {
-  const base = sequentialDials(
-    transportOf(options),
-    options.scheduler === undefined ? {} : { scheduler: options.scheduler },
-  );
+  const base = transportOf(options);
   const transport = options.onFrame === undefined ? base : tapFrames(base, options.onFrame);
   const journal = options.journal;
   // Without a journal of the caller's, an in-memory one still backs idempotency keys for this process.
@@ -86,6 +89,7 @@ export function connect(options: ConnectOptions): Terminal {
       'journal',
       'scheduler',
       'reconnect',
+      'switching',
       'maxInFlight',
       'whenBusy',
       'queueLimit',

@@ -274,3 +274,52 @@ describe('Session: the whole-flow deadline also bounds what happens before the r
     expect(h.terminal.requests()).toHaveLength(1);
   });
 });
+
+describe('Session: switching endpoints (multi mode) waits for the link to be idle', () => {
+  it('a flow for another endpoint waits in the queue, in order, until every flow on the open link is done', () => {
+    const h = harness({ maxInFlight: 3 });
+    const first = h.record(h.session.flow('payment', SALE));
+    const second = h.record(h.session.flow('payment', SALE));
+    const info = h.record(h.session.flow('info', { type: 'terminal_info' }));
+    // Behind the info flow: it does not overtake it, although a slot and a payment link are free.
+    const third = h.record(h.session.flow('payment', SALE));
+    h.advance();
+    expect(h.terminal.requests()).toHaveLength(2);
+    expect(h.session.stats().queued).toBe(2);
+    const [a, b] = h.terminal.requests().map((r) => r.flow_id);
+    for (const id of [a!, b!]) {
+      h.terminal.started(id);
+      h.terminal.event(id, approved());
+    }
+    h.advance();
+    expect(first.completed && second.completed).toBe(true);
+    // The payment link closed (cleanly) before the info link was dialed.
+    expect(h.terminal.links.map((l) => [l.path, l.isOpen])).toEqual([
+      ['/tsi/v1/payment', false],
+      ['/tsi/v1/info', true],
+    ]);
+    expect(h.terminal.requests()).toHaveLength(3);
+    expect(h.diagnostics.filter((d) => d.kind === 'internal_error')).toEqual([]);
+    const infoId = h.terminal.lastFlowId();
+    h.terminal.started(infoId);
+    h.terminal.event(infoId, { status: 'ok' });
+    h.advance();
+    expect(info.completed).toBe(true);
+    expect(h.terminal.requests()).toHaveLength(4);
+    expect(h.terminal.link.path).toBe('/tsi/v1/payment');
+    expect(third.error).toBeUndefined();
+  });
+
+  it('a flow waiting for the other endpoint is bounded by its queue deadline, and nothing is sent for it', () => {
+    const h = harness({ maxInFlight: 2, timeouts: { queueMs: 5000 } });
+    h.record(h.session.flow('payment', SALE));
+    h.advance();
+    h.terminal.started(h.terminal.lastFlowId());
+    const info = h.record(h.session.flow('info', { type: 'terminal_info' }));
+    h.advance(5000);
+    expect(info.error).toBeInstanceOf(FlowTimeoutError);
+    expect(info.error).toMatchObject({ code: 'queue_timeout', outcomeUnknown: false });
+    expect(h.terminal.requests()).toHaveLength(1);
+    expect(h.terminal.links).toHaveLength(1);
+  });
+});

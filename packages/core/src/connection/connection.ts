@@ -2,23 +2,35 @@ import {
   AsyncSubject,
   asyncScheduler,
   defer,
+  map,
   type Observable,
   of,
   ReplaySubject,
+  retry,
   type SchedulerLike,
   Subject,
   Subscription,
+  switchMap,
   take,
   throwError,
+  timeout,
   timer,
 } from 'rxjs';
 import { type Link, type LinkClose, type Transport, TransportError } from '../transport.js';
-import { backoffDelay, type ReconnectPolicy, resolveReconnectPolicy } from './policy.js';
+import {
+  backoffDelay,
+  type ReconnectPolicy,
+  resolveReconnectPolicy,
+  resolveSwitchPolicy,
+  type SwitchPolicy,
+} from './policy.js';
 import type { ConnectionState } from './state.js';
 
 export interface ConnectionOptions {
   /** Reconnection after an established link drops; `false` disables it. Defaults in `defaultReconnectPolicy`. */
   readonly reconnect?: Partial<ReconnectPolicy> | false;
+  /** How a link to another endpoint replaces the current one. Defaults in `defaultSwitchPolicy`. */
+  readonly switching?: Partial<SwitchPolicy>;
   /** Runs the backoff timers; inject a TestScheduler/VirtualTimeScheduler for virtual time. */
   readonly scheduler?: SchedulerLike;
   /** Source of jitter in [0, 1); inject a seeded one for reproducible delays. */
@@ -53,21 +65,31 @@ const pathOf = (phase: Phase): string | undefined => {
 };
 
 /**
- * Keeps at most one live `Link` over a `Transport` (a terminal serves one POS link at a time).
+ * Keeps at most one live `Link` over a `Transport` (a terminal serves one POS link at a time), and owns
+ * switching it from one endpoint to another under one policy: wait until no user holds the link (`hold` /
+ * `release`), close it, wait until it reports closed, dial, and retry a refused dial (`SwitchPolicy`).
  *
- * - `acquire(path)` dials once; it never retries by itself. Reconnection runs only after an established link
- *   drops without this side having closed it, with exponential backoff and jitter, up to `maxAttempts`.
+ * - `acquire(path)` dials once; a first dial is never retried. A dial that follows a link of ours is retried
+ *   on the switch policy. Reconnection runs only after an established link drops without this side having
+ *   closed it, with exponential backoff and jitter, up to `maxAttempts`.
  * - Reconnection only re-establishes the link: nothing is ever replayed on the new link.
  * - `close()` is final: it cancels any dial or backoff, closes the link and makes later `acquire`s fail.
  */
 export class Connection {
   private readonly policy: ReconnectPolicy;
+  private readonly switchPolicy: SwitchPolicy;
   private readonly scheduler: SchedulerLike;
   private readonly random: () => number;
   private readonly stateSubject = new ReplaySubject<ConnectionState>(1);
   private readonly linkSubject = new Subject<Link>();
   private phase: Phase = { kind: 'idle' };
   private currentState: ConnectionState = { kind: 'idle' };
+  /** The last link opened: a new dial waits for it to be gone, and may then be retried. */
+  private lastLink: Link | undefined;
+  /** Users per path (flows started on it); a switch to another path waits until none is left. */
+  private readonly holds = new Map<string, number>();
+  /** An acquire of another path, waiting for the holders to finish. */
+  private waiting: { readonly path: string; readonly result: AsyncSubject<Link> } | undefined;
 
   /** Every state change; replays the current state to new subscribers; completes after `close()`. */
   readonly state$: Observable<ConnectionState> = this.stateSubject.asObservable();
@@ -79,6 +101,7 @@ export class Connection {
     options: ConnectionOptions = {},
   ) {
     this.policy = resolveReconnectPolicy(options.reconnect);
+    this.switchPolicy = resolveSwitchPolicy(options.switching);
     this.scheduler = options.scheduler ?? asyncScheduler;
     this.random = options.random ?? Math.random;
     this.stateSubject.next(this.currentState);
@@ -93,8 +116,38 @@ export class Connection {
     return this.phase.kind === 'open' && this.phase.link.isOpen ? this.phase.link : undefined;
   }
 
+  /** Whether a user starting now on `path` gets a link without waiting for users of another path. */
+  canServe(path: string): boolean {
+    return this.waiting === undefined && !this.heldElsewhere(path);
+  }
+
+  /** A user starts on `path`: no switch to another path until it `release`s. */
+  hold(path: string): void {
+    this.holds.set(path, (this.holds.get(path) ?? 0) + 1);
+  }
+
+  /** A user of `path` is done; the last user of any path lets a waiting switch go ahead. */
+  release(path: string): void {
+    const left = (this.holds.get(path) ?? 0) - 1;
+    if (left > 0) {
+      this.holds.set(path, left);
+      return;
+    }
+    this.holds.delete(path);
+    const waiting = this.waiting;
+    if (waiting === undefined || this.heldElsewhere(waiting.path)) return;
+    this.waiting = undefined;
+    this.acquireNow(waiting.path).subscribe(waiting.result);
+  }
+
+  private heldElsewhere(path: string): boolean {
+    for (const held of this.holds.keys()) if (held !== path) return true;
+    return false;
+  }
+
   /**
-   * Cold: on subscription, emits the open link for `path` and completes. Reuses an open link to the same path,
+   * Cold: on subscription, emits the open link for `path` and completes. While users hold a link to another
+   * path it waits until they release it (a later acquire of yet another path replaces the waiting one). Reuses an open link to the same path,
    * joins a dial in flight to it, or closes the link to another path and dials. During a reconnect backoff to
    * the same path it dials at once (an explicit demand beats the timer). Errors with
    * `TransportError('connect_failed')` when that one dial fails, `TransportError('not_open')` after `close()`.
@@ -110,6 +163,9 @@ export class Connection {
     const old = this.phase;
     // Final before any callback runs: an acquire from a closed$ handler must not dial again.
     this.phase = { kind: 'closed', disposed: true };
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.result.error(new TransportError('not_open', 'connection closed while waiting to switch'));
     this.leave(old, new TransportError('not_open', 'connection closed while dialing'), reason);
     const path = pathOf(old);
     this.emit({
@@ -124,6 +180,7 @@ export class Connection {
 
   private acquireNow(path: string): Observable<Link> {
     const phase = this.phase;
+    if (this.heldElsewhere(path)) return this.waitToSwitch(path);
     switch (phase.kind) {
       case 'closed':
         if (phase.disposed) return throwError(() => new TransportError('not_open', 'connection is closed'));
@@ -152,6 +209,17 @@ export class Connection {
     return this.dial(path, 0).result;
   }
 
+  /** Waits for the holders of the current link to release it; the latest waiting acquire wins. */
+  private waitToSwitch(path: string): Observable<Link> {
+    const waiting = this.waiting;
+    if (waiting?.path === path) return waiting.result;
+    this.waiting = { path, result: new AsyncSubject<Link>() };
+    waiting?.result.error(
+      new TransportError('connect_failed', `switch cancelled: ${path} was acquired instead`),
+    );
+    return this.waiting.result;
+  }
+
   /** Cleans up a phase already left, without reacting to it: the link closes cleanly, a dial's waiters get `error`. */
   private leave(phase: Phase, error: TransportError, reason: string): void {
     switch (phase.kind) {
@@ -174,8 +242,7 @@ export class Connection {
     this.phase = { kind: 'dialing', dial };
     this.emit({ kind: 'connecting', path, attempt });
     if (!this.isDialing(dial)) return dial; // a state subscriber moved us on
-    // defer: a transport that throws instead of erroring still ends up in onDialFailed.
-    const subscription = defer(() => this.transport.open(path))
+    const subscription = this.opener(path, attempt)
       .pipe(take(1))
       .subscribe({
         next: (link) => this.onOpened(dial, link),
@@ -194,6 +261,29 @@ export class Connection {
     return dial;
   }
 
+  /**
+   * The dial itself. After a link of ours (a switch, or a new acquire after a close) it first waits for that
+   * link to report closed, then retries a failed open on the switch policy; a first dial and a reconnect
+   * (which has its own backoff) open once.
+   */
+  private opener(path: string, attempt: number): Observable<Link> {
+    // defer: a transport that throws instead of erroring still ends up in onDialFailed.
+    const open = defer(() => this.transport.open(path));
+    const previous = attempt === 0 ? this.lastLink : undefined;
+    if (previous === undefined) return open;
+    const policy = this.switchPolicy;
+    const closed = previous.closed$.pipe(
+      take(1),
+      map(() => undefined),
+      timeout({ first: policy.closeWaitMs, with: () => of(undefined), scheduler: this.scheduler }),
+    );
+    const redial = retry<Link>({
+      count: policy.maxAttempts,
+      delay: (_error, retried) => timer(backoffDelay(policy, retried, this.random), this.scheduler),
+    });
+    return closed.pipe(switchMap(() => open.pipe(redial)));
+  }
+
   private isDialing(dial: Dial): boolean {
     return this.phase.kind === 'dialing' && this.phase.dial === dial;
   }
@@ -207,6 +297,7 @@ export class Connection {
     }
     const open: Phase & { kind: 'open' } = { kind: 'open', path: dial.path, link, watch: Subscription.EMPTY };
     this.phase = open;
+    this.lastLink = link;
     this.emit({ kind: 'open', path: dial.path });
     this.linkSubject.next(link);
     const watch = link.closed$.pipe(take(1)).subscribe((close) => this.onClosed(link, close));

@@ -49,3 +49,32 @@ export function backoffDelay(policy: ReconnectPolicy, attempt: number, random: (
   const spread = 1 + policy.jitter * (2 * random() - 1);
   return Math.round(Math.min(policy.maxDelayMs, Math.max(0, nominal * spread)));
 }
+
+/**
+ * How a link to another endpoint replaces the current one on a terminal that serves one client at a time.
+ * The old link is closed and the new dial waits until it reports closed (a WebSocket close takes a round
+ * trip, and the terminal refuses a second socket meanwhile), at most `closeWaitMs`. A dial that follows a
+ * link of ours and fails is retried on the same backoff as a reconnect, with these short delays: any failure
+ * counts, since browsers report a refused handshake as a bare error. A first dial is never retried.
+ */
+export interface SwitchPolicy extends ReconnectPolicy {
+  /** Longest wait for the previous link to report closed before dialing anyway. */
+  readonly closeWaitMs: number;
+}
+
+export const defaultSwitchPolicy: SwitchPolicy = {
+  closeWaitMs: 2000,
+  initialDelayMs: 50,
+  maxDelayMs: 1000,
+  factor: 2,
+  jitter: 0,
+  maxAttempts: 4,
+};
+
+export function resolveSwitchPolicy(input: Partial<SwitchPolicy> | undefined): SwitchPolicy {
+  const closeWaitMs = input?.closeWaitMs ?? defaultSwitchPolicy.closeWaitMs;
+  if (!(Number.isFinite(closeWaitMs) && closeWaitMs >= 0)) {
+    throw new RangeError(`invalid switch policy: closeWaitMs ${closeWaitMs}`);
+  }
+  return { ...resolveReconnectPolicy({ ...defaultSwitchPolicy, ...input }), closeWaitMs };
+}

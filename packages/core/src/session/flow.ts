@@ -28,9 +28,11 @@ import type { UnclaimedEvents } from './unclaimed-events.js';
  */
 export type FlowPhase = 'queued' | 'connecting' | 'sent' | 'started' | 'final' | 'done';
 
-/** Where a flow gets its link from (the session's `Connection`). */
+/** Where a flow gets its link from (the session's `Connection`), which it holds from start to exit. */
 export interface LinkSource {
   acquire(path: string): Observable<Link>;
+  hold(path: string): void;
+  release(path: string): void;
 }
 
 /** What every flow of a session shares: one object per session, so a flow costs no closures for it. */
@@ -73,6 +75,8 @@ export class Flow {
   private state: FlowPhase = 'queued';
   private subscriber: Subscriber<FlowUpdate> | undefined;
   private link: Link | undefined;
+  /** The connection path this flow holds from `start` to its exit. */
+  private linkPath: string | undefined;
   /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
   private seenEvents: SeenEvents | undefined;
   /** A delivered event the consumer has not acked yet (manual mode): what an ack timeout surfaces. */
@@ -128,6 +132,8 @@ export class Flow {
   /** The flow got a slot: the request is journaled, then sent on `open` or on a link acquired for `linkPath`. */
   start(linkPath: string, open: Link | undefined): void {
     this.state = 'connecting';
+    this.linkPath = linkPath;
+    this.context.links.hold(linkPath);
     this.context.deadlines.startFlow(this.clock);
     if (open !== undefined) {
       // The common case, one flow after another on an open link: no Observable round trip.
@@ -496,6 +502,8 @@ export class Flow {
     this.connecting = undefined;
     const subscriber = this.subscriber;
     this.subscriber = undefined;
+    // The link first: a flow the table then dispatches may need it for another endpoint.
+    if (this.linkPath !== undefined) this.context.links.release(this.linkPath);
     this.context.table.finish(this, reason, heldSlot);
     if (end === 'complete') subscriber?.complete();
     else if (end !== undefined) subscriber?.error(end);

@@ -126,6 +126,7 @@ export class Session {
     this.connection = new Connection(transport, {
       scheduler: this.scheduler,
       ...(options.reconnect === undefined ? {} : { reconnect: options.reconnect }),
+      ...(options.switching === undefined ? {} : { switching: options.switching }),
     });
     this.state$ = this.connection.state$;
     this.context = {
@@ -276,15 +277,18 @@ export class Session {
     return undefined;
   }
 
-  /** Starts queued flows while slots are free. In multi mode a flow for another endpoint waits for idle. */
+  /**
+   * Starts queued flows, in order, while slots are free and the connection can serve them (a flow for another
+   * endpoint waits in the queue, under its queue deadline, until the connection's users are done).
+   */
   private dispatch(): void {
     for (let next = this.table.nextQueued(); next !== undefined; next = this.table.nextQueued()) {
       if (this.table.inFlight >= this.maxInFlight) return;
       const path = this.linkPath(next);
-      const current = this.connection.link;
-      if (this.table.inFlight > 0 && current !== undefined && current.path !== path) return;
+      if (!this.connection.canServe(path)) return;
       this.table.takeNext();
-      next.start(path, current?.isOpen && current.path === path ? current : undefined);
+      const current = this.connection.link;
+      next.start(path, current?.path === path ? current : undefined);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { FlowIdGenerator, JsonObject, Outcome } from '@bluechip-ws/protocol';
 import type { SchedulerLike } from 'rxjs';
-import type { ReconnectPolicy } from '../connection/index.js';
+import type { ReconnectPolicy, SwitchPolicy } from '../connection/index.js';
 import type { Journal } from '../journal/index.js';
 import type { SeenEventsLimits } from './seen-events.js';
 
@@ -124,6 +124,11 @@ export interface SessionOptions {
   readonly validate?: boolean;
   /** Reconnect after an unexpected drop (passed to the Connection). Default: Connection's defaults. */
   readonly reconnect?: Partial<ReconnectPolicy> | false;
+  /**
+   * How a link to another endpoint (multi mode), or a new link after one of ours, replaces the last one: wait
+   * for it to report closed, then dial, retrying refusals. Default: `defaultSwitchPolicy`.
+   */
+  readonly switching?: Partial<SwitchPolicy>;
   /** How many finished flows are remembered to re-ack duplicates and route late events (default 1024). */
   readonly memory?: number;
   /** Bounds of each flow's record of received events (defaults: 256 events, 1 Mi characters). */
