@@ -9,6 +9,7 @@ import {
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import type { JournalRecord } from '../journal/index.js';
 import type { Link } from '../transport.js';
+import { acksAtOnce, type Receiver } from './ack-policy.js';
 import type { Acks } from './acks.js';
 import { offer } from './consumer-guard.js';
 import { type Deadlines, FlowClock } from './deadlines.js';
@@ -70,6 +71,8 @@ interface PendingAck {
 export class Flow {
   readonly clock: FlowClock;
   readonly ackMode: AckMode;
+  /** Who this flow's events go to, for the ack decision (`acksAtOnce`). */
+  private readonly receiver: Receiver;
   readonly trace: boolean;
   readonly idempotencyKey: string | undefined;
   private state: FlowPhase = 'queued';
@@ -101,6 +104,7 @@ export class Flow {
     this.ackMode = settings.ackMode;
     this.trace = settings.trace;
     this.idempotencyKey = settings.idempotencyKey;
+    this.receiver = { kind: 'consumer', ackMode: settings.ackMode, trace: settings.trace };
     this.clock = new FlowClock(settings.timeouts, this);
     this.subscriber = subscriber;
   }
@@ -377,7 +381,7 @@ export class Flow {
       if (final) this.exit('consumer_error');
       return;
     }
-    if (this.ackMode === 'auto' || this.trace) event.ack();
+    if (acksAtOnce(this.receiver)) event.ack();
     else if (!state.acked && this.state !== 'done') {
       // Manual mode: the consumer's ack is a stage of its own, so a consumer that never acks cannot hold the
       // slot (and every flow queued behind it) for ever.
@@ -413,7 +417,7 @@ export class Flow {
       done = true;
       this.consumerRefused(subscriber, offered.error, false);
       this.surfaceFinalResponse('consumer_error', resource);
-    } else if (this.ackMode === 'auto') event.ack();
+    } else if (acksAtOnce(this.receiver)) event.ack();
     else if (!done) {
       this.awaitingAck = { final: true, resource };
       this.context.deadlines.awaitFinalAck(this.clock);

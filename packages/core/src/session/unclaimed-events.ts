@@ -1,6 +1,7 @@
 import { classifyFinal, type Envelope, isFinalEventStatus, type JsonObject } from '@bluechip-ws/protocol';
 import type { FlowSummary } from '../journal/index.js';
 import type { Link } from '../transport.js';
+import { acksAtOnce, type Receiver } from './ack-policy.js';
 import type { Acks } from './acks.js';
 import type { Diagnostic } from './errors.js';
 import { type EventState, eventState } from './event-state.js';
@@ -15,14 +16,18 @@ import type { UnclaimedAckPolicy, UnclaimedEvent, UnclaimedReason } from './type
  * acked (by `Acks`) and surfaced on `unclaimed$`; none is dropped.
  */
 export class UnclaimedEvents {
+  private readonly receiver: Receiver;
+
   constructor(
     private readonly table: FlowTable,
     private readonly recorder: FlowRecorder,
     private readonly acks: Acks,
-    private readonly policy: UnclaimedAckPolicy,
+    policy: UnclaimedAckPolicy,
     private readonly publish: (item: UnclaimedEvent) => void,
     private readonly diagnose: (diagnostic: Diagnostic) => void,
-  ) {}
+  ) {
+    this.receiver = { kind: 'unclaimed', policy };
+  }
 
   /** An event for a flow id no live flow of this session owns. */
   onOrphanEvent(link: Link, envelope: Envelope, key: string): void {
@@ -203,7 +208,7 @@ export class UnclaimedEvents {
       ...(request === undefined ? {} : { request }),
     };
     // Journaled already: acking now can never lose the result.
-    if (this.policy === 'after_journal') ack();
+    if (acksAtOnce(this.receiver)) ack();
     this.publish(item);
   }
 }

@@ -1,0 +1,18 @@
+import type { AckMode, UnclaimedAckPolicy } from './types.js';
+
+/** Who an event, already journaled, went to. */
+export type Receiver =
+  | { readonly kind: 'consumer'; readonly ackMode: AckMode; readonly trace: boolean }
+  | { readonly kind: 'unclaimed'; readonly policy: UnclaimedAckPolicy };
+
+/**
+ * The one decision of when a journaled event is acked: at once (`auto` mode once the consumer's `next`
+ * returned, trace events, unclaimed events under `after_journal`), or when someone calls its `ack()` (manual
+ * mode, bounded by the ack stage; unclaimed events under `never`). No path acks an event before the journal
+ * holds it: both callers ask only after the write.
+ */
+export function acksAtOnce(receiver: Receiver): boolean {
+  return receiver.kind === 'consumer'
+    ? receiver.ackMode === 'auto' || receiver.trace
+    : receiver.policy === 'after_journal';
+}
