@@ -323,3 +323,36 @@ describe('Session: switching endpoints (multi mode) waits for the link to be idl
     expect(h.terminal.links).toHaveLength(1);
   });
 });
+
+describe('Session: every way out frees the slot before the consumer hears of it', () => {
+  const ends = {
+    'a final event': (h: ReturnType<typeof harness>, id: string) => {
+      h.terminal.started(id);
+      h.terminal.event(id, approved());
+    },
+    'a final completed response': (h: ReturnType<typeof harness>, id: string) =>
+      h.terminal.send({ response: { flow_id: id, resource: { status: 'completed', results: [] } } }),
+    'a refusal': (h: ReturnType<typeof harness>, id: string) =>
+      h.terminal.send({
+        response: { flow_id: id, resource: { status: 'error', error_info: { text: 'no' } } },
+      }),
+    'a timeout': (h: ReturnType<typeof harness>) => h.advance(10_000),
+  };
+  for (const [how, end] of Object.entries(ends)) {
+    it(`${how}: a flow started from the consumer's last callback goes out at once`, () => {
+      const h = harness({ whenBusy: 'fail' });
+      let next: ReturnType<typeof h.record> | undefined;
+      const startNext = () => {
+        next = h.record(h.session.flow('payment', SALE));
+      };
+      h.session.flow('payment', SALE).subscribe({ complete: startNext, error: startNext });
+      h.advance();
+      end(h, h.terminal.lastFlowId());
+      h.advance();
+      // With `whenBusy: 'fail'`, a slot still held would refuse it as busy.
+      expect(next?.error).toBeUndefined();
+      expect(h.terminal.requests()).toHaveLength(2);
+      expect(h.session.openFlows).toBe(1);
+    });
+  }
+});
