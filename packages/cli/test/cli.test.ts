@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFileJournal } from '@bluechip-ws/journal-file';
 import { type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bluechip, buildCli, simulateChild } from './support.js';
+import { BIN, bluechip, buildCli, simulateChild } from './support.js';
 
 /**
  * End to end: the built CLI as a child process against simulators in this process on 127.0.0.1:0. One
@@ -276,6 +278,19 @@ describe('demo and simulate', () => {
     const json = await bluechip(['demo', '--json', '--endpoint-mode', 'single']);
     expect(json.code).toBe(0);
     expect(json.json()).toMatchObject({ outcome: 'ok' });
+  });
+
+  it('a reader that closes the pipe early (bluechip demo | head -1) does not crash the command', async () => {
+    const child = spawn(process.execPath, [BIN, 'demo'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    // Like `head -1`: read the first line, then close the pipe while the demo still writes.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = await once(child, 'exit');
+    expect(stderr).not.toMatch(/EPIPE|Unhandled/);
+    expect(code).toBe(0);
   });
 
   it('simulate --port 0 prints its URL, serves the CLI, and stops on SIGINT', async () => {
