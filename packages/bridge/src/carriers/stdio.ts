@@ -27,9 +27,20 @@ export function serveStdio(bridge: Bridge, options: StdioOptions): Promise<void>
     outputBroken = true;
     bridge.logger.log('warn', `stdout: ${error.message}`);
   });
+  // Backpressure: a caller that stops reading its replies stops being read. Nothing is dropped (a reply
+  // is never lost), and what waits in memory is bounded by the calls already running.
+  let waitingForDrain = false;
   const connection = bridge.connect({
     send: (text) => {
-      if (!outputBroken) output.write(`${text}\n`);
+      if (outputBroken) return;
+      if (!output.write(`${text}\n`) && !waitingForDrain) {
+        waitingForDrain = true;
+        input.pause();
+        output.once('drain', () => {
+          waitingForDrain = false;
+          input.resume();
+        });
+      }
     },
   });
   const lines = new LineSplitter(
