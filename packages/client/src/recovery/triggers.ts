@@ -12,7 +12,8 @@ export interface RunRequests {
 }
 
 export interface TriggerContext {
-  readonly session: Session;
+  /** Only its link state and the results no caller waited for. */
+  readonly session: Pick<Session, 'state$' | 'unclaimed$'>;
   readonly journal: Journal;
   /** Automatic reconciliation; off, only late results are taken in. */
   readonly auto: boolean;
