@@ -4,9 +4,15 @@ import { RecoveryError } from '../src/index.js';
 import { type RunResult, RunScheduler } from '../src/recovery/run-scheduler.js';
 
 /** A job whose runs the test finishes by hand; each run's value is its 1-based index. */
+interface ManualRun {
+  readonly index: number;
+  done: boolean;
+  finish(again?: boolean): void;
+  fail(error: Error): void;
+}
+
 function manualJob() {
-  const runs: { index: number; done: boolean; finish(again?: boolean): void; fail(error: Error): void }[] =
-    [];
+  const runs: ManualRun[] = [];
   let active = 0;
   let maxActive = 0;
   const job = () =>
@@ -18,7 +24,7 @@ function manualJob() {
         active--;
         run.done = true;
       };
-      const run = {
+      const run: ManualRun = {
         index,
         done: false,
         finish: (again = false) => {
