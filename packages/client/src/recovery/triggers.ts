@@ -38,8 +38,8 @@ export class Triggers {
     this.subscriptions = [
       context.session.state$.subscribe((state) => this.onState(state)),
       context.session.unclaimed$.subscribe((item) => {
-        // The journal write is a refinement of what the session already journaled; a failure leaves the
-        // earlier verdict, which the next late copy or the operator can still correct.
+        // No caller to tell: a failed journal read or write leaves the earlier verdict in place (the
+        // session journaled the result itself under the flow; the operator can still `resolve` it).
         if (item.final) this.onLateResult(item).catch(() => undefined);
       }),
     ];
