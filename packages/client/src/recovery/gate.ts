@@ -99,9 +99,7 @@ export class Gate {
   /** Checked and reserved with no await in between, so two calls cannot both take the key. */
   private reserve(key: string, flowId: string): Admission | undefined {
     const holder = this.context.flows.holderOf(key);
-    if (holder !== undefined) {
-      return refuse(new OutcomeUnknownError(holder, key, 'in_flight', 'wait for that flow to finish'));
-    }
+    if (holder !== undefined) return inFlight(holder, key);
     this.context.flows.reserve(key, flowId);
     return undefined;
   }
@@ -124,11 +122,7 @@ export class Gate {
     const { journal, flows } = this.context;
     let state = keyState(await journal.byIdempotencyKey(key));
     if (state.kind === 'unknown') {
-      if (flows.isLive(state.flow)) {
-        return refuse(
-          new OutcomeUnknownError(state.flow.flowId, key, 'in_flight', 'wait for that flow to finish'),
-        );
-      }
+      if (flows.isLive(state.flow)) return inFlight(state.flow.flowId, key);
       // Never sent again blindly: ask the terminal first.
       if (isBusyRefusal(state.flow)) flows.suspect(state.flow.flowId);
       await this.context.runs.request();
@@ -161,6 +155,10 @@ function answerFor(state: KeyState, key: string): Admission | undefined {
       return refuse(new OutcomeUnknownError(state.flow.flowId, key, 'unresolved', check));
     }
   }
+}
+
+function inFlight(holder: string, key: string): Admission {
+  return refuse(new OutcomeUnknownError(holder, key, 'in_flight', 'wait for that flow to finish'));
 }
 
 function refuse(error: Error): Admission {

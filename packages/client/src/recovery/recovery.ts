@@ -1,6 +1,6 @@
 import type { Journal, Session } from '@bluechip-ws/core';
 import { type Observable, Subject } from 'rxjs';
-import { RecoveryError } from './errors.js';
+import { handleClosedError } from './errors.js';
 import { type FlowTracker, trackFlow } from './flow-tracker.js';
 import { type Admission, type AdmitRequest, Gate } from './gate.js';
 import { LiveFlows } from './live-flows.js';
@@ -85,7 +85,7 @@ export class Recovery {
    * again). Rejects with `RecoveryError` when the flow is unknown or the journal fails.
    */
   async resolve(flowId: string, resolution: Resolution): Promise<void> {
-    if (this.closed) throw new RecoveryError('closed', 'the terminal handle is closed');
+    if (this.closed) throw handleClosedError();
     await this.verdicts.resolve(flowId, resolution);
   }
 

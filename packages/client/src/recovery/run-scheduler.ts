@@ -1,4 +1,4 @@
-import { RecoveryError } from './errors.js';
+import { handleClosedError } from './errors.js';
 
 /** What one run gives back: its value, and whether it left work for another run. */
 export interface RunResult<R> {
@@ -41,7 +41,7 @@ export class RunScheduler<R> {
 
   /** A run that starts after this call; rejects with `RecoveryError('closed')` once closed. */
   request(): Promise<R> {
-    if (this.closed) return Promise.reject(closedError());
+    if (this.closed) return Promise.reject(handleClosedError());
     if (this.queued !== undefined) return this.queued;
     if (this.running === undefined) return this.start();
     const queued = this.running.then(this.startQueued, this.startQueued);
@@ -62,7 +62,7 @@ export class RunScheduler<R> {
 
   private readonly startQueued = (): Promise<R> => {
     this.queued = undefined;
-    if (this.closed) return Promise.reject(closedError());
+    if (this.closed) return Promise.reject(handleClosedError());
     return this.start();
   };
 
@@ -90,8 +90,4 @@ export class RunScheduler<R> {
     this.onValue(result.value);
     return result.value;
   }
-}
-
-function closedError(): RecoveryError {
-  return new RecoveryError('closed', 'the terminal handle is closed');
 }
