@@ -215,6 +215,7 @@ export class Terminal {
    * journaled is recovered as is; transactions are matched against the terminal's `recall_last_transaction`
    * and marked `recovered`, `not_found` (never ran) or `still_unknown` (with what the operator should check).
    * Each verdict is journaled. Runs by itself when `connect` was given a journal; see docs/recovery.md.
+   * One run at a time: a call made while one runs gets the next run, shared with the calls made meanwhile.
    */
   reconcile(): Promise<ReconcileReport> {
     const recovery = this.options.recovery;

@@ -63,3 +63,8 @@ export type RecoveryErrorCode = 'journal_failed' | 'closed' | 'unknown_flow';
 export class RecoveryError extends CodedError<RecoveryErrorCode> {
   override readonly name = 'RecoveryError';
 }
+
+/** What every recovery call answers once the terminal handle is closed. */
+export function handleClosedError(): RecoveryError {
+  return new RecoveryError('closed', 'the terminal handle is closed');
+}

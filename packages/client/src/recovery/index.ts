@@ -11,16 +11,12 @@ export {
   RecoveryPendingError,
 } from './errors.js';
 export { type FlowKind, flowKind, kindOfType } from './flow-kind.js';
+export type { FlowTracker } from './flow-tracker.js';
+export type { Admission, AdmitRequest } from './gate.js';
 export { type KeyState, keyState } from './idempotency.js';
 export { describeRequest, type Judgement, judge } from './judge.js';
 export { DEFAULT_RECALL_TIMEOUTS } from './recall.js';
 export { type RecallAnswer, type RecalledTransaction, readRecall } from './recalled.js';
-export {
-  type Admission,
-  type AdmitRequest,
-  type FlowTracker,
-  Recovery,
-  type RecoveryContext,
-  type Resolution,
-} from './recovery.js';
+export { Recovery, type RecoveryContext } from './recovery.js';
 export type { ReconciledFlow, ReconcileReport, RecoveryOptions, Verdict, VerdictSource } from './types.js';
+export type { Resolution } from './verdict-record.js';
