@@ -14,7 +14,7 @@ import {
   REPORT_TYPES,
   type ReportType,
 } from '@bluechip-ws/protocol';
-import { distinctUntilChanged, EMPTY, type Observable } from 'rxjs';
+import { distinctUntilChanged, EMPTY, merge, type Observable } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type OperationContext, type OperationOptions, operation, operation$ } from './operation.js';
 import type { Progress, TransactionOutcome } from './outcome.js';
@@ -88,7 +88,9 @@ export class Terminal {
       distinctUntilChanged((a, b) => a.kind === 'closed' && b.kind === 'closed'),
     );
     this.unclaimed$ = withRequestAmounts(session.unclaimed$);
-    this.diagnostics$ = session.diagnostics$;
+    const recovery = options.recovery;
+    this.diagnostics$ =
+      recovery === undefined ? session.diagnostics$ : merge(session.diagnostics$, recovery.diagnostics$);
   }
 
   /** The journal given to `connect`, if any (the session's default in-memory one is not exposed). */

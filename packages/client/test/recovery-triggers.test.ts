@@ -1,4 +1,11 @@
-import { type JsonObject, MemoryJournal, type Session, type UnclaimedEvent } from '@bluechip-ws/core';
+import {
+  type Diagnostic,
+  type Journal,
+  type JsonObject,
+  MemoryJournal,
+  type Session,
+  type UnclaimedEvent,
+} from '@bluechip-ws/core';
 import { type ObservedValueOf, Subject } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ReferenceBook } from '../src/recovery/references.js';
@@ -19,15 +26,20 @@ const DROP: LinkState = {
 };
 
 /** Triggers on a session made of two subjects, with the run requests counted. */
-function setup(auto = true) {
+function setup(auto = true, failingRead?: Error) {
   const state$ = new Subject<LinkState>();
+  const diagnostics: Diagnostic[] = [];
   const unclaimed$ = new Subject<UnclaimedEvent>();
   const journal = new MemoryJournal();
+  const triggerJournal: Journal =
+    failingRead === undefined
+      ? journal
+      : Object.assign(Object.create(journal) as MemoryJournal, { flow: () => Promise.reject(failingRead) });
   const references = new ReferenceBook();
   const asked = { due: 0, runs: 0 };
   const triggers = new Triggers({
     session: { state$, unclaimed$ },
-    journal,
+    journal: triggerJournal,
     auto,
     runs: {
       markDue: () => void asked.due++,
@@ -38,8 +50,9 @@ function setup(auto = true) {
     },
     references,
     verdicts: new VerdictRecord(journal, () => AT + 100),
+    diagnose: (d) => diagnostics.push(d),
   });
-  return { state$, unclaimed$, journal, references, asked, triggers };
+  return { state$, unclaimed$, journal, references, asked, triggers, diagnostics };
 }
 
 function unclaimed(flowId: string, resource: JsonObject, final = true): UnclaimedEvent {
@@ -123,6 +136,15 @@ describe('Triggers', () => {
     expect(references.owner('42')).toBeUndefined();
     expect((await journal.flow('recall'))?.reconciled?.verdict).toBe('failed');
     expect((await journal.flow('sale'))?.reconciled?.verdict).toBe('not_found');
+  });
+
+  it('a late result whose journal read fails is reported on diagnostics, not dropped in silence', async () => {
+    const { unclaimed$, diagnostics } = setup(true, new Error('disk gone'));
+    unclaimed$.next(unclaimed('700001', FINAL));
+    await drain();
+    expect(diagnostics).toEqual([
+      { kind: 'journal_failed', flowId: '700001', error: expect.objectContaining({ message: 'disk gone' }) },
+    ]);
   });
 
   it('close stops listening: later drops and late results change nothing', async () => {

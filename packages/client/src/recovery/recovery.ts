@@ -1,4 +1,4 @@
-import type { Journal, Session } from '@bluechip-ws/core';
+import type { Diagnostic, Journal, Session } from '@bluechip-ws/core';
 import { type Observable, Subject } from 'rxjs';
 import { handleClosedError } from './errors.js';
 import { type FlowTracker, trackFlow } from './flow-tracker.js';
@@ -35,6 +35,9 @@ export class Recovery {
 
   /** Every reconciliation report, automatic runs included. */
   readonly reports$: Observable<ReconcileReport> = this.reportsSubject.asObservable();
+  private readonly diagnosticsSubject = new Subject<Diagnostic>();
+  /** Failures of recovery's own journal work that no caller waits for (a late result's verdict). */
+  readonly diagnostics$: Observable<Diagnostic> = this.diagnosticsSubject.asObservable();
 
   constructor(context: RecoveryContext) {
     const flows = new LiveFlows();
@@ -51,6 +54,9 @@ export class Recovery {
       runs: this.runs,
       references,
       verdicts: this.verdicts,
+      diagnose: (diagnostic) => {
+        if (!this.closed) this.diagnosticsSubject.next(diagnostic);
+      },
     });
     this.gate = new Gate({
       journal: context.journal,
@@ -95,6 +101,7 @@ export class Recovery {
     this.runs.close();
     this.triggers.close();
     this.reportsSubject.complete();
+    this.diagnosticsSubject.complete();
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Journal, Session, UnclaimedEvent } from '@bluechip-ws/core';
+import type { Diagnostic, Journal, Session, UnclaimedEvent } from '@bluechip-ws/core';
 import type { ObservedValueOf, Subscription } from 'rxjs';
 import { flowKind } from './flow-kind.js';
 import type { Ending } from './flow-tracker.js';
@@ -20,6 +20,8 @@ export interface TriggerContext {
   readonly runs: RunRequests;
   readonly references: ReferenceBook;
   readonly verdicts: Pick<VerdictRecord, 'lateResult'>;
+  /** Where a failure with no caller to tell goes (the terminal's `diagnostics$`). */
+  readonly diagnose: (diagnostic: Diagnostic) => void;
 }
 
 /**
@@ -39,8 +41,13 @@ export class Triggers {
       context.session.state$.subscribe((state) => this.onState(state)),
       context.session.unclaimed$.subscribe((item) => {
         // No caller to tell: a failed journal read or write leaves the earlier verdict in place (the
-        // session journaled the result itself under the flow; the operator can still `resolve` it).
-        if (item.final) this.onLateResult(item).catch(() => undefined);
+        // session journaled the result itself under the flow; the operator can still `resolve` it), and is
+        // reported on the terminal's diagnostics$ so it is not silent.
+        if (item.final) {
+          this.onLateResult(item).catch((error: unknown) =>
+            context.diagnose({ kind: 'journal_failed', flowId: item.flowId, error }),
+          );
+        }
       }),
     ];
   }
