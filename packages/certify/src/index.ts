@@ -1,6 +1,7 @@
 /**
- * The public entry: run the kit, its drivers, scenarios and reports. The checks, the wire recorder, the
- * report reader and the command helpers are in `@bluechip-ws/certify/internal`, with no stability promise.
+ * The public entry: run the kit (`runCertification`), its scenarios and reports. The POS drivers (which
+ * `runCertification` picks), the checks, the wire recorder, the report reader and the command helpers are in
+ * `@bluechip-ws/certify/internal`, with no stability promise.
  */
 
 export type { CheckResult } from './checks.js';
@@ -13,10 +14,9 @@ export {
   runCertification,
   type ScenarioResult,
 } from './examiner.js';
-export { type InteractiveOptions, interactiveDriver, type OperatorIo } from './interactive.js';
-export type { Attempt, DriveHooks, DriveResult, PosDriver, SaleJob } from './job.js';
+export type { InteractiveOptions, OperatorIo } from './interactive.js';
+export type { Attempt } from './job.js';
 export type { Reported, ReportedOutcome } from './outcome.js';
-export { type CommandDriverOptions, commandDriver } from './pos-command.js';
 export { htmlReport } from './report-html.js';
 export { junitReport } from './report-junit.js';
 export { progressLine, summaryTable } from './report-text.js';

@@ -2,9 +2,17 @@
 
 export { type CheckContext, CLOSING_GRACE_MS, type FlowIdRegistry, runChecks } from './checks.js';
 export * from './index.js';
-export { parseAnswer } from './interactive.js';
+export { interactiveDriver, parseAnswer } from './interactive.js';
+export type { DriveHooks, DriveResult, PosDriver, SaleJob } from './job.js';
 export { lastJsonObject, outcomeMatches, outcomeOfExitCode, readReport } from './outcome.js';
-export { expandCommand, placeholders, runCommand, shellQuote } from './pos-command.js';
+export {
+  type CommandDriverOptions,
+  commandDriver,
+  expandCommand,
+  placeholders,
+  runCommand,
+  shellQuote,
+} from './pos-command.js';
 export { timing } from './timing.js';
 export {
   describeEntry,

@@ -34,6 +34,7 @@ export type * from './params.js';
 export {
   OutcomeUnknownError,
   type OutcomeUnknownReason,
+  type RecalledTransaction,
   type ReconciledFlow,
   type ReconcileReport,
   RecoveryError,

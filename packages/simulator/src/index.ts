@@ -14,6 +14,7 @@ export {
   type CustomerDeskOptions,
   type CustomerPrompt,
   type CustomerScreen,
+  type EndScreen,
 } from './customer.js';
 export {
   BUSY_CLOSE_REASON,
