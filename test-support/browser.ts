@@ -39,9 +39,11 @@ export async function bundleEntry(entry: URL): Promise<string> {
       {
         name: 'workspace-src',
         setup(b) {
-          b.onResolve({ filter: /^@bluechip-ws\/[a-z-]+$/ }, (args) => ({
-            path: `${packagesDir}${args.path.slice('@bluechip-ws/'.length)}/src/index.ts`,
-          }));
+          // Subpath entries (`@bluechip-ws/core/internal`) too, as the vitest alias maps them.
+          b.onResolve({ filter: /^@bluechip-ws\/[a-z-]+(\/[a-z-]+)?$/ }, (args) => {
+            const [pkg, sub = 'index'] = args.path.slice('@bluechip-ws/'.length).split('/');
+            return { path: `${packagesDir}${pkg}/src/${sub}.ts` };
+          });
         },
       },
     ],

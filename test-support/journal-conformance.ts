@@ -1,11 +1,5 @@
-import {
-  type FlowSummary,
-  foldRecords,
-  isOpenFlow,
-  type Journal,
-  JournalError,
-  type JournalRecord,
-} from '@bluechip-ws/core';
+import { type FlowSummary, type Journal, JournalError, type JournalRecord } from '@bluechip-ws/core';
+import { foldRecords, isOpenFlow } from '@bluechip-ws/core/internal';
 import fc from 'fast-check';
 
 /**

@@ -178,6 +178,47 @@ describe('packed packages, installed from their tarballs', () => {
     );
   }, 240_000);
 
+  it("every package's ./internal resolves from its tarball, is a superset of '.', and '.' keeps to the public surface", async () => {
+    const { stdout, stderr } = await sh(process.execPath, ['surface.mjs'], scratch, 60_000);
+    expect(stderr).toBe('');
+    const surface = JSON.parse(stdout) as {
+      packages: Record<string, { exports: number; internalOnly: string[]; notInInternal: string[] }>;
+      core: Record<string, string | boolean | undefined>;
+    };
+    expect(Object.keys(surface.packages).sort()).toEqual(await publishablePackages());
+    for (const [name, { exports, notInInternal }] of Object.entries(surface.packages)) {
+      expect(exports, name).toBeGreaterThan(0);
+      expect(notInInternal, name).toEqual([]);
+    }
+    // The building blocks left '.' for './internal'.
+    expect(surface.packages['@bluechip-ws/core']?.internalOnly).toEqual(
+      expect.arrayContaining([
+        'FlowIndex',
+        'IndexedJournal',
+        'crc32Portable',
+        'readStoredEntry',
+        'GuardedObservable',
+        'offer',
+        'foldRecords',
+      ]),
+    );
+    expect(surface.packages['@bluechip-ws/journal-file']?.internalOnly).toEqual(['crc32']);
+    expect(surface.packages['@bluechip-ws/protocol']?.internalOnly).toEqual(
+      expect.arrayContaining(['own', 'readCents', 'utf8Length']),
+    );
+    expect(surface.core).toEqual({
+      FlowIndex: 'undefined',
+      IndexedJournal: 'undefined',
+      crc32Portable: 'undefined',
+      GuardedObservable: 'undefined',
+      Session: 'function',
+      MemoryJournal: 'function',
+      internalFlowIndex: 'function',
+      indexedFlow: 'f1',
+      memoryJournalIsIndexed: true,
+    });
+  }, 90_000);
+
   it('runs a sale from Node as an ES module and through require()', async () => {
     for (const script of ['sale.mjs', 'sale.cjs']) {
       const { stdout, stderr } = await sh(process.execPath, [script], scratch, 30_000);

@@ -1,6 +1,6 @@
 import type { LogEntry } from '@bluechip-ws/simulator';
 import { describe, expect, it } from 'vitest';
-import { type CheckContext, inspectFrame, runChecks, SCENARIOS, type WireEntry } from '../src/index.js';
+import { type CheckContext, inspectFrame, runChecks, SCENARIOS, type WireEntry } from '../src/internal.js';
 
 const scenario = (id: string) => SCENARIOS.find((s) => s.id === id)!;
 

@@ -12,7 +12,7 @@ import {
   type SaleJob,
   SCENARIOS,
   shellQuote,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 describe('reading what a POS reported', () => {
   it("uses stdout JSON over the exit code, and bluechip's busy and amounts", () => {

@@ -1,3 +1,5 @@
+/** The public entry. The frame tap and the camelCase-to-wire mapping: `@bluechip-ws/client/internal`. */
+
 export {
   type ConnectionState,
   type Diagnostic,
@@ -25,13 +27,14 @@ export {
 } from '@bluechip-ws/protocol';
 export { type ConnectOptions, connect } from './connect.js';
 export { ClientError, type ClientErrorCode, OperationAbortedError } from './errors.js';
-export { type FrameListener, type FrameRecord, tapFrames } from './frame-tap.js';
+export type { FrameListener, FrameRecord } from './frame-tap.js';
 export type { OperationOptions } from './operation.js';
 export type { Progress, TransactionOutcome } from './outcome.js';
 export type * from './params.js';
 export {
   OutcomeUnknownError,
   type OutcomeUnknownReason,
+  type RecalledTransaction,
   type ReconciledFlow,
   type ReconcileReport,
   RecoveryError,
@@ -43,4 +46,3 @@ export {
   type VerdictSource,
 } from './recovery/index.js';
 export { Terminal } from './terminal.js';
-export { snakeCase, toWire } from './wire.js';

@@ -1,11 +1,5 @@
-import {
-  type AckMode,
-  FlowError,
-  type FlowTimeouts,
-  type FlowUpdate,
-  GuardedObservable,
-  type Session,
-} from '@bluechip-ws/core';
+import { type AckMode, FlowError, type FlowTimeouts, type FlowUpdate, type Session } from '@bluechip-ws/core';
+import { GuardedObservable } from '@bluechip-ws/core/internal';
 import { AmountError, isJsonObject, type JsonObject, validateRequest } from '@bluechip-ws/protocol';
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import { ClientError, OperationAbortedError } from './errors.js';

@@ -5,8 +5,8 @@ import {
   type Outcome,
   readResults,
   type TransactionResult,
-  withPartialApproval,
 } from '@bluechip-ws/protocol';
+import { withPartialApproval } from '@bluechip-ws/protocol/internal';
 
 /**
  * How an operation ended, once the terminal sent its final answer. Business outcomes (declined, cancelled,

@@ -1,5 +1,5 @@
 import type { UnclaimedEvent } from '@bluechip-ws/core';
-import { withPartialApproval } from '@bluechip-ws/protocol';
+import { withPartialApproval } from '@bluechip-ws/protocol/internal';
 import { map, type Observable } from 'rxjs';
 
 /**

@@ -18,7 +18,8 @@ import {
   MemoryJournal,
 } from '@bluechip-ws/core';
 import { attachSimulator } from '@bluechip-ws/simulator';
-import { createMemoryNetwork, type FaultRule, mulberry32 } from '@bluechip-ws/transport-memory';
+import { createMemoryNetwork, type FaultRule } from '@bluechip-ws/transport-memory';
+import { mulberry32 } from '@bluechip-ws/transport-memory/internal';
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
 import { type Cents, connect, type Terminal } from '../src/index.js';
 import { runUntil } from './recovery-support.js';

@@ -10,7 +10,7 @@ import {
   mulberry32,
   resolveReconnectPolicy,
   TransportError,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { FakeTransport } from './support/fake-transport.js';
 
 const PAY = '/tsi/v1/payment';

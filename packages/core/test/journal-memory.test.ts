@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FlowIndex, isOpenFlow, JournalError, type JournalRecord, MemoryJournal } from '../src/index.js';
+import { FlowIndex, isOpenFlow, JournalError, type JournalRecord, MemoryJournal } from '../src/internal.js';
 import { completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
 
 const appendAll = (journal: MemoryJournal, records: JournalRecord[]): void => {

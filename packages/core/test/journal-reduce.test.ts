@@ -8,7 +8,7 @@ import {
   isJournalRecord,
   isOpenFlow,
   type JournalRecord,
-} from '../src/index.js';
+} from '../src/internal.js';
 import { acked, completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
 
 const fold = (records: JournalRecord[]): FlowSummary => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type FlowEvent, FlowTimeoutError, stageOf, TIMEOUT_STAGES } from '../src/index.js';
+import { type FlowEvent, FlowTimeoutError, stageOf, TIMEOUT_STAGES } from '../src/internal.js';
 import { approved, harness, proceed } from './support/harness.js';
 
 const SALE = { type: 'sale', amount: 6417 };

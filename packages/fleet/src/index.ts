@@ -1,4 +1,7 @@
-/** Browser-safe entry: the remote terminal, the subject layout and the outcome stream. Node parts: `./node`. */
+/**
+ * Browser-safe entry: the remote terminal, the subject layout and the outcome stream. Node parts: `./node`.
+ * The subject token helpers: `./internal` (browser-safe too), with no stability promise.
+ */
 
 export {
   DEFAULT_DUPLICATE_WINDOW_MS,
@@ -20,4 +23,19 @@ export {
   type RemoteProgress,
   RemoteTerminal,
 } from './remote.js';
-export * from './subjects.js';
+export {
+  DEFAULT_STREAM,
+  EVENTS_ROOT,
+  type OutcomeKey,
+  outcomeMsgId,
+  outcomeStreamSubjects,
+  outcomeSubject,
+  progressSubject,
+  progressWildcard,
+  queueGroup,
+  REQUEST_ROOT,
+  requestSubject,
+  requestWildcard,
+  SubjectError,
+  terminalEventSubject,
+} from './subjects.js';

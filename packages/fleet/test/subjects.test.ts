@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeToken, outcomeMsgId, outcomeSubject, parseAgentConfig } from '../src/node.js';
+import { encodeToken } from '../src/internal.js';
+import { outcomeMsgId, outcomeSubject, parseAgentConfig } from '../src/node.js';
 
 describe('subjects', () => {
   it('any idempotency key becomes one subject token; different keys, different subjects', () => {

@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import { crc32Portable } from '@bluechip-ws/core';
+import { crc32Portable } from '@bluechip-ws/core/internal';
 
 /**
  * CRC-32 of a frame. Node's native `zlib.crc32` (Node ≥ 20.15) is about 20× faster than core's table loop,

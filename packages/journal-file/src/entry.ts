@@ -1,4 +1,5 @@
-import { type FlowSummary, isJsonObject, type JournalRecord, readStoredEntry } from '@bluechip-ws/core';
+import type { FlowSummary, JournalRecord } from '@bluechip-ws/core';
+import { isJsonObject, readStoredEntry } from '@bluechip-ws/core/internal';
 
 /** Version of the on-disk format, written in every segment's header. */
 export const FORMAT_VERSION = 1;

@@ -1,6 +1,7 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FlowIndex, IndexedJournal, JournalError, type JournalRecord } from '@bluechip-ws/core';
+import { JournalError, type JournalRecord } from '@bluechip-ws/core';
+import { type FlowIndex, IndexedJournal } from '@bluechip-ws/core/internal';
 import { writeCompactedSegment } from './compaction.js';
 import { DiagnosticList, type JournalDiagnostic } from './diagnostics.js';
 import { encodeFrame } from './frame.js';

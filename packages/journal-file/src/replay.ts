@@ -1,5 +1,6 @@
 import { open, readFile, truncate, unlink } from 'node:fs/promises';
-import { FlowIndex, JournalError } from '@bluechip-ws/core';
+import { JournalError } from '@bluechip-ws/core';
+import { FlowIndex } from '@bluechip-ws/core/internal';
 import type { DiagnosticList, JournalDiagnostic } from './diagnostics.js';
 import { decodeEntry } from './entry.js';
 import { scanFrames } from './frame.js';

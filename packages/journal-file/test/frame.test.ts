@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crc32Portable } from '../src/crc32.js';
 import { encodeFrame, scanFrames } from '../src/frame.js';
-import { crc32 } from '../src/index.js';
+import { crc32 } from '../src/internal.js';
 
 const scan = (bytes: Uint8Array) => {
   const frames: string[] = [];

@@ -1,10 +1,5 @@
-import {
-  crc32Portable as crc32,
-  type FlowSummary,
-  isJsonObject,
-  type JournalRecord,
-  readStoredEntry,
-} from '@bluechip-ws/core';
+import type { FlowSummary, JournalRecord } from '@bluechip-ws/core';
+import { crc32Portable as crc32, isJsonObject, readStoredEntry } from '@bluechip-ws/core/internal';
 
 /**
  * One entry of the log. `t` is the JSON text of `{ r: record }` (an append) or `{ s: summary }` (a flow's

@@ -1,4 +1,5 @@
-import { type FlowIndex, IndexedJournal, JournalError, type JournalRecord } from '@bluechip-ws/core';
+import { JournalError, type JournalRecord } from '@bluechip-ws/core';
+import { type FlowIndex, IndexedJournal } from '@bluechip-ws/core/internal';
 import { DiagnosticList, type IndexedDbDiagnostic } from './diagnostics.js';
 import { encodeEntry, type StoredEntry } from './entry.js';
 import { IndexedDbJournalError, writeError } from './errors.js';

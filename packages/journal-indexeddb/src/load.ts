@@ -1,4 +1,5 @@
-import { FlowIndex, JournalError } from '@bluechip-ws/core';
+import { JournalError } from '@bluechip-ws/core';
+import { FlowIndex } from '@bluechip-ws/core/internal';
 import type { DiagnosticList } from './diagnostics.js';
 import { decodeEntry } from './entry.js';
 import { IndexedDbJournalError } from './errors.js';

@@ -42,7 +42,7 @@ describe('IndexedDbJournal', () => {
     await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put([bad], 6));
     // A batch with half an entry and one that is not an entry; a value that is no batch; and an intact
     // entry of a kind we do not know (from a newer version).
-    const { crc32Portable: crc32 } = await import('@bluechip-ws/core');
+    const { crc32Portable: crc32 } = await import('@bluechip-ws/core/internal');
     const future = JSON.stringify({ x: { v: 2 } });
     const unknown = { c: crc32(new TextEncoder().encode(future)), t: future };
     await withRawDb(indexedDB, NAME, 'readwrite', (s) => s.put([{ c: six!.c }, 'garbage'], 8));

@@ -1,13 +1,46 @@
+/**
+ * The public entry: codecs, encoders, typed requests and results, outcome and refusal classifiers, money,
+ * flow ids, masking. The helpers behind them (own-key reads, envelope checks of parsed JSON, UTF-8 length,
+ * permissive amount reads, the result-kind table) are in `@bluechip-ws/protocol/internal`, with no stability
+ * promise.
+ */
+
 export * from './coded-error.js';
 export * from './dates.js';
-export * from './decode.js';
+export { DEFAULT_MAX_FRAME_BYTES, type DecodeOptions, decodeFrame } from './decode.js';
 export * from './encode.js';
 export * from './endpoints.js';
 export * from './envelope.js';
 export * from './flow-id.js';
-export * from './frame-error.js';
-export * from './json.js';
+export type { FrameError, FrameErrorKind } from './frame-error.js';
+export { isJsonObject, type JsonObject } from './json.js';
 export * from './mask.js';
-export * from './money.js';
+export {
+  AmountError,
+  type AmountErrorCode,
+  type AmountOptions,
+  type Cents,
+  cents,
+  DEFAULT_MAX_CENTS,
+  formatAmount,
+  parseAmount,
+  tryCents,
+  tryParseAmount,
+} from './money.js';
 export * from './refusal.js';
-export * from './resources/index.js';
+export { classifyFinal, type Outcome, type OutcomeKind, type PartialApproval } from './resources/outcome.js';
+export * from './resources/params.js';
+export * from './resources/requests.js';
+export {
+  type ErrorInfo,
+  ErrorInfoC,
+  EVENT_STATUSES,
+  isFinalEventStatus,
+  RESPONSE_STATUSES,
+  readErrorInfo,
+  readResult,
+  readResults,
+  type TransactionResult,
+  TransactionResultC,
+} from './resources/results.js';
+export * from './resources/validate.js';

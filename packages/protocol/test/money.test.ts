@@ -9,7 +9,7 @@ import {
   parseAmount,
   readCents,
   tryParseAmount,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 describe('money', () => {
   it('parses two-decimal strings exactly', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFinal, maskCardNumbers, maskPan, RESULT_KINDS } from '../src/index.js';
+import { classifyFinal, maskCardNumbers, maskPan, RESULT_KINDS } from '../src/internal.js';
 
 describe('maskCardNumbers: only card-number fields change', () => {
   const result = {

@@ -1,7 +1,11 @@
+/**
+ * The public entry. The `simulate` command runner (`bluechip simulate`, `bluechip-simulator`), the bounded
+ * console log, the seeded PRNG and the settings resolver are in `@bluechip-ws/simulator/internal`, with no
+ * stability promise.
+ */
+
 export { type AttachedSimulator, attachSimulator } from './attach.js';
 export type { BatchEntry } from './batch.js';
-export { BoundedLog, type BoundedLogOptions, type LogSink, truncateLine } from './bounded-log.js';
-export { type CommandIo, runSimulateCommand, SIMULATE_EXIT } from './cli.js';
 export {
   CUSTOMER_ACTIONS,
   type CustomerAction,
@@ -10,6 +14,7 @@ export {
   type CustomerDeskOptions,
   type CustomerPrompt,
   type CustomerScreen,
+  type EndScreen,
 } from './customer.js';
 export {
   BUSY_CLOSE_REASON,
@@ -30,7 +35,7 @@ export {
   outcomeForAmount,
   SALE_LIKE_TYPES,
 } from './outcomes.js';
-export { DEFAULT_SEED, type Random, seededRandom } from './random.js';
+export { DEFAULT_SEED, type Random } from './random.js';
 export {
   type DisconnectPoint,
   GARBAGE_FRAMES,
@@ -49,7 +54,6 @@ export {
   type EndpointMode,
   type FinalStatus,
   type LinkDropPolicy,
-  resolveSettings,
   type SettlementShape,
   type SimulatorSettings,
 } from './settings.js';

@@ -1,4 +1,5 @@
-import { mulberry32, type Random } from '@bluechip-ws/core';
+import type { Random } from '@bluechip-ws/core';
+import { mulberry32 } from '@bluechip-ws/core/internal';
 
 export type { Random };
 

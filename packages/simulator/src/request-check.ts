@@ -1,4 +1,5 @@
-import { ENDPOINTS, endpointOfType, type JsonObject, readCents } from '@bluechip-ws/protocol';
+import { ENDPOINTS, endpointOfType, type JsonObject } from '@bluechip-ws/protocol';
+import { readCents } from '@bluechip-ws/protocol/internal';
 import { type Rejection, reject } from './plan.js';
 
 /** A request resource that passed the simulator's checks. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BoundedLog, truncateLine } from '../src/index.js';
+import { BoundedLog, truncateLine } from '../src/internal.js';
 
 /** A sink whose reader takes nothing until told to: its queue grows like a piped stdout's. */
 class StalledSink {

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runSimulateCommand, SIMULATE_EXIT } from '../src/index.js';
+import { runSimulateCommand, SIMULATE_EXIT } from '../src/internal.js';
 import { RawClient } from './raw-client.js';
 
 function sink() {

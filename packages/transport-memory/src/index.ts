@@ -1,5 +1,6 @@
-export * from './faults.js';
+/** The public entry. The fault picker and the PRNG: `@bluechip-ws/transport-memory/internal`. */
+
+export type { Direction, FaultAction, FaultKind, FaultPlan, FaultReport, FaultRule } from './faults.js';
 export * from './memory-link.js';
 export * from './network.js';
 export * from './pair.js';
-export * from './prng.js';

@@ -8,7 +8,7 @@ import {
   type MemoryLink,
   type MemoryNetworkOptions,
   mulberry32,
-} from '../src/index.js';
+} from '../src/internal.js';
 
 const PAY = '/tsi/v1/payment';
 

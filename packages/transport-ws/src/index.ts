@@ -1,4 +1,5 @@
-export * from './options.js';
-export type { WebSocketConstructor, WebSocketLike } from './socket.js';
+/** The public entry. `WsLink` and the resolved options behind it: `@bluechip-ws/transport-ws/internal`. */
+
+export type { LivenessOptions, WsTransportOptions } from './options.js';
+export type { CloseEventLike, MessageEventLike, WebSocketConstructor, WebSocketLike } from './socket.js';
 export * from './transport.js';
-export { WsLink } from './ws-link.js';

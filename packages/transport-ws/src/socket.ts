@@ -1,4 +1,4 @@
-import { utf8Length } from '@bluechip-ws/protocol';
+import { utf8Length } from '@bluechip-ws/protocol/internal';
 /**
  * The part of a WebSocket this transport uses: the WHATWG API shared by browsers and `ws`, plus `ws`'s
  * optional `ping`/`on('pong')`/`terminate` on Node. Any runtime's constructor with this shape can be injected.

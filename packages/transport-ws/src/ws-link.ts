@@ -1,5 +1,5 @@
 import { type Frame, type Link, type LinkClose, TransportError } from '@bluechip-ws/core';
-import { utf8Length } from '@bluechip-ws/protocol';
+import { utf8Length } from '@bluechip-ws/protocol/internal';
 import { AsyncSubject, type Observable, ReplaySubject, Subject, type Subscription } from 'rxjs';
 import { LivenessMonitor } from './liveness.js';
 import type { ResolvedWsOptions } from './options.js';

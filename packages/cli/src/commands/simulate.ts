@@ -6,7 +6,7 @@ export const simulateCommand: Command = {
   summary: 'Run a simulated terminal (prints its ws:// URL; --port 0 picks a free port). See --help.',
   usage: '[--host <addr>] [--port <n>] [--scenario <file>] [--event-delay-ms <n>] ...',
   async run(argv, io) {
-    const { runSimulateCommand } = await import('@bluechip-ws/simulator');
+    const { runSimulateCommand } = await import('@bluechip-ws/simulator/internal');
     return runSimulateCommand([...argv], { stdout: io.stdout, stderr: io.stderr });
   },
 };

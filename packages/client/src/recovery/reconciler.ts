@@ -1,12 +1,12 @@
-import {
-  type FlowSummary,
-  type FlowTimeouts,
-  isOpenFlow,
-  type Journal,
-  type JournalRecord,
-  type JsonObject,
-  type Session,
+import type {
+  FlowSummary,
+  FlowTimeouts,
+  Journal,
+  JournalRecord,
+  JsonObject,
+  Session,
 } from '@bluechip-ws/core';
+import { isOpenFlow } from '@bluechip-ws/core/internal';
 import { RecoveryError } from './errors.js';
 import { flowKind, requestAmount, requestType } from './flow-kind.js';
 import { isBusyRefusal } from './idempotency.js';

@@ -1,4 +1,5 @@
-import { type JsonObject, readCents } from '@bluechip-ws/protocol';
+import type { JsonObject } from '@bluechip-ws/protocol';
+import { readCents } from '@bluechip-ws/protocol/internal';
 import type { BatchEntry } from '../batch.js';
 import type { Outcome } from '../outcomes.js';
 import { reject } from '../plan.js';

@@ -1,0 +1,24 @@
+/** Everything `@bluechip-ws/certify` exports, plus its building blocks, for tests. No stability promise. */
+
+export { type CheckContext, CLOSING_GRACE_MS, type FlowIdRegistry, runChecks } from './checks.js';
+export * from './index.js';
+export { interactiveDriver, parseAnswer } from './interactive.js';
+export type { DriveHooks, DriveResult, PosDriver, SaleJob } from './job.js';
+export { lastJsonObject, outcomeMatches, outcomeOfExitCode, readReport } from './outcome.js';
+export {
+  type CommandDriverOptions,
+  commandDriver,
+  expandCommand,
+  placeholders,
+  runCommand,
+  shellQuote,
+} from './pos-command.js';
+export { timing } from './timing.js';
+export {
+  describeEntry,
+  type InspectedFrame,
+  inspectFrame,
+  MAX_ENTRIES,
+  type WireEntry,
+  WireRecorder,
+} from './wire.js';
