@@ -10,7 +10,9 @@ export {
   type ConnectionState,
   type ConnectionStateKind,
   defaultReconnectPolicy,
+  defaultSwitchPolicy,
   type ReconnectPolicy,
+  type SwitchPolicy,
 } from './connection/index.js';
 export {
   DEFAULT_FOLD_LIMITS,
