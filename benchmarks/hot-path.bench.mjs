@@ -6,6 +6,7 @@ import { proceedFrames } from './lib/frames.mjs';
 import { ns, printTable, QUICK, ratio, report, timed } from './lib/measure.mjs';
 import { nullJournal } from './lib/null-journal.mjs';
 import { flowObjects, openSession } from './lib/open-flows.mjs';
+import { pairedRatio } from './lib/paired.mjs';
 
 /** A flow's dedupe map is cleared after this many events: a sale sees a handful of proceed events. */
 const EVENTS_PER_FLOW = 16;
@@ -30,6 +31,9 @@ const journals = {
   none: () => ({ journal: nullJournal }),
 };
 const ROUNDS = QUICK ? 1 : 3;
+/** Paired blocks (see lib/paired.mjs): the ratio the targets use, as drift cancels within a pair. */
+const PAIRS = QUICK ? 11 : 61;
+const PAIR_BLOCK = 2000;
 const cpuMs = QUICK ? 60 : 200;
 
 const nextFrame = proceedFrames();
@@ -76,6 +80,28 @@ function hotCase(open) {
   };
 }
 
+/** The same frames through the floor and through the session, in adjacent blocks. */
+function pairedCase(open) {
+  const next = frameSource(open.ids, flowObjects(open.session, open.ids));
+  const { link } = open;
+  let sink = 0;
+  const result = pairedRatio({
+    pairs: PAIRS,
+    nextBlock: () => Array.from({ length: PAIR_BLOCK }, next),
+    baseline: (block) => {
+      for (const frame of block) {
+        const flowId = JSON.parse(frame).event.flow_id;
+        sink += JSON.stringify({ event_ack: { flow_id: flowId, resource: { status: 'ok' } } }).length;
+      }
+    },
+    candidate: (block) => {
+      for (const frame of block) link.push(frame);
+    },
+  });
+  if (sink === 0) throw new Error('the floor measured nothing');
+  return result;
+}
+
 const rows = [];
 for (const { count, journal } of CASES) {
   const built = performance.now();
@@ -90,13 +116,14 @@ for (const { count, journal } of CASES) {
     if (floor === undefined || f.p50 < floor.p50) floor = f;
     if (hot === undefined || h.p50 < hot.p50) hot = h;
   }
+  const paired = pairedCase(open);
   const acks = open.link.sent - sentBefore;
   if (open.session.openFlows !== count) throw new Error('a flow ended during the hot path');
   if (acks === 0) throw new Error('no ack was sent');
   open.close();
-  rows.push({ count, journal, setupMs, floor, hot, acks, ratioToFloor: hot.p50 / floor.p50 });
+  rows.push({ count, journal, setupMs, floor, hot, acks, ratioToFloor: hot.p50 / floor.p50, paired });
   console.log(
-    `  ${count} open flows, ${journal} journal: hot p50 ${ns(hot.p50)}, floor p50 ${ns(floor.p50)} (${acks} acks sent)`,
+    `  ${count} open flows, ${journal} journal: hot p50 ${ns(hot.p50)}, floor p50 ${ns(floor.p50)}, paired hot/floor ${ratio(paired.median)} (${ratio(paired.q1)}–${ratio(paired.q3)}) (${acks} acks sent)`,
   );
 }
 
@@ -104,7 +131,7 @@ const base = rows[0].hot.p50;
 for (const row of rows) row.ratioToOne = row.hot.p50 / base;
 
 printTable('Hot path: one proceed event → route → deliver → ack (best p50 of rounds)', [
-  ['open flows', 'journal', 'hot p50', 'hot avg', 'hot p99', 'floor p50', 'hot/floor', 'vs 1 flow'],
+  ['open flows', 'journal', 'hot p50', 'hot avg', 'hot p99', 'floor p50', 'hot/floor', 'paired', 'vs 1 flow'],
   ...rows.map((r) => [
     r.count,
     r.journal,
@@ -113,7 +140,15 @@ printTable('Hot path: one proceed event → route → deliver → ack (best p50 
     ns(r.hot.p99),
     ns(r.floor.p50),
     ratio(r.ratioToFloor),
+    ratio(r.paired.median),
     ratio(r.ratioToOne),
   ]),
 ]);
-await report({ suite: 'hot-path', eventsPerFlow: EVENTS_PER_FLOW, rounds: ROUNDS, rows });
+await report({
+  suite: 'hot-path',
+  eventsPerFlow: EVENTS_PER_FLOW,
+  rounds: ROUNDS,
+  pairs: PAIRS,
+  pairBlock: PAIR_BLOCK,
+  rows,
+});
