@@ -16,10 +16,13 @@ export const MAX_CONFLICTS_KEPT = 8;
 
 /** A flow the journal has heard of but knows nothing else about yet. */
 export function emptyFlow(flowId: string): MutableFlow {
-  return make({ flowId, started: false, events: [], finalAcked: false });
+  return make({ flowId, started: false, events: [], finalAcked: false }, 'share');
 }
 
-/** A summary the journal owns and updates in place; readers only ever get copies (`copyFlow`). */
+/**
+ * A summary the journal owns and updates in place, its event list included; readers only ever get copies
+ * (`copyFlow`), which copy the lists too.
+ */
 export type MutableFlow = { -readonly [K in keyof FlowSummary]: FlowSummary[K] };
 
 /**
@@ -27,7 +30,8 @@ export type MutableFlow = { -readonly [K in keyof FlowSummary]: FlowSummary[K] }
  * them one hidden class: folding a record is then a fast copy, not a megamorphic spread (it was the largest
  * cost of an in-memory journal on the session's hot path).
  */
-function make(f: FlowSummary): MutableFlow {
+function make(f: FlowSummary, lists: 'share' | 'copy' = 'copy'): MutableFlow {
+  const copy = lists === 'copy';
   return {
     flowId: f.flowId,
     endpoint: f.endpoint,
@@ -35,17 +39,17 @@ function make(f: FlowSummary): MutableFlow {
     idempotencyKey: f.idempotencyKey,
     sentAt: f.sentAt,
     started: f.started,
-    events: f.events,
+    events: copy ? f.events.slice() : f.events,
     final: f.final,
     finalAcked: f.finalAcked,
     conflict: f.conflict,
-    conflicts: f.conflicts,
+    conflicts: copy ? f.conflicts?.slice() : f.conflicts,
     ended: f.ended,
     reconciled: f.reconciled,
   };
 }
 
-/** A copy a reader can keep: later records do not change it (event arrays are replaced, never mutated). */
+/** A copy a reader can keep: later records do not change it. */
 export function copyFlow(flow: FlowSummary): MutableFlow {
   return make(flow);
 }
@@ -101,7 +105,7 @@ function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits)
       }
       // The same final journaled again (a resend seen by a later process) changes nothing.
       if (record.final && flow.final !== undefined) return;
-      flow.events = appendBounded(flow.events, record.resource, limits.maxEventsPerFlow);
+      pushBounded(flow.events as JsonObject[], record.resource, limits.maxEventsPerFlow);
       if (record.final) {
         flow.final = record.resource;
         flow.finalAcked = false;
@@ -173,6 +177,16 @@ function ackAcknowledgesFinal(flow: FlowSummary, ackStatus: string): boolean {
 /** Whether a final differs from the flow's first one. Rare (a second final), so a text comparison is fine. */
 function isConflict(first: JsonObject | undefined, next: JsonObject): boolean {
   return first !== undefined && first !== next && JSON.stringify(first) !== JSON.stringify(next);
+}
+
+/**
+ * Appends in place, dropping the oldest beyond `max`. Every proceed event of a live flow comes through
+ * here: copying the list each time (as it once did) cost O(events) per event and most of a journaled
+ * event's garbage. The list is the index's own; readers get copies.
+ */
+function pushBounded(events: JsonObject[], event: JsonObject, max: number): void {
+  if (events.length >= max) events.splice(0, events.length - max + 1);
+  events.push(event);
 }
 
 function appendBounded(events: readonly JsonObject[], event: JsonObject, max: number): readonly JsonObject[] {
