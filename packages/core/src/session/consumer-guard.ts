@@ -59,13 +59,16 @@ class RelaySubscriber<T> extends Subscriber<T> {
  * Hands an item to a consumer and says whether it was refused (its `next` threw). Never throws: producers
  * call it from frame handlers.
  */
+const ACCEPTED = { refused: false } as const;
+
 export function offer<T>(
   subscriber: Subscriber<T>,
   value: T,
-): { refused: false } | { refused: true; error: unknown } {
+): { readonly refused: false } | { readonly refused: true; readonly error: unknown } {
   try {
     subscriber.next(value);
-    return { refused: false };
+    // One shared answer: this runs for every event delivered.
+    return ACCEPTED;
   } catch (error) {
     return { refused: true, error };
   }

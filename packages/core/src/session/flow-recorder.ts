@@ -102,16 +102,17 @@ export class FlowRecorder {
     next: () => void,
     failed: () => void,
   ): Promise<void> | undefined {
-    const run = (): Promise<void> | undefined => {
-      const write = this.write(record);
-      if (typeof write === 'boolean') {
-        if (write) next();
-        else failed();
-        return undefined;
-      }
-      return write.then((ok) => (ok ? next() : failed())).catch(this.onFault);
-    };
-    return previous === undefined ? run() : previous.then(run);
+    if (previous === undefined) return this.writeNow(record, next, failed);
+    return previous.then(() => this.writeNow(record, next, failed));
+  }
+
+  /** `writeAfter` with nothing pending: a synchronous journal runs `next` at once, with no closure made. */
+  private writeNow(record: JournalRecord, next: () => void, failed: () => void): Promise<void> | undefined {
+    const write = this.write(record);
+    if (write === true) next();
+    else if (write === false) failed();
+    else return write.then((ok) => (ok ? next() : failed())).catch(this.onFault);
+    return undefined;
   }
 
   /** true: durable now; false: failed (reported); a promise of either for asynchronous journals. */
