@@ -16,3 +16,19 @@ export function acksAtOnce(receiver: Receiver): boolean {
     ? receiver.ackMode === 'auto' || receiver.trace
     : receiver.policy === 'after_journal';
 }
+
+/** The four consumer receivers, shared by every flow (a flow keeps a reference, not an object of its own). */
+const CONSUMERS: Readonly<Record<AckMode, readonly [Receiver, Receiver]>> = {
+  auto: [
+    { kind: 'consumer', ackMode: 'auto', trace: false },
+    { kind: 'consumer', ackMode: 'auto', trace: true },
+  ],
+  manual: [
+    { kind: 'consumer', ackMode: 'manual', trace: false },
+    { kind: 'consumer', ackMode: 'manual', trace: true },
+  ],
+};
+
+export function consumerReceiver(ackMode: AckMode, trace: boolean): Receiver & { readonly kind: 'consumer' } {
+  return CONSUMERS[ackMode][trace ? 1 : 0] as Receiver & { readonly kind: 'consumer' };
+}

@@ -1,16 +1,16 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
 import { DeadlineHeap, type HeapItem } from './deadline-heap.js';
-import type { Flow } from './flow.js';
 import { TIMEOUT_STAGES, type TimeoutStage } from './timeout-stages.js';
 import type { FlowTimeouts } from './types.js';
 
 const NEVER = Number.POSITIVE_INFINITY;
 
 /**
- * The deadlines of one flow and its place in the heap, written only by `Deadlines` (the flow asks it to move
- * them). Kept apart from the flow, so that every field of a `Flow` has one writer: the flow itself.
+ * The deadlines of one flow and its place in the heap: fields written only by `Deadlines` (a flow asks it
+ * to move them and never writes them itself). `Flow` extends it, so a flow is one object, not two: an
+ * open flow's memory is what the session's scale rests on.
  */
-export class FlowClock implements HeapItem {
+export abstract class FlowClock implements HeapItem {
   heapKey = 0;
   heapIndex = -1;
   flowDeadline = NEVER;
@@ -18,11 +18,10 @@ export class FlowClock implements HeapItem {
   /** The stage whose deadline `stepDeadline` is. */
   stage: Exclude<TimeoutStage, 'flow'> = 'queue';
 
-  constructor(
-    readonly timeouts: FlowTimeouts,
-    /** Told when a deadline passes. */
-    readonly owner: Flow,
-  ) {}
+  constructor(readonly timeouts: FlowTimeouts) {}
+
+  /** A deadline passed: told by `Deadlines`. */
+  abstract expire(stage: TimeoutStage, ms: number): void;
 }
 
 /**

@@ -9,7 +9,7 @@ import {
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import type { JournalRecord } from '../journal/index.js';
 import type { Link } from '../transport.js';
-import { acksAtOnce, type Receiver } from './ack-policy.js';
+import { acksAtOnce, consumerReceiver, type Receiver } from './ack-policy.js';
 import type { Acks } from './acks.js';
 import { offer } from './consumer-guard.js';
 import { type Deadlines, FlowClock } from './deadlines.js';
@@ -68,12 +68,9 @@ interface PendingAck {
  * leaving (`detach`); every way out goes through `exit`, which runs the same cleanup. Nothing else writes
  * a flow's fields.
  */
-export class Flow {
-  readonly clock: FlowClock;
-  readonly ackMode: AckMode;
-  /** Who this flow's events go to, for the ack decision (`acksAtOnce`). */
-  private readonly receiver: Receiver;
-  readonly trace: boolean;
+export class Flow extends FlowClock {
+  /** Who this flow's events go to, for the ack decision (`acksAtOnce`); says its ack mode and trace. */
+  private readonly receiver: Receiver & { readonly kind: 'consumer' };
   readonly idempotencyKey: string | undefined;
   private state: FlowPhase = 'queued';
   private subscriber: Subscriber<FlowUpdate> | undefined;
@@ -101,12 +98,19 @@ export class Flow {
     settings: FlowSettings,
     subscriber: Subscriber<FlowUpdate>,
   ) {
-    this.ackMode = settings.ackMode;
-    this.trace = settings.trace;
+    super(settings.timeouts);
     this.idempotencyKey = settings.idempotencyKey;
-    this.receiver = { kind: 'consumer', ackMode: settings.ackMode, trace: settings.trace };
-    this.clock = new FlowClock(settings.timeouts, this);
+    this.receiver = consumerReceiver(settings.ackMode, settings.trace);
     this.subscriber = subscriber;
+  }
+
+  get ackMode(): AckMode {
+    return this.receiver.ackMode;
+  }
+
+  /** A trace flow: its events are never acked, so never resent nor remembered. */
+  get trace(): boolean {
+    return this.receiver.trace;
   }
 
   get phase(): FlowPhase {
@@ -130,7 +134,7 @@ export class Flow {
 
   /** Admitted but no slot free: the queue stage bounds the wait. */
   awaitSlot(): void {
-    if (this.state === 'queued') this.context.deadlines.step(this.clock, 'queue');
+    if (this.state === 'queued') this.context.deadlines.step(this, 'queue');
   }
 
   /** The flow got a slot: the request is journaled, then sent on `open` or on a link acquired for `linkPath`. */
@@ -138,7 +142,7 @@ export class Flow {
     this.state = 'connecting';
     this.linkPath = linkPath;
     this.context.links.hold(linkPath);
-    this.context.deadlines.startFlow(this.clock);
+    this.context.deadlines.startFlow(this);
     if (open !== undefined) {
       // The common case, one flow after another on an open link: no Observable round trip.
       this.sendWhenJournaled(open);
@@ -170,7 +174,7 @@ export class Flow {
   }
 
   /** A deadline passed (told by `Deadlines`). */
-  expire(stage: TimeoutStage, ms: number): void {
+  override expire(stage: TimeoutStage, ms: number): void {
     if (stage === 'ack') {
       this.ackTimedOut(ms);
       return;
@@ -267,7 +271,7 @@ export class Flow {
     }
     this.link = link;
     this.state = 'sent';
-    this.context.deadlines.step(this.clock, 'response');
+    this.context.deadlines.step(this, 'response');
   }
 
   // ── receiving ─────────────────────────────────────────────────────────────────────────────────────────
@@ -287,7 +291,7 @@ export class Flow {
       // A final result with no events (docs/protocol.md): nothing to ack, but it is journaled first.
       this.state = 'final';
       this.firstFinal = envelope.resource;
-      this.context.deadlines.clear(this.clock);
+      this.context.deadlines.clear(this);
       this.journaled(this.context.recorder.event(this.id, envelope.resource, true, false), () =>
         this.deliverFinalResponse(envelope.resource),
       );
@@ -301,7 +305,7 @@ export class Flow {
 
   private markStarted(resource: JsonObject): void {
     this.state = 'started';
-    this.context.deadlines.step(this.clock, 'event_gap');
+    this.context.deadlines.step(this, 'event_gap');
     this.context.recorder.started(this.id);
     const subscriber = this.subscriber;
     if (subscriber === undefined) return;
@@ -340,12 +344,12 @@ export class Flow {
       );
       return;
     }
-    this.context.deadlines.clearStep(this.clock);
+    this.context.deadlines.clearStep(this);
     if (final) {
       this.state = 'final';
       this.firstFinal = envelope.resource;
       this.seenEvents?.pin(state);
-      this.context.deadlines.clear(this.clock);
+      this.context.deadlines.clear(this);
     }
     this.journalThen(
       this.context.recorder.event(this.id, envelope.resource, final, false),
@@ -386,8 +390,8 @@ export class Flow {
       // Manual mode: the consumer's ack is a stage of its own, so a consumer that never acks cannot hold the
       // slot (and every flow queued behind it) for ever.
       this.awaitingAck = { final, resource: envelope.resource, frame: { link, envelope, state } };
-      if (final) this.context.deadlines.awaitFinalAck(this.clock);
-      else this.context.deadlines.step(this.clock, 'ack');
+      if (final) this.context.deadlines.awaitFinalAck(this);
+      else this.context.deadlines.step(this, 'ack');
     }
   }
 
@@ -420,7 +424,7 @@ export class Flow {
     } else if (acksAtOnce(this.receiver)) event.ack();
     else if (!done) {
       this.awaitingAck = { final: true, resource };
-      this.context.deadlines.awaitFinalAck(this.clock);
+      this.context.deadlines.awaitFinalAck(this);
     }
   }
 
@@ -437,7 +441,7 @@ export class Flow {
     if (this.awaitingAck?.frame?.state === state) this.awaitingAck = undefined;
     if (!this.trace) this.context.acks.first(this.id, link, state);
     if (state.final) this.completed();
-    else if (this.state === 'started') this.context.deadlines.step(this.clock, 'event_gap');
+    else if (this.state === 'started') this.context.deadlines.step(this, 'event_gap');
   }
 
   /**
@@ -501,7 +505,7 @@ export class Flow {
     const heldSlot = this.state !== 'queued';
     this.state = 'done';
     this.awaitingAck = undefined;
-    this.context.deadlines.clear(this.clock);
+    this.context.deadlines.clear(this);
     this.connecting?.unsubscribe();
     this.connecting = undefined;
     const subscriber = this.subscriber;

@@ -93,7 +93,7 @@ export class Session {
     this.queueLimit = options.queueLimit ?? 16;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.validate = options.validate ?? true;
-    this.deadlines = new Deadlines(this.scheduler, (clock, stage, ms) => clock.owner.expire(stage, ms));
+    this.deadlines = new Deadlines(this.scheduler, (flow, stage, ms) => flow.expire(stage, ms));
     const journal = options.journal ?? new MemoryJournal();
     if (typeof journal.has !== 'function') {
       // A journal written for the first seam: without has() the session cannot keep flow ids unique.
