@@ -45,4 +45,4 @@ export {
   type Verdict,
   type VerdictSource,
 } from './recovery/index.js';
-export { Terminal } from './terminal.js';
+export { Terminal, type TerminalContext } from './terminal.js';

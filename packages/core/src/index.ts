@@ -29,6 +29,7 @@ export {
   type JsonObject,
   MemoryJournal,
   type MemoryJournalOptions,
+  type RecordBase,
 } from './journal/index.js';
 export type { Random } from './random.js';
 export {

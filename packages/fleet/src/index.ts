@@ -20,6 +20,7 @@ export {
   type RemoteOperationOptions,
   type RemoteOptions,
   type RemoteOutcome,
+  type RemoteParams,
   type RemoteProgress,
   RemoteTerminal,
 } from './remote.js';

@@ -99,7 +99,8 @@ export interface RemoteOptions {
   readonly requestTimeoutMs?: number;
 }
 
-type Params = { readonly [key: string]: unknown };
+/** An operation's parameters, as the bridge's method table takes them (camelCase, amounts in cents). */
+export type RemoteParams = { readonly [key: string]: unknown };
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 200_000;
 
@@ -117,37 +118,37 @@ export class RemoteTerminal {
     this.terminal = checkToken(options.terminal, 'terminal');
   }
 
-  sale(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  sale(params: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('sale', params, options);
   }
-  refund(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  refund(params: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('refund', params, options);
   }
-  void(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  void(params: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('void', params, options);
   }
-  preAuth(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  preAuth(params: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('preAuth', params, options);
   }
-  preAuthCompletion(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  preAuthCompletion(params: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('preAuthCompletion', params, options);
   }
-  force(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  force(params: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('force', params, options);
   }
-  tipAdjust(params: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  tipAdjust(params: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('tipAdjust', params, options);
   }
-  cardBalance(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  cardBalance(params: RemoteParams = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('cardBalance', params, options);
   }
-  reprintReceipt(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  reprintReceipt(params: RemoteParams = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('reprintReceipt', params, options);
   }
-  recallLastTransaction(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  recallLastTransaction(params: RemoteParams = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('recallLastTransaction', params, options);
   }
-  settlement(params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  settlement(params: RemoteParams = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('settlement', params, options);
   }
   terminalInfo(options?: RemoteOperationOptions): Promise<RemoteOutcome> {
@@ -164,36 +165,40 @@ export class RemoteTerminal {
       options,
     );
   }
-  report(reportType: string, params: Params = {}, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  report(
+    reportType: string,
+    params: RemoteParams = {},
+    options?: RemoteOperationOptions,
+  ): Promise<RemoteOutcome> {
     return this.operation('report', { ...params, reportType }, options);
   }
-  raw(endpoint: string, resource: Params, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
+  raw(endpoint: string, resource: RemoteParams, options?: RemoteOperationOptions): Promise<RemoteOutcome> {
     return this.operation('raw', { endpoint, resource }, options);
   }
 
   /** Observable forms, as on the local `Terminal`: progress, then `final`. Unsubscribing stops the waiting only. */
-  sale$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  sale$(params: RemoteParams, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('sale', params, options);
   }
-  refund$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  refund$(params: RemoteParams, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('refund', params, options);
   }
-  void$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  void$(params: RemoteParams, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('void', params, options);
   }
-  preAuth$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  preAuth$(params: RemoteParams, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('preAuth', params, options);
   }
-  preAuthCompletion$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  preAuthCompletion$(params: RemoteParams, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('preAuthCompletion', params, options);
   }
-  force$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  force$(params: RemoteParams, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('force', params, options);
   }
-  tipAdjust$(params: Params, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  tipAdjust$(params: RemoteParams, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('tipAdjust', params, options);
   }
-  cardBalance$(params: Params = {}, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
+  cardBalance$(params: RemoteParams = {}, options?: RemoteOperationOptions): Observable<RemoteFlowUpdate> {
     return this.operation$('cardBalance', params, options);
   }
 
@@ -242,7 +247,7 @@ export class RemoteTerminal {
 
   private operation$(
     method: string,
-    params: Params,
+    params: RemoteParams,
     options: RemoteOperationOptions = {},
   ): Observable<RemoteFlowUpdate> {
     return new Observable<RemoteFlowUpdate>((subscriber) => {
@@ -271,7 +276,7 @@ export class RemoteTerminal {
 
   private operation(
     method: string,
-    params: Params,
+    params: RemoteParams,
     options: RemoteOperationOptions = {},
   ): Promise<RemoteOutcome> {
     const { idempotencyKey, flowId, timeouts } = options;
@@ -287,7 +292,11 @@ export class RemoteTerminal {
     ) as Promise<RemoteOutcome>;
   }
 
-  private async call(method: string, params: Params, options: RemoteOperationOptions = {}): Promise<unknown> {
+  private async call(
+    method: string,
+    params: RemoteParams,
+    options: RemoteOperationOptions = {},
+  ): Promise<unknown> {
     const { nats } = this.options;
     const callId = nuid.next();
     const h = natsHeaders();

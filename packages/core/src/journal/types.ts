@@ -10,7 +10,8 @@ import { CodedError } from '@bluechip-ws/protocol';
 /** A JSON object as it came from, or went to, the wire: the protocol's one type, re-exported for readers. */
 export type { JsonObject };
 
-interface RecordBase {
+/** What every journal record has. */
+export interface RecordBase {
   readonly flowId: string;
   /** Epoch milliseconds from the session's clock. */
   readonly at: number;
