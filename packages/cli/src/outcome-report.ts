@@ -8,7 +8,7 @@ import {
   RecoveryPendingError,
   type TransactionOutcome,
 } from '@bluechip-ws/client';
-import { JournalError } from '@bluechip-ws/core';
+import { JournalError, TransportError } from '@bluechip-ws/core';
 import { AmountError, type ErrorInfo, formatAmount, type JsonObject } from '@bluechip-ws/protocol';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { UsageError } from './options.js';
@@ -177,7 +177,7 @@ export function reportError(error: unknown, context: ErrorContext | string): Com
   }
   if (error instanceof FlowError) {
     if (error.code === 'busy') return fail(EXIT.busy, 'error', 'busy', error.message);
-    if (error.code === 'connect_failed' && mentionsBusy(error)) {
+    if (error.code === 'connect_failed' && refusedAsBusy(error)) {
       return fail(
         EXIT.busy,
         'error',
@@ -251,10 +251,10 @@ function rootCause(error: Error): string {
   return message;
 }
 
-/** A second client refused at the handshake (HTTP 409 from the simulator, "busy" in the reason). */
-function mentionsBusy(error: unknown): boolean {
+/** A handshake the terminal refused with 409: it serves another client (the transport says so, typed). */
+function refusedAsBusy(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (/\b409\b|busy/i.test(e.message)) return true;
+    if (e instanceof TransportError && e.status === 409) return true;
   }
   return false;
 }

@@ -56,4 +56,14 @@ export type TransportErrorCode =
 
 export class TransportError extends CodedError<TransportErrorCode> {
   override readonly name = 'TransportError';
+  /**
+   * The HTTP status a server answered a WebSocket handshake with instead of upgrading (`connect_failed`;
+   * on Node only: browsers do not tell). 409 is a terminal that serves another client.
+   */
+  readonly status: number | undefined;
+
+  constructor(code: TransportErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options?.status;
+  }
 }

@@ -15,7 +15,11 @@ export interface WebSocketLike {
   addEventListener(type: 'message', listener: (event: MessageEventLike) => void): void;
   addEventListener(type: 'close', listener: (event: CloseEventLike) => void): void;
   ping?: () => void;
-  on?: (event: 'pong', listener: () => void) => unknown;
+  on?: ((event: 'pong', listener: () => void) => unknown) &
+    ((
+      event: 'unexpected-response',
+      listener: (request: { destroy(): void }, response: { statusCode?: number }) => void,
+    ) => unknown);
   terminate?: () => void;
 }
 

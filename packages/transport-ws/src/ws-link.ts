@@ -53,6 +53,15 @@ export class WsLink implements Link {
     socket.addEventListener('message', (event: MessageEventLike) => this.onMessage(event));
     socket.addEventListener('close', (event: CloseEventLike) => this.onClose(event));
     socket.addEventListener('error', (event: unknown) => this.onError(event));
+    // Node (`ws`): a handshake the server refused (409 from a terminal serving another client) is told with
+    // its status, so callers get a typed refusal rather than a message to parse. Browsers never tell.
+    socket.on?.('unexpected-response', (_request, response) =>
+      this.failDial(
+        `the server refused the WebSocket handshake with HTTP ${response.statusCode ?? 'error'}`,
+        undefined,
+        response.statusCode,
+      ),
+    );
     this.liveness = new LivenessMonitor(socket, options.liveness, options.scheduler, (reason) =>
       this.declareDead(reason),
     );
@@ -175,14 +184,16 @@ export class WsLink implements Link {
     });
   }
 
-  private failDial(message: string, cause?: unknown): void {
+  private failDial(message: string, cause?: unknown, status?: number): void {
     if (this.phase !== 'connecting') return;
     this.phase = 'closed';
     this.connectTimer.unsubscribe();
+    // On a refused handshake this also aborts the pending HTTP request (`ws` leaves it to the listener).
     closeQuietly(this.socket, 1000, 'connect failed');
     this.dial.error(
       new TransportError('connect_failed', `could not connect to ${this.url}: ${message}`, {
         ...(cause === undefined ? {} : { cause }),
+        ...(status === undefined ? {} : { status }),
       }),
     );
   }

@@ -156,6 +156,29 @@ describe('ws transport (Node, real ws server)', () => {
     expect((err as Error).message).toContain('no connection within 150 ms');
   });
 
+  it('a refused handshake (a terminal serving another client answers 409) is connect_failed with its status', async () => {
+    const sockets: Socket[] = [];
+    const busy: Server = createServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 409 Conflict\r\nContent-Length: 5\r\nConnection: close\r\n\r\nbusy\n'),
+      );
+    });
+    busy.listen(0, '127.0.0.1');
+    await once(busy, 'listening');
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => busy.close(resolve));
+    });
+    const { port } = busy.address() as { port: number };
+    const err = await firstValueFrom(createWsTransport({ url: `ws://127.0.0.1:${port}` }).open(PAY)).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(TransportError);
+    expect(err).toMatchObject({ code: 'connect_failed', status: 409 });
+    expect((err as Error).message).toContain('HTTP 409');
+  });
+
   it('closes with 1009 and a clear reason on an oversize frame', async () => {
     const s = await server();
     const next = s.nextConnection();
