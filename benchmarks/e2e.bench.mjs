@@ -15,10 +15,30 @@ const ROUNDS = QUICK ? 1 : 2;
 const CAP_MS = QUICK ? 1000 : 4000;
 const WARMUP_FLOWS = QUICK ? 100 : 500;
 const SCENARIOS = [
-  { name: 'sequential (1 socket, 1 flow at a time)', sockets: 1, perSocket: 1, flows: QUICK ? 500 : 4000 },
-  { name: '100 in flight on one socket', sockets: 1, perSocket: 100, flows: QUICK ? 2000 : 30_000 },
-  { name: '100 sockets, 1 flow each at a time', sockets: 100, perSocket: 1, flows: QUICK ? 2000 : 30_000 },
+  {
+    name: 'sequential (1 socket, 1 flow at a time)',
+    sockets: 1,
+    perSocket: 1,
+    flows: QUICK ? 500 : 4000,
+    pairFlows: 300,
+  },
+  {
+    name: '100 in flight on one socket',
+    sockets: 1,
+    perSocket: 100,
+    flows: QUICK ? 2000 : 30_000,
+    pairFlows: 3000,
+  },
+  {
+    name: '100 sockets, 1 flow each at a time',
+    sockets: 100,
+    perSocket: 1,
+    flows: QUICK ? 2000 : 30_000,
+    pairFlows: 3000,
+  },
 ];
+/** Adjacent session/raw blocks (see lib/paired.mjs for why): the ratio the targets use. */
+const PAIRS = QUICK ? 3 : 15;
 
 const terminal = fork(fileURLToPath(new URL('./lib/raw-terminal.mjs', import.meta.url)), [], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -97,6 +117,40 @@ async function measureClient(kind, scenario) {
   }
 }
 
+/**
+ * Both clients connected at once, then blocks of `pairFlows` flows through each, back to back, the order
+ * alternating: the median of the per-pair throughput ratios (session / raw), with its quartiles.
+ */
+async function pairedRatio(scenario) {
+  const session = await sessionClients(scenario.sockets, scenario.perSocket);
+  const raw = await rawClients(scenario.sockets);
+  try {
+    await load(session, scenario, WARMUP_FLOWS, CAP_MS);
+    await load(raw, scenario, WARMUP_FLOWS, CAP_MS);
+    const ratios = [];
+    for (let pair = 0; pair < PAIRS; pair++) {
+      const first = pair % 2 === 0 ? session : raw;
+      const second = first === session ? raw : session;
+      const a = await load(first, scenario, scenario.pairFlows, CAP_MS);
+      const b = await load(second, scenario, scenario.pairFlows, CAP_MS);
+      const [s, r] = first === session ? [a, b] : [b, a];
+      ratios.push(s.perSecond / r.perSecond);
+    }
+    ratios.sort((x, y) => x - y);
+    const at = (q) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
+    return {
+      median: at(0.5),
+      q1: at(0.25),
+      q3: at(0.75),
+      pairs: ratios.length,
+      flowsPerBlock: scenario.pairFlows,
+    };
+  } finally {
+    session.close();
+    raw.close();
+  }
+}
+
 const rows = [];
 try {
   for (const scenario of SCENARIOS) {
@@ -111,9 +165,10 @@ try {
     }
     const row = { scenario: scenario.name, session: best.session, raw: best.raw };
     row.ratio = row.session.perSecond / row.raw.perSecond;
+    row.paired = await pairedRatio(scenario);
     rows.push(row);
     console.log(
-      `  ${scenario.name}: session ${row.session.perSecond.toFixed(0)}/s, raw ${row.raw.perSecond.toFixed(0)}/s`,
+      `  ${scenario.name}: session ${row.session.perSecond.toFixed(0)}/s, raw ${row.raw.perSecond.toFixed(0)}/s, paired session/raw ${ratio(row.paired.median)} (${ratio(row.paired.q1)}–${ratio(row.paired.q3)})`,
     );
   }
 } finally {
@@ -127,6 +182,7 @@ printTable('End to end over 127.0.0.1 (best flows/s of rounds)', [
     'session flows/s',
     'raw flows/s',
     'session/raw',
+    'paired',
     'session p50',
     'session p99',
     'raw p50',
@@ -137,6 +193,7 @@ printTable('End to end over 127.0.0.1 (best flows/s of rounds)', [
     r.session.perSecond.toFixed(0),
     r.raw.perSecond.toFixed(0),
     ratio(r.ratio),
+    ratio(r.paired.median),
     ms(r.session.p50),
     ms(r.session.p99),
     ms(r.raw.p50),
