@@ -1,7 +1,13 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JournalError, type JournalRecord } from '@bluechip-ws/core';
-import { type FlowIndex, IndexedJournal } from '@bluechip-ws/core/internal';
+import {
+  type CompactionWaiter,
+  type FlowIndex,
+  IndexedJournal,
+  type PendingAppend,
+  WriteQueue,
+} from '@bluechip-ws/core/internal';
 import { writeCompactedSegment } from './compaction.js';
 import { DiagnosticList, type JournalDiagnostic } from './diagnostics.js';
 import { encodeFrame } from './frame.js';
@@ -11,18 +17,6 @@ import { type FileJournalOptions, type ResolvedOptions, resolveOptions } from '.
 import { replay } from './replay.js';
 import { SegmentWriter } from './segment-writer.js';
 import { COMPACT_TEMP, listSegments, segmentFile } from './segments.js';
-
-interface PendingAppend {
-  readonly record: JournalRecord;
-  readonly frame: Buffer;
-  readonly resolve: () => void;
-  readonly reject: (error: JournalError) => void;
-}
-
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (error: JournalError) => void;
-}
 
 type State = 'open' | 'closing' | 'closed' | 'failed';
 
@@ -78,12 +72,14 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
 export class FileJournal extends IndexedJournal {
   private state: State = 'open';
   private failure: JournalError | undefined;
-  private readonly queue: PendingAppend[] = [];
-  private compactWaiters: Waiter[] = [];
   private compactDue = false;
-  private draining = false;
-  private idleWaiters: (() => void)[] = [];
   private closing: Promise<void> | undefined;
+  private readonly writes = new WriteQueue<Buffer>({
+    stopped: () => this.failed,
+    commit: (queue) => this.commitBatch(queue),
+    compactionDue: () => this.compactDue,
+    compact: (waiters) => this.compactNow(waiters),
+  });
 
   /** @internal Use `openFileJournal`. */
   constructor(
@@ -123,19 +119,13 @@ export class FileJournal extends IndexedJournal {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record, frame, resolve, reject });
-      this.kick();
-    });
+    return this.writes.append(record, frame);
   }
 
   /** Rewrites the live state into one fresh segment now (it also happens by itself past `maxSegments`). */
   compact(): Promise<void> {
     if (this.state !== 'open') return Promise.reject(this.unusable());
-    return new Promise((resolve, reject) => {
-      this.compactWaiters.push({ resolve, reject });
-      this.kick();
-    });
+    return this.writes.compact();
   }
 
   /** Lets pending appends finish, then releases the files and the lock. Reads keep working. */
@@ -146,7 +136,7 @@ export class FileJournal extends IndexedJournal {
 
   private async shutDown(): Promise<void> {
     if (this.state === 'open') this.state = 'closing';
-    if (this.draining) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.writes.idle();
     this.state = 'closed';
     await asJournalError('write_failed', `cannot close journal ${this.dir}`, async () => {
       await this.writer.close().catch(() => undefined);
@@ -167,50 +157,24 @@ export class FileJournal extends IndexedJournal {
       : new JournalError('closed', 'the journal is closed');
   }
 
-  private kick(): void {
-    if (this.draining) return;
-    this.draining = true;
-    // Start on the next microtask, so appends issued together in one turn share the first write too.
-    queueMicrotask(() => void this.drain());
-  }
-
-  /** The single writer: one batch (or one compaction) at a time, in arrival order. */
-  private async drain(): Promise<void> {
-    try {
-      while (!this.failed && (this.queue.length > 0 || this.compactWaiters.length > 0)) {
-        if (this.queue.length > 0) await this.commitBatch();
-        if (this.failed) break;
-        if (this.compactDue || this.compactWaiters.length > 0) {
-          const waiters = this.compactWaiters;
-          this.compactWaiters = [];
-          this.compactDue = false;
-          await this.compactNow(waiters);
-        }
-      }
-    } finally {
-      // No await between the loop's last check and here, so an append cannot slip in unseen.
-      this.draining = false;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
-  }
-
-  private takeBatch(): PendingAppend[] {
-    const batch: PendingAppend[] = [];
+  /** From the front of the queue, frames up to `maxBatchBytes` (at least one). */
+  private takeBatch(queue: PendingAppend<Buffer>[]): PendingAppend<Buffer>[] {
+    const batch: PendingAppend<Buffer>[] = [];
     let bytes = 0;
-    while (this.queue.length > 0 && (batch.length === 0 || bytes < this.options.maxBatchBytes)) {
-      const next = this.queue.shift()!;
+    while (queue.length > 0 && (batch.length === 0 || bytes < this.options.maxBatchBytes)) {
+      const next = queue.shift()!;
       batch.push(next);
-      bytes += next.frame.length;
+      bytes += next.stored.length;
     }
     return batch;
   }
 
-  private async commitBatch(): Promise<void> {
-    const batch = this.takeBatch();
+  private async commitBatch(queue: PendingAppend<Buffer>[]): Promise<void> {
+    const batch = this.takeBatch(queue);
     try {
       if (this.writer.size >= this.options.maxSegmentBytes) await this.rotate();
       await this.writer.write(
-        batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame)),
+        batch.length === 1 ? batch[0]!.stored : Buffer.concat(batch.map((p) => p.stored)),
       );
       await this.writer.sync();
     } catch (error) {
@@ -231,7 +195,8 @@ export class FileJournal extends IndexedJournal {
     if (this.segmentCount > this.options.maxSegments) this.compactDue = true;
   }
 
-  private async compactNow(waiters: readonly Waiter[]): Promise<void> {
+  private async compactNow(waiters: readonly CompactionWaiter[]): Promise<void> {
+    this.compactDue = false;
     const seq = this.writer.seq + 1;
     let size: number;
     try {
@@ -279,11 +244,11 @@ export class FileJournal extends IndexedJournal {
    * After a failed write or sync the file's state is unknown (and a failed fsync cannot be retried
    * safely), so the journal stops: everything pending is rejected and reopening repairs the tail.
    */
-  private fail(cause: unknown, batch: readonly PendingAppend[]): void {
+  private fail(cause: unknown, batch: readonly PendingAppend<Buffer>[]): void {
     this.state = 'failed';
     this.failure = new JournalError('write_failed', `write to journal ${this.dir} failed`, { cause });
-    for (const pending of [...batch, ...this.queue.splice(0)]) pending.reject(this.failure);
-    for (const waiter of this.compactWaiters.splice(0)) waiter.reject(this.failure);
+    for (const pending of batch) pending.reject(this.failure);
+    this.writes.rejectPending(this.failure);
   }
 }
 

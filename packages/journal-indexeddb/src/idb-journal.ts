@@ -1,5 +1,11 @@
 import { JournalError, type JournalRecord } from '@bluechip-ws/core';
-import { type FlowIndex, IndexedJournal } from '@bluechip-ws/core/internal';
+import {
+  type CompactionWaiter,
+  type FlowIndex,
+  IndexedJournal,
+  type PendingAppend,
+  WriteQueue,
+} from '@bluechip-ws/core/internal';
 import { DiagnosticList, type IndexedDbDiagnostic } from './diagnostics.js';
 import { encodeEntry, type StoredEntry } from './entry.js';
 import { IndexedDbJournalError, writeError } from './errors.js';
@@ -8,18 +14,6 @@ import { Lease } from './lease.js';
 import { load } from './load.js';
 import { type IndexedDbJournalOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { acquireWebLock, defaultLockManager, type HeldLock } from './tab-lock.js';
-
-interface PendingAppend {
-  readonly record: JournalRecord;
-  readonly stored: StoredEntry;
-  readonly resolve: () => void;
-  readonly reject: (error: JournalError) => void;
-}
-
-interface Waiter {
-  readonly resolve: () => void;
-  readonly reject: (error: JournalError) => void;
-}
 
 type State = 'open' | 'closing' | 'closed' | 'failed';
 
@@ -93,10 +87,12 @@ export async function openIndexedDbJournal(options: IndexedDbJournalOptions = {}
 export class IndexedDbJournal extends IndexedJournal {
   private state: State = 'open';
   private failure: JournalError | undefined;
-  private readonly queue: PendingAppend[] = [];
-  private compactWaiters: Waiter[] = [];
-  private draining = false;
-  private idleWaiters: (() => void)[] = [];
+  private readonly writes = new WriteQueue<StoredEntry>({
+    stopped: () => this.failed,
+    commit: (queue) => this.commitBatch(queue),
+    compactionDue: () => this.recordsSinceCompaction >= this.options.compactAfterRecords,
+    compact: (waiters) => this.compactNow(waiters),
+  });
   private closing: Promise<void> | undefined;
   private nextSeq: number;
   private entryCount: number;
@@ -158,19 +154,13 @@ export class IndexedDbJournal extends IndexedJournal {
     } catch (error) {
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => {
-      this.queue.push({ record, stored, resolve, reject });
-      this.kick();
-    });
+    return this.writes.append(record, stored);
   }
 
   /** Rewrites the log as one snapshot per kept flow, now (it also happens by itself). */
   compact(): Promise<void> {
     if (this.state !== 'open') return Promise.reject(this.unusable());
-    return new Promise((resolve, reject) => {
-      this.compactWaiters.push({ resolve, reject });
-      this.kick();
-    });
+    return this.writes.compact();
   }
 
   /** Lets pending appends finish, then closes the database and releases the lock. Reads keep working. */
@@ -181,7 +171,7 @@ export class IndexedDbJournal extends IndexedJournal {
 
   private async shutDown(): Promise<void> {
     if (this.state === 'open') this.state = 'closing';
-    if (this.draining) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    await this.writes.idle();
     this.state = 'closed';
     // A lease lives in the database, so it is given back before closing it; a Web Lock after.
     if (this.lock instanceof Lease) await this.lock.release().catch(() => undefined);
@@ -199,32 +189,6 @@ export class IndexedDbJournal extends IndexedJournal {
     return this.state === 'failed' && this.failure !== undefined
       ? this.failure
       : new JournalError('closed', 'the journal is closed');
-  }
-
-  private kick(): void {
-    if (this.draining) return;
-    this.draining = true;
-    // Start on the next microtask, so appends issued together in one turn share the first transaction.
-    queueMicrotask(() => void this.drain());
-  }
-
-  /** The single writer: one transaction (a batch, or a compaction) at a time, in arrival order. */
-  private async drain(): Promise<void> {
-    try {
-      while (!this.failed && (this.queue.length > 0 || this.compactWaiters.length > 0)) {
-        if (this.queue.length > 0) await this.commitBatch();
-        if (this.failed) break;
-        const due = this.recordsSinceCompaction >= this.options.compactAfterRecords;
-        if (due || this.compactWaiters.length > 0) {
-          const waiters = this.compactWaiters;
-          this.compactWaiters = [];
-          await this.compactNow(waiters);
-        }
-      }
-    } finally {
-      this.draining = false;
-      for (const resolve of this.idleWaiters.splice(0)) resolve();
-    }
   }
 
   /**
@@ -252,8 +216,8 @@ export class IndexedDbJournal extends IndexedJournal {
     await done;
   }
 
-  private async commitBatch(): Promise<void> {
-    const batch = this.queue.splice(0, this.options.maxBatchRecords);
+  private async commitBatch(queue: PendingAppend<StoredEntry>[]): Promise<void> {
+    const batch = queue.splice(0, this.options.maxBatchRecords);
     let seq = this.nextSeq;
     try {
       await this.write((store) => {
@@ -279,7 +243,7 @@ export class IndexedDbJournal extends IndexedJournal {
    * Replaces the whole log with one snapshot per kept flow, in the index's order (so the most recent flow
    * for an idempotency key is restored last), in a single transaction: it commits whole or not at all.
    */
-  private async compactNow(waiters: readonly Waiter[]): Promise<void> {
+  private async compactNow(waiters: readonly CompactionWaiter[]): Promise<void> {
     let seq = this.nextSeq;
     let count = 0;
     try {
@@ -314,7 +278,11 @@ export class IndexedDbJournal extends IndexedJournal {
    * leaves the journal consistent: the batch is rejected and later appends may succeed (quota freed). A lost
    * lease or a closed database stops the journal for good.
    */
-  private writeFailed(error: unknown, what: string, batch: readonly PendingAppend[]): JournalError {
+  private writeFailed(
+    error: unknown,
+    what: string,
+    batch: readonly PendingAppend<StoredEntry>[],
+  ): JournalError {
     let failure: JournalError;
     if (this.lock instanceof Lease && !this.lock.held) {
       failure = this.lock.lostError();
@@ -347,8 +315,7 @@ export class IndexedDbJournal extends IndexedJournal {
     if (this.state === 'failed') return;
     this.state = 'failed';
     this.failure = failure;
-    for (const pending of this.queue.splice(0)) pending.reject(failure);
-    for (const waiter of this.compactWaiters.splice(0)) waiter.reject(failure);
+    this.writes.rejectPending(failure);
   }
 }
 

@@ -5,3 +5,4 @@ export * from './indexed-journal.js';
 export * from './memory-journal.js';
 export * from './reduce.js';
 export * from './types.js';
+export * from './write-queue.js';
