@@ -9,6 +9,7 @@ import { createWsTransport } from '@bluechip-ws/transport-ws';
 import { lastValueFrom } from 'rxjs';
 import { SALE_REQUEST } from './lib/frames.mjs';
 import { printTable, QUICK, ratio, report } from './lib/measure.mjs';
+import { quartiles } from './lib/paired.mjs';
 import { RawClient } from './lib/raw-client.mjs';
 
 const ROUNDS = QUICK ? 1 : 2;

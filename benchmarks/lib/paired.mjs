@@ -21,9 +21,14 @@ export function pairedRatio({ baseline, candidate, nextBlock, pairs = 61, warmup
     }
     if (pair >= 0) ratios.push(cand / base);
   }
-  ratios.sort((a, b) => a - b);
-  const at = (q) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
-  return { median: at(0.5), q1: at(0.25), q3: at(0.75), pairs: ratios.length };
+  return { ...quartiles(ratios), pairs: ratios.length };
+}
+
+/** Median and quartiles of per-pair ratios (sorts `values` in place). */
+export function quartiles(values) {
+  values.sort((a, b) => a - b);
+  const at = (q) => values[Math.min(values.length - 1, Math.floor(q * values.length))];
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
 
 function time(run, block) {
