@@ -137,15 +137,7 @@ async function pairedRatio(scenario) {
       const [s, r] = first === session ? [a, b] : [b, a];
       ratios.push(s.perSecond / r.perSecond);
     }
-    ratios.sort((x, y) => x - y);
-    const at = (q) => ratios[Math.min(ratios.length - 1, Math.floor(q * ratios.length))];
-    return {
-      median: at(0.5),
-      q1: at(0.25),
-      q3: at(0.75),
-      pairs: ratios.length,
-      flowsPerBlock: scenario.pairFlows,
-    };
+    return { ...quartiles(ratios), pairs: ratios.length, flowsPerBlock: scenario.pairFlows };
   } finally {
     session.close();
     raw.close();
