@@ -17,8 +17,11 @@ export function acksAtOnce(receiver: Receiver): boolean {
     : receiver.policy === 'after_journal';
 }
 
+/** Events going to a flow's own consumer. */
+export type ConsumerReceiver = Extract<Receiver, { readonly kind: 'consumer' }>;
+
 /** The four consumer receivers, shared by every flow (a flow keeps a reference, not an object of its own). */
-const CONSUMERS: Readonly<Record<AckMode, readonly [Receiver, Receiver]>> = {
+const CONSUMERS: Readonly<Record<AckMode, readonly [ConsumerReceiver, ConsumerReceiver]>> = {
   auto: [
     { kind: 'consumer', ackMode: 'auto', trace: false },
     { kind: 'consumer', ackMode: 'auto', trace: true },
@@ -29,6 +32,6 @@ const CONSUMERS: Readonly<Record<AckMode, readonly [Receiver, Receiver]>> = {
   ],
 };
 
-export function consumerReceiver(ackMode: AckMode, trace: boolean): Receiver & { readonly kind: 'consumer' } {
-  return CONSUMERS[ackMode][trace ? 1 : 0] as Receiver & { readonly kind: 'consumer' };
+export function consumerReceiver(ackMode: AckMode, trace: boolean): ConsumerReceiver {
+  return CONSUMERS[ackMode][trace ? 1 : 0];
 }

@@ -5,11 +5,12 @@ import {
   isFinalEventStatus,
   type JsonObject,
   normalizePath,
+  SINGLE_ENDPOINT_PATH,
 } from '@bluechip-ws/protocol';
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import type { JournalRecord } from '../journal/index.js';
 import type { Link } from '../transport.js';
-import { acksAtOnce, consumerReceiver, type Receiver } from './ack-policy.js';
+import { acksAtOnce, type ConsumerReceiver, consumerReceiver } from './ack-policy.js';
 import type { Acks } from './acks.js';
 import { offer } from './consumer-guard.js';
 import { type Deadlines, FlowClock } from './deadlines.js';
@@ -70,13 +71,11 @@ interface PendingAck {
  */
 export class Flow extends FlowClock {
   /** Who this flow's events go to, for the ack decision (`acksAtOnce`); says its ack mode and trace. */
-  private readonly receiver: Receiver & { readonly kind: 'consumer' };
+  private readonly receiver: ConsumerReceiver;
   readonly idempotencyKey: string | undefined;
   private state: FlowPhase = 'queued';
   private subscriber: Subscriber<FlowUpdate> | undefined;
   private link: Link | undefined;
-  /** The connection path this flow holds from `start` to its exit. */
-  private linkPath: string | undefined;
   /** Created on the first event: most open flows are waiting for one (an empty Map is about 250 B). */
   private seenEvents: SeenEvents | undefined;
   /** A delivered event the consumer has not acked yet (manual mode): what an ack timeout surfaces. */
@@ -137,10 +136,15 @@ export class Flow extends FlowClock {
     if (this.state === 'queued') this.context.deadlines.step(this, 'queue');
   }
 
-  /** The flow got a slot: the request is journaled, then sent on `open` or on a link acquired for `linkPath`. */
-  start(linkPath: string, open: Link | undefined): void {
+  /** The connection path this flow needs (and holds from `start` to its exit): one socket at `/` in single mode. */
+  get linkPath(): string {
+    return this.context.endpointMode === 'single' ? SINGLE_ENDPOINT_PATH : this.path;
+  }
+
+  /** The flow got a slot: the request is journaled, then sent on `open` or on a link acquired for its path. */
+  start(open: Link | undefined): void {
     this.state = 'connecting';
-    this.linkPath = linkPath;
+    const linkPath = this.linkPath;
     this.context.links.hold(linkPath);
     this.context.deadlines.startFlow(this);
     if (open !== undefined) {
@@ -511,7 +515,7 @@ export class Flow extends FlowClock {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
     // The link first: a flow the table then dispatches may need it for another endpoint.
-    if (this.linkPath !== undefined) this.context.links.release(this.linkPath);
+    if (heldSlot) this.context.links.release(this.linkPath);
     this.context.table.finish(this, reason, heldSlot);
     if (end === 'complete') subscriber?.complete();
     else if (end !== undefined) subscriber?.error(end);

@@ -7,7 +7,6 @@ import {
   type JsonObject,
   maskPan,
   normalizePath,
-  SINGLE_ENDPOINT_PATH,
   validateRequest,
 } from '@bluechip-ws/protocol';
 import {
@@ -284,16 +283,12 @@ export class Session {
   private dispatch(): void {
     for (let next = this.table.nextQueued(); next !== undefined; next = this.table.nextQueued()) {
       if (this.table.inFlight >= this.maxInFlight) return;
-      const path = this.linkPath(next);
+      const path = next.linkPath;
       if (!this.connection.canServe(path)) return;
       this.table.takeNext();
       const current = this.connection.link;
-      next.start(path, current?.path === path ? current : undefined);
+      next.start(current?.path === path ? current : undefined);
     }
-  }
-
-  private linkPath(flow: Flow): string {
-    return this.endpointMode === 'single' ? SINGLE_ENDPOINT_PATH : flow.path;
   }
 
   // ── incoming frames: decode, look up, hand over ───────────────────────────────────────────────────────
