@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import WebSocket from 'ws';
@@ -7,7 +7,10 @@ import { nodeHooks } from '../src/node.js';
 import { SchemaCheck } from './schema-check.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
+
+import { CLI_BIN } from '../../../test-support/cli-build.js';
+
+export const CLI = CLI_BIN;
 
 /** Every message any test client receives goes through this; the suites assert it found no problem. */
 export const schema = new SchemaCheck();
@@ -118,16 +121,7 @@ export function inProcess(options: BridgeOptions = {}): {
   return { bridge, client, raw: (text) => connection.receive(text) };
 }
 
-let built = false;
-/** Builds the CLI (and the bridge with it) once per test file: the stdio tests run the real command. */
-export function buildCli(): void {
-  if (built) return;
-  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-  built = true;
-}
+export { buildCli } from '../../../test-support/cli-build.js';
 
 export interface StdioBridge {
   readonly child: ChildProcess;

@@ -1,20 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CertifyReport, runCertification } from '../src/index.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-export const CLI_BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
-/** Builds the CLI and what it depends on (incremental: a no-op when dist is current). */
-export function buildCli(): void {
-  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-  if (!existsSync(CLI_BIN)) throw new Error(`build did not produce ${CLI_BIN}`);
-}
+export { buildCli, CLI_BIN } from '../../../test-support/cli-build.js';
 
 /** Scaled-down waits: the whole suite in seconds. The ack bound stays at the terminal's 5 s: a POS journaling with fsync on a loaded machine can be slow. */
 export const FAST = { port: 0, timeScale: 0.01, ackTimeoutMs: 5000 } as const;

@@ -1,18 +1,8 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { execFile, spawn } from 'node:child_process';
+import { CLI_BIN } from '../../../test-support/cli-build.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-
-/** Builds the CLI and what it depends on (incremental: a no-op when dist is current). */
-export function buildCli(): void {
-  execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
-    cwd: root,
-    stdio: 'pipe',
-  });
-  if (!existsSync(BIN)) throw new Error(`build did not produce ${BIN}`);
-}
+export { buildCli } from '../../../test-support/cli-build.js';
+export const BIN = CLI_BIN;
 
 export interface CliRun {
   readonly code: number | null;

@@ -1,20 +1,11 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = `${ROOT}packages/cli/dist/bin.js`;
-let built = false;
 
-/** The child processes run the built CLI: build it (incrementally) once per test file. */
-export function buildCli(): void {
-  if (built) return;
-  execFileSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'packages/cli'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-  built = true;
-}
+export { buildCli } from '../../../test-support/cli-build.js';
 
 export interface AgentProcess {
   readonly child: ChildProcess;
