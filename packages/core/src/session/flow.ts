@@ -103,17 +103,9 @@ export class Flow extends FlowClock {
     this.subscriber = subscriber;
   }
 
-  get ackMode(): AckMode {
-    return this.receiver.ackMode;
-  }
-
   /** A trace flow: its events are never acked, so never resent nor remembered. */
   get trace(): boolean {
     return this.receiver.trace;
-  }
-
-  get phase(): FlowPhase {
-    return this.state;
   }
 
   /** Whether the request went out (the terminal may be running it). */
