@@ -9,3 +9,4 @@ export * from './index.js';
 export * from './json.js';
 export * from './money.js';
 export * from './resources/index.js';
+export * from './untrusted.js';
