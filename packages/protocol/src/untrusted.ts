@@ -38,7 +38,7 @@ export interface RenderOptions {
 
 /**
  * A short JSON-like rendering of an untrusted value for an error message: bounded in depth, in length and
- * in work (it stops walking once the output is long enough), iterative-free of the value's own methods (no
+ * in work (it stops walking once the output is long enough), free of the value's own code (no
  * `toJSON`, no getters: only own enumerable keys of plain data), so it never throws and never overflows
  * the stack.
  */
@@ -85,7 +85,8 @@ export function renderUntrusted(value: unknown, options: RenderOptions = {}): st
         first = false;
         if (!push(`${JSON.stringify(key.length > maxChars ? key.slice(0, maxChars) : key)}:`)) return false;
         const descriptor = Object.getOwnPropertyDescriptor(v, key);
-        if (!walk(descriptor && 'value' in descriptor ? descriptor.value : undefined, depth + 1)) return false;
+        if (!walk(descriptor && 'value' in descriptor ? descriptor.value : undefined, depth + 1))
+          return false;
       }
     }
     return push(isArray ? ']' : '}');
