@@ -2,6 +2,7 @@ import type { TransactionOutcome } from '@bluechip-ws/client';
 import {
   CARD_NUMBER_KEYS,
   formatAmount,
+  maskCardNumber,
   maskCardNumbers,
   maskPan,
   type TransactionResult,
@@ -58,7 +59,7 @@ export function resultFields(r: TransactionResult, withAmount = true): string[] 
   if (r.tipAmount !== undefined && r.tipAmount > 0) parts.push(`tip ${formatAmount(r.tipAmount)}`);
   if (r.authorizationNo !== undefined) parts.push(`auth ${r.authorizationNo}`);
   if (r.referenceNo !== undefined) parts.push(`ref ${r.referenceNo}`);
-  if (r.card?.accountNo !== undefined) parts.push(`card ${maskPan(r.card.accountNo)}`);
+  if (r.card?.accountNo !== undefined) parts.push(`card ${maskCardNumber(r.card.accountNo)}`);
   if (r.hostResponseText !== undefined) parts.push(`"${r.hostResponseText}"`);
   return parts;
 }

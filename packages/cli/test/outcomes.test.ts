@@ -97,6 +97,20 @@ describe('faithful outcomes in the CLI', () => {
     expect(human.stdout()).toMatch(/card \*+\d{4}/);
   });
 
+  it('--verbose shows the EMV AID as sent in the frame log (it is not card data; receipts must show it)', async () => {
+    const verbose = bufferIo();
+    expect(await cli(['sale', '--amount', '8.88', '--verbose', '--terminal', sim.url], verbose)).toBe(0);
+    const events = verbose
+      .stderr()
+      .split('\n')
+      .filter((line) => line.startsWith('<< ') && line.includes('"aid"'));
+    expect(events.length).toBeGreaterThan(0);
+    for (const line of events) {
+      expect(line).toContain(`"aid":"${AID}"`);
+      expect(line).toContain(`"invoice_no":"${INVOICE}"`);
+    }
+  });
+
   it('a partial approval: both amounts in --json and the human line, exit code 6', async () => {
     const json = bufferIo();
     expect(await cli(['sale', '--amount', '7.77', '--json', '--terminal', sim.url], json)).toBe(6);

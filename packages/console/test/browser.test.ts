@@ -64,6 +64,8 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
     expect(await receipt.locator('[data-field=Total]').textContent()).toBe('12.34');
     expect(await receipt.locator('[data-field=Card]').textContent()).toMatch(/^\*+\d{4}$/);
     expect(await receipt.locator('[data-field="Auth no"]').textContent()).toMatch(/^\d+$/);
+    // the EMV AID is not card data: the receipt shows it as sent (A000000003 1010, not A*********1010)
+    expect(await receipt.locator('dl.emv').textContent()).toMatch(/A0{5}\d{5,}/);
     expect(await screen(page).textContent()).toContain('APPROVED');
     const flow = page.getByTestId('timeline').locator('li.flow').first();
     await flow.locator('[data-kind=ack]').waitFor();

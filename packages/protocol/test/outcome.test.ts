@@ -15,8 +15,21 @@ describe('maskCardNumbers: only card-number fields change', () => {
     const masked = maskCardNumbers(result);
     expect(masked.card.account_no).toBe('************0119');
     expect({ ...masked, card: result.card }).toEqual(result);
-    // the log-line masker would have rewritten them: that is why results do not go through it
-    expect(maskPan(JSON.stringify(result))).not.toContain('A0000000031010');
+    // the log-line masker keeps them too, and masks the PAN
+    const line = maskPan(JSON.stringify(result));
+    expect(line).toContain('A0000000031010');
+    expect(line).toContain('"transaction_id":"123456789012345678"');
+    expect(line).not.toContain('4761739001010119');
+  });
+
+  it('maskPan masks only card data in free text: Luhn-valid stand-alone PANs and track data', () => {
+    expect(maskPan('AID A0000000041010 card 5413330089010434 ref 123456789012')).toBe(
+      'AID A0000000041010 card ************0434 ref 123456789012',
+    );
+    expect(maskPan('t2 ;4761739001010119=2512101123456789?')).toBe(`t2 ;${'*'.repeat(34)}`);
+    expect(maskPan('t1 %B4761739001010119^DOE/JOHN^2512101?')).not.toContain('4761739001010119');
+    expect(maskPan('t1 %B4761739001010119^DOE/JOHN^2512101?')).not.toContain('DOE');
+    expect(maskPan('{"pan":4761739001010119}')).toBe('{"pan":************0119}');
   });
 
   it('leaves the input untouched, masks at any depth and in arrays, keeps __proto__ keys inert', () => {

@@ -1,4 +1,4 @@
-import { maskPan } from '@bluechip-ws/protocol';
+import { maskCardNumber, maskPan } from '@bluechip-ws/protocol';
 import { h } from './dom.js';
 import { money } from './format.js';
 
@@ -20,7 +20,7 @@ export function receipt(outcome: Obj): HTMLElement {
       [str(result.transactionDate), str(result.transactionTime)].filter(Boolean).join(' ') || undefined,
     ],
     ['Type', str(result.type ?? outcome.type)],
-    ['Card', str(card.accountNo) === undefined ? undefined : maskPan(String(card.accountNo))],
+    ['Card', str(card.accountNo) === undefined ? undefined : maskCardNumber(String(card.accountNo))],
     ['Brand', str(obj(card.type)?.text)],
     ['Entry', str(obj(card.entryMode)?.text)],
     ['Amount', money(result.transactionAmount) || undefined],
