@@ -12,6 +12,7 @@ import { serveCommand } from './commands/serve.js';
 import { simulateCommand } from './commands/simulate.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIo } from './io.js';
+import { closestName } from './suggest.js';
 import { cliVersion } from './version.js';
 
 const COMMANDS: readonly Command[] = [
@@ -35,9 +36,17 @@ const byName = new Map<string, Command>([...COMMANDS, help].map((c) => [c.name, 
 /** `bluechip <command> [options]`: resolves with the process exit code; never rejects. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h') {
+  if (name === '--help' || name === '-h') {
     io.stdout.write(usage(COMMANDS));
-    return name === undefined ? EXIT.error : EXIT.ok;
+    return EXIT.ok;
+  }
+  if (name === undefined) {
+    // A usage error like any other: the help goes to stderr with the one-line reason, stdout stays empty.
+    io.stderr.write(usage(COMMANDS));
+    io.stderr.write(
+      'bluechip: no command given; run `bluechip help` for the list, or `bluechip demo` to try it\n',
+    );
+    return EXIT.error;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
     io.stdout.write(`bluechip ${cliVersion()}\n`);
@@ -45,7 +54,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = byName.get(name);
   if (command === undefined) {
-    io.stderr.write(`bluechip: unknown command "${name}"; run \`bluechip help\`\n`);
+    const near = closestName(name, byName.keys());
+    const hint =
+      near === undefined
+        ? '; run `bluechip help` for the list'
+        : `; did you mean "${near}"? (\`bluechip help\` lists them all)`;
+    io.stderr.write(`bluechip: unknown command "${name}"${hint}\n`);
     return EXIT.error;
   }
   try {

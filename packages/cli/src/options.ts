@@ -64,7 +64,9 @@ export function parseCommand(
       allowPositionals: maxPositionals > 0,
     });
   } catch (error) {
-    throw new UsageError(explainParseError(error, argv));
+    throw new UsageError(
+      explainParseError(error, argv, [...Object.keys(COMMON_OPTIONS), ...Object.keys(extra)]),
+    );
   }
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`unexpected argument "${parsed.positionals[maxPositionals]}"`);

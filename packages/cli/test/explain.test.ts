@@ -262,3 +262,34 @@ describe('one usage exit code for both simulator entry points', () => {
     expect(direct.stderr).toBe(viaCli.stderr);
   });
 });
+
+describe('typos and a bare command', () => {
+  it('a mistyped command or option gets a "did you mean"; a word far from every name gets none', async () => {
+    const command = bufferIo();
+    expect(await runCli(['sael', '--amount', '1'], command.io)).toBe(1);
+    expect(command.stderr()).toBe(
+      'bluechip: unknown command "sael"; did you mean "sale"? (`bluechip help` lists them all)\n',
+    );
+    const option = bufferIo();
+    expect(await runCli(['sale', '--amont', '1'], option.io)).toBe(1);
+    expect(option.stderr()).toBe(
+      'bluechip: unknown option --amont; did you mean --amount? (see `bluechip help`)\n',
+    );
+    const far = bufferIo();
+    expect(await runCli(['frobnicate'], far.io)).toBe(1);
+    expect(far.stderr()).toBe('bluechip: unknown command "frobnicate"; run `bluechip help` for the list\n');
+    const farOption = bufferIo();
+    expect(await runCli(['sale', '--colour', 'red'], farOption.io)).toBe(1);
+    expect(farOption.stderr()).toBe('bluechip: unknown option --colour (see `bluechip help`)\n');
+  });
+
+  it('a bare `bluechip` is a usage error: help and a one-line reason on stderr, nothing on stdout, exit 1', async () => {
+    const bare = bufferIo();
+    expect(await runCli([], bare.io)).toBe(1);
+    expect(bare.stdout()).toBe('');
+    expect(bare.stderr()).toContain('Usage: bluechip <command>');
+    expect(bare.stderr().trimEnd().split('\n').at(-1)).toBe(
+      'bluechip: no command given; run `bluechip help` for the list, or `bluechip demo` to try it',
+    );
+  });
+});
