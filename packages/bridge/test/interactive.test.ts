@@ -50,7 +50,10 @@ describe('the interactive simulator through the bridge', () => {
     expect(frames.map((f) => f?.direction)).toEqual(['out', 'in', 'in', 'out']);
     const final = String(frames[2]?.text);
     expect(final).toContain('"account_no"');
-    expect(final).not.toMatch(/\d{12,19}/);
+    // The card number never leaves unmasked; the EMV AID (not card data) shows as sent.
+    expect(final).toContain('"account_no":"************0125"');
+    expect(final).not.toContain('6510000000000125');
+    expect(final).toContain('"aid":"A0000001523010"');
     expect(await client.call('simulator.customer', { terminalId, action: 'approve' })).toMatchObject({
       accepted: false,
     });
