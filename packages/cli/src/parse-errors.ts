@@ -14,8 +14,7 @@ export function explainParseError(
   if (option !== undefined && /argument is ambiguous/.test(message)) {
     const next = argv[argv.indexOf(option) + 1];
     if (next !== undefined && /^-\d/.test(next)) {
-      const hint =
-        option === '--amount' || option === '--tip' ? '; to give money back use `bluechip refund`' : '';
+      const hint = option === '--amount' ? '; to give money back use `bluechip refund`' : '';
       return `${option} must not be negative, got "${next}"${hint}`;
     }
     return `${option} needs a value, got the option "${next}" instead`;

@@ -101,6 +101,30 @@ describe('usage errors in the CLI’s own words, before dialing', () => {
     expect(missing.stderr()).toContain('--amount needs a value');
   });
 
+  it('amount errors name the flag, speak in the units typed, and give shell advice', async () => {
+    const cases: [string[], string][] = [
+      [
+        ['sale', '--amount', '0'],
+        '--amount must be more than 0.00: a payment of nothing is refused before it reaches the terminal',
+      ],
+      [['refund', '--amount', '0.00'], '--amount must be more than 0.00'],
+      [['sale', '--amount', 'abc'], '--amount must be an amount like 12.34, got "abc"'],
+      [['sale', '--amount', '1', '--tip', 'abc'], '--tip must be an amount like 12.34, got "abc"'],
+      [['sale', '--amount', '1000000'], '--amount 1000000 is over the maximum of 999999.99'],
+      [['sale', '--amount', '1.234'], '--amount has more than two decimals: "1.234"'],
+      [['sale', '--amount', '1', '--tip', '-1'], '--tip must not be negative, got "-1"'],
+      [['sale', '--amount', '1', '--tip=-1'], '--tip must not be negative, got "-1"'],
+    ];
+    const before = silent.sockets.length;
+    for (const [args, message] of cases) {
+      const out = bufferIo();
+      expect(await runCli([...args, '--terminal', `ws://127.0.0.1:${silent.port}`], out.io)).toBe(1);
+      expect(out.stderr()).toContain(message);
+      expect(out.stderr()).not.toMatch(/cents|allowZeroAmount|connect\(|refund`/);
+    }
+    expect(silent.sockets.length).toBe(before);
+  });
+
   it('errors name where the URL came from: BLUECHIP_TERMINAL or --terminal', async () => {
     const env = bufferIo({ BLUECHIP_TERMINAL: 'http://10.0.0.5:50000' });
     expect(await runCli(['info'], env.io)).toBe(1);

@@ -1,5 +1,12 @@
 import type { TenderType } from '@bluechip-ws/client';
-import { type Cents, formatAmount, parseAmount } from '@bluechip-ws/protocol';
+import {
+  AmountError,
+  type AmountErrorCode,
+  type Cents,
+  DEFAULT_MAX_CENTS,
+  formatAmount,
+  tryParseAmount,
+} from '@bluechip-ws/protocol';
 import { type Command, operationCommand } from '../command.js';
 import { type Parsed, required, str, UsageError } from '../options.js';
 
@@ -19,14 +26,37 @@ const refs = {
   order: { type: 'string' },
 } as const;
 
-/** `--amount 12.34` → cents, exactly (never through floating point). */
-function money(values: Parsed['values'], name: string): Cents {
-  return parseAmount(required(values, name));
+/**
+ * `--amount 12.34` → cents, exactly (never through floating point). Errors name the flag and speak in the
+ * units the user typed (`--amount 1000000 is over the maximum of 999999.99`), never in cents.
+ */
+function money(values: Parsed['values'], name: string, rule: { readonly nonZero?: boolean } = {}): Cents {
+  const text = required(values, name);
+  const result = tryParseAmount(text);
+  if (result._tag === 'Left') throw amountUsage(name, text, result.left.code);
+  if (rule.nonZero === true && result.right === 0) throw amountUsage(name, text, 'zero');
+  return result.right;
 }
 
 function optionalMoney(values: Parsed['values'], name: string): Cents | undefined {
-  const text = str(values[name]);
-  return text === undefined ? undefined : parseAmount(text);
+  return str(values[name]) === undefined ? undefined : money(values, name);
+}
+
+function amountUsage(name: string, text: string, code: AmountErrorCode): AmountError {
+  const flag = `--${name}`;
+  const shown = JSON.stringify(text);
+  const message: Record<AmountErrorCode, string> = {
+    not_a_number: `${flag} must be an amount like 12.34, got ${shown}`,
+    not_integer: `${flag} must be an amount like 12.34, got ${shown}`,
+    too_many_decimals: `${flag} has more than two decimals: ${shown}`,
+    negative:
+      name === 'amount'
+        ? `${flag} must not be negative, got ${shown}; to give money back use \`bluechip refund\``
+        : `${flag} must not be negative, got ${shown}`,
+    too_large: `${flag} ${text} is over the maximum of ${formatAmount(DEFAULT_MAX_CENTS)}`,
+    zero: `${flag} must be more than 0.00: a payment of nothing is refused before it reaches the terminal`,
+  };
+  return new AmountError(code, message[code], text);
 }
 
 function oneOf<T extends string>(
@@ -62,7 +92,7 @@ export const paymentCommands: readonly Command[] = [
     options: { ...key, ...amount, ...tip, ...tender, ...refs, ...merchant },
     operation: ({ values }) => {
       const params = {
-        amount: money(values, 'amount'),
+        amount: money(values, 'amount', { nonZero: true }),
         tipAmount: optionalMoney(values, 'tip'),
         tenderType: oneOf(values, 'tender', TENDERS),
         orderNumber: str(values.order),
@@ -84,7 +114,7 @@ export const paymentCommands: readonly Command[] = [
     options: { ...key, ...amount, ...tip, ...tender, ...refs, ...merchant },
     operation: ({ values }) => {
       const params = {
-        amount: money(values, 'amount'),
+        amount: money(values, 'amount', { nonZero: true }),
         tipAmount: optionalMoney(values, 'tip'),
         tenderType: oneOf(values, 'tender', TENDERS),
         ...common(values),
