@@ -51,9 +51,9 @@ describe('the interactive simulator through the bridge', () => {
     const final = String(frames[2]?.text);
     expect(final).toContain('"account_no"');
     // The card number never leaves unmasked; the EMV AID (not card data) shows as sent.
-    expect(final).toContain('"account_no":"************0125"');
-    expect(final).not.toContain('6510000000000125');
-    expect(final).toContain('"aid":"A0000001523010"');
+    expect(final).toMatch(/"account_no":"\*{8,}\d{4}"/);
+    expect(final).toMatch(/"aid":"A0{4}\d+"/);
+    expect(final.replace(/"aid":"[^"]*"/, '')).not.toMatch(/\d{12,19}/);
     expect(await client.call('simulator.customer', { terminalId, action: 'approve' })).toMatchObject({
       accepted: false,
     });

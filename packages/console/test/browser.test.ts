@@ -51,6 +51,8 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
   it('a sale from the workbench: the tester presents the card, sees the receipt and the ack in the timeline', async () => {
     const { page, errors } = await openConsole();
     await ready(page);
+    // Before any flow, the timeline says what will appear there.
+    expect(await page.getByTestId('timeline-empty').textContent()).toContain('No flows yet');
     // The default form is a sale of 12.34 (currency units; 1234 cents on the wire).
     await page.locator('#f-amount').fill('12.34');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -74,6 +76,8 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
     expect(kinds).toEqual(['request', 'started', 'final', 'ack']);
     expect(await flow.locator('[data-kind=ack] .latency').textContent()).toMatch(/^ack after \d+ ms$/);
+    // The frame log is newest first, like the timeline: the ack is on top.
+    expect(await page.getByTestId('frames').locator('li').first().textContent()).toContain('event_ack');
     // The frame log masks card numbers.
     const frames = await page.getByTestId('frames').textContent();
     expect(frames).toContain('"account_no"');
@@ -109,6 +113,43 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
     expect(await page.getByTestId('wb-status').textContent()).toBe('sale: declined');
     await page.screenshot({ path: `${IMAGES}console-decline.png` });
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('a bad amount: the error names the field once, and no earlier receipt stays under it', async () => {
+    const { page, errors } = await openConsole();
+    await ready(page);
+    // With nothing waiting, "Present card" is disabled and looks like every other disabled button.
+    const look = (name: string) =>
+      page
+        .getByRole('button', { name, exact: true })
+        .evaluate((b) => [(b as HTMLButtonElement).disabled, getComputedStyle(b).backgroundColor]);
+    expect(await look('Present card')).toEqual(await look('Decline'));
+    await page.getByLabel('Endpoint', { exact: true }).selectOption('reports');
+    await page.getByLabel('Type', { exact: true }).selectOption('summary_report');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByTestId('receipt').waitFor();
+    await page.getByLabel('Endpoint', { exact: true }).selectOption('payment');
+    await page.getByLabel('Type', { exact: true }).selectOption('sale');
+    await page.locator('#f-amount').fill('1.234');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const status = page.getByTestId('wb-status');
+    await expect.poll(() => status.getAttribute('data-state')).toBe('invalid');
+    expect(await status.textContent()).toBe('amount has more than two decimals: "1.234"');
+    expect(await page.locator('#f-amount').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('receipt').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('on a 400 px phone the workbench and its Send button are on the first screen', async () => {
+    const page = await browser.newPage({ viewport: { width: 400, height: 780 } });
+    await page.goto(running.url);
+    await ready(page);
+    const send = await page.getByRole('button', { name: 'Send' }).boundingBox();
+    await page.screenshot({ path: `${IMAGES}console-phone.png` });
+    expect(send).not.toBeNull();
+    expect((send?.y ?? Number.POSITIVE_INFINITY) + (send?.height ?? 0)).toBeLessThanOrEqual(780);
     await page.close();
   });
 

@@ -22,6 +22,7 @@ export {
   type Cents,
   cents,
   DEFAULT_MAX_CENTS,
+  describeAmountProblem,
   formatAmount,
   parseAmount,
   tryCents,

@@ -102,6 +102,27 @@ export function parseAmount(text: string, options?: AmountOptions): Cents {
   return result.right;
 }
 
+/**
+ * What is wrong with an amount a person typed, in the units they typed and naming where they typed it
+ * (`--amount`, a form label): `--amount 1000000 is over the maximum of 999999.99`, never in cents.
+ */
+export function describeAmountProblem(subject: string, text: string, code: AmountErrorCode): string {
+  const shown = JSON.stringify(text);
+  switch (code) {
+    case 'not_a_number':
+    case 'not_integer':
+      return `${subject} must be an amount like 12.34, got ${shown}`;
+    case 'too_many_decimals':
+      return `${subject} has more than two decimals: ${shown}`;
+    case 'negative':
+      return `${subject} must not be negative, got ${shown}`;
+    case 'too_large':
+      return `${subject} ${text.trim()} is over the maximum of ${formatAmount(DEFAULT_MAX_CENTS)}`;
+    case 'zero':
+      return `${subject} must be more than 0.00`;
+  }
+}
+
 /** 6417 → `"64.17"`; the inverse of `parseAmount` for every valid amount. */
 export function formatAmount(value: Cents | number): string {
   const whole = Math.trunc(value / 100);

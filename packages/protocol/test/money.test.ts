@@ -5,6 +5,7 @@ import {
   AmountError,
   cents,
   DEFAULT_MAX_CENTS,
+  describeAmountProblem,
   formatAmount,
   parseAmount,
   readCents,
@@ -94,5 +95,22 @@ describe('one coded error base', () => {
     expect([id instanceof CodedError, id.code]).toEqual([true, 'flow_id_space_exhausted']);
     const cause = new Error('disk');
     expect(new CodedError('x', 'y', { cause }).cause).toBe(cause);
+  });
+});
+
+describe('describeAmountProblem', () => {
+  it('speaks in the units typed and names the subject once, for every refusal of tryParseAmount', () => {
+    const cases: [string, string][] = [
+      ['abc', 'price must be an amount like 12.34, got "abc"'],
+      ['1.234', 'price has more than two decimals: "1.234"'],
+      ['-1', 'price must not be negative, got "-1"'],
+      ['1000000', 'price 1000000 is over the maximum of 999999.99'],
+    ];
+    for (const [text, message] of cases) {
+      const result = tryParseAmount(text);
+      if (result._tag === 'Right') throw new Error(`${text} was accepted`);
+      expect(describeAmountProblem('price', text, result.left.code)).toBe(message);
+    }
+    expect(describeAmountProblem('price', '0', 'zero')).toBe('price must be more than 0.00');
   });
 });

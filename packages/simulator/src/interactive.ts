@@ -28,7 +28,9 @@ export function startWaitingFlow(
   request: CheckedRequest,
   rule: ScenarioRule | undefined,
 ): void {
-  const probe = planRequest(host.state, request, rule);
+  // The probe only asks whether the request is refused: planned as cancelled, it allocates no reference
+  // number and draws no card, so the real plan (after the customer acts) numbers sales one by one.
+  const probe = planRequest(host.state, request, { ...rule, outcome: 'cancelled' });
   if (probe.kind === 'reject') {
     host.refuse(probe.text, probe.code);
     return;

@@ -52,6 +52,19 @@ describe('interactive mode: flows wait for the customer', () => {
     expect(link.messages[1].event.resource.results[0]).toMatchObject({ status, host_response_text: text });
   });
 
+  it('reference numbers go up by one per sale, as on the standalone simulator', () => {
+    const { desk, link, advanceTo } = setup();
+    const references: unknown[] = [];
+    for (const [i, flowId] of ['1', '2', '3'].entries()) {
+      link.request(flowId, { type: 'sale', amount: 1234 });
+      desk.act('approve');
+      advanceTo(100 * (i + 1));
+      references.push(link.messages.at(-1).event.resource.results[0].reference_no);
+      link.ack(flowId);
+    }
+    expect(references).toEqual(['1', '2', '3']);
+  });
+
   it('the customer walking away is the desk timeout: timed out, no action needed', () => {
     const { link, advanceTo, screens, logs } = setup(3_000);
     link.request('1', { type: 'sale', amount: 1234 });

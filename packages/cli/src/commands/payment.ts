@@ -3,7 +3,7 @@ import {
   AmountError,
   type AmountErrorCode,
   type Cents,
-  DEFAULT_MAX_CENTS,
+  describeAmountProblem,
   formatAmount,
   tryParseAmount,
 } from '@bluechip-ws/protocol';
@@ -43,20 +43,14 @@ function optionalMoney(values: Parsed['values'], name: string): Cents | undefine
 }
 
 function amountUsage(name: string, text: string, code: AmountErrorCode): AmountError {
-  const flag = `--${name}`;
-  const shown = JSON.stringify(text);
-  const message: Record<AmountErrorCode, string> = {
-    not_a_number: `${flag} must be an amount like 12.34, got ${shown}`,
-    not_integer: `${flag} must be an amount like 12.34, got ${shown}`,
-    too_many_decimals: `${flag} has more than two decimals: ${shown}`,
-    negative:
-      name === 'amount'
-        ? `${flag} must not be negative, got ${shown}; to give money back use \`bluechip refund\``
-        : `${flag} must not be negative, got ${shown}`,
-    too_large: `${flag} ${text} is over the maximum of ${formatAmount(DEFAULT_MAX_CENTS)}`,
-    zero: `${flag} must be more than 0.00: a payment of nothing is refused before it reaches the terminal`,
-  };
-  return new AmountError(code, message[code], text);
+  const problem = describeAmountProblem(`--${name}`, text, code);
+  const advice =
+    code === 'zero'
+      ? ': a payment of nothing is refused before it reaches the terminal'
+      : code === 'negative' && name === 'amount'
+        ? '; to give money back use `bluechip refund`'
+        : '';
+  return new AmountError(code, problem + advice, text);
 }
 
 function oneOf<T extends string>(

@@ -1,5 +1,7 @@
 import {
+  AmountError,
   CentsParam,
+  describeAmountProblem,
   type JsonObject,
   PARAMETER_CODECS,
   parseAmount,
@@ -108,7 +110,12 @@ export function resourceFrom(form: FormSpec, values: ReadonlyMap<string, string>
       else if (field.kind === 'json') resource[field.name] = JSON.parse(text);
       else resource[field.name] = text;
     } catch (cause) {
-      throw new FieldError(field.name, `${field.name}: ${(cause as Error).message}`, { cause });
+      // The amount's own words name the field once ("amount has more than two decimals: …").
+      const message =
+        cause instanceof AmountError
+          ? describeAmountProblem(field.name, text, cause.code)
+          : `${field.name}: ${(cause as Error).message}`;
+      throw new FieldError(field.name, message, { cause });
     }
   }
   const codec = REQUEST_CODECS[form.type];

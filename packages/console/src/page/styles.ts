@@ -8,8 +8,6 @@ header { display:flex; gap:1rem; align-items:center; padding:.5rem 1rem; backgro
 header h1 { font-size:1.1rem; margin:0; }
 header .conn { margin-left:auto; font-size:.9rem; }
 main { display:grid; grid-template-columns: minmax(260px,1fr) minmax(360px,1.4fr) minmax(360px,1.4fr); gap:.75rem; padding:.75rem; }
-@media (max-width: 1100px) { main { grid-template-columns: 1fr 1fr; } .timeline { grid-column: 1 / -1; } }
-@media (max-width: 700px) { main { grid-template-columns: 1fr; } }
 .col { display:flex; flex-direction:column; gap:.75rem; min-width:0; }
 .panel { background:var(--panel); border:1px solid var(--line); border-radius:8px; padding:.75rem; min-width:0; }
 h2 { font-size:1rem; margin:0 0 .5rem; } h3 { font-size:.9rem; margin:.75rem 0 .4rem; }
@@ -24,6 +22,7 @@ h2 { font-size:1rem; margin:0 0 .5rem; } h3 { font-size:.9rem; margin:.75rem 0 .
 button { font:inherit; padding:.4rem .7rem; border:1px solid var(--line); border-radius:6px; background:#fff; cursor:pointer; }
 button:disabled { opacity:.45; cursor:not-allowed; }
 button.primary, button.approve { background:var(--accent); color:#fff; border-color:var(--accent); }
+button.primary:disabled, button.approve:disabled { background:#fff; color:var(--ink); border-color:var(--line); }
 button.link { border:none; background:none; color:var(--accent); text-decoration:underline; padding:0 .25rem; margin-left:auto; }
 :focus-visible { outline:3px solid #f5a623; outline-offset:2px; }
 .pickers { display:grid; grid-template-columns: 1fr 1fr; gap:.5rem; }
@@ -55,10 +54,18 @@ pre { max-height:260px; overflow:auto; background:#f6f8fa; padding:.5rem; font-s
 .time { color:var(--muted); min-width:5.5em; font-variant-numeric: tabular-nums; } .latency { color:#8250df; }
 .mark { font-size:.75rem; padding:0 .35rem; border-radius:8px; background:#fff4d6; color:#5c3d00; }
 .mark.unclaimed, .mark.duplicate { background:#fde8e6; color:var(--bad); }
+.flow.warned { border-left:3px solid var(--warn); padding-left:.4rem; } .mark.warn { background:#fff4d6; color:#5c3d00; font-weight:600; }
+.flows > .hint { padding:.5rem 0; }
 .frames { max-height:220px; overflow:auto; font-size:.78rem; margin-top:.4rem; }
 .frame { display:flex; gap:.4rem; border-bottom:1px solid #eef1f4; } .frame code { overflow-wrap:anywhere; min-width:0; }
 .frame .time, .dir { flex:none; } .frame .time { min-width:7.5em; }
 .frame.out .dir { color:var(--accent); } .frame.in .dir { color:var(--ok); } .dir { min-width:3.5em; }
 .verdict.recovered strong { color:var(--ok); } .verdict.still_unknown strong { color:var(--warn); }
 #frame-filter { width:100%; }
+/* Narrow screens last, so they override the rules above. */
+@media (max-width: 1100px) { main { grid-template-columns: 1fr 1fr; } .timeline { grid-column: 1 / -1; } }
+/* A phone: one column, what a tester uses first on top (send, then play the customer), the rest below. */
+@media (max-width: 700px) { main { grid-template-columns: 1fr; padding:.5rem; } .col { display:contents; }
+  .workbench { order:1; } .terminal { order:2; } .timeline { order:3; } .journal { order:4; }
+  .fields { grid-template-columns: 1fr 1fr; } .screen { min-height:90px; } }
 `;

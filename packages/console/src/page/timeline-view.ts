@@ -5,7 +5,7 @@ import type { FlowTrack, FrameNote, Timeline } from './timeline.js';
 /** Frames kept in the log, at most. */
 const MAX_FRAMES = 500;
 
-/** The flows' timelines (newest first) and the frame log with its filter. */
+/** The flows' timelines and the frame log with its filter, both newest first. */
 export function timelineView(timeline: Timeline) {
   const flowsBox = h('ol', {
     class: 'flows',
@@ -18,18 +18,31 @@ export function timelineView(timeline: Timeline) {
     placeholder: 'flow id, type, text…',
     autocomplete: 'off',
   }) as HTMLInputElement;
-  const log = h('ol', { class: 'frames', 'data-testid': 'frames', tabindex: 0, 'aria-label': 'frame log' });
+  const log = h('ol', {
+    class: 'frames',
+    'data-testid': 'frames',
+    tabindex: 0,
+    'aria-label': 'frame log, newest first',
+  });
   const frames: FrameNote[] = [];
 
-  const flowItem = (track: FlowTrack) =>
-    h(
+  const flowItem = (track: FlowTrack) => {
+    const warnings = warningsOf(track);
+    return h(
       'li',
-      { class: 'flow', 'data-flow': track.flowId },
+      { class: warnings === undefined ? 'flow' : 'flow warned', 'data-flow': track.flowId },
       h(
         'div',
         { class: 'flow-head' },
         h('strong', {}, track.type ?? '?'),
         ` flow ${track.flowId}`,
+        warnings === undefined
+          ? null
+          : h(
+              'span',
+              { class: 'mark warn', 'data-testid': 'flow-warning', title: warnings },
+              'with warnings',
+            ),
         track.unclaimed === undefined
           ? null
           : h('span', { class: 'mark unclaimed' }, `unclaimed: ${track.unclaimed}`),
@@ -56,6 +69,7 @@ export function timelineView(timeline: Timeline) {
         ),
       ),
     );
+  };
 
   const exportFlow = (flowId: string) => {
     const json = timeline.exportFlow(flowId);
@@ -68,13 +82,25 @@ export function timelineView(timeline: Timeline) {
     setTimeout(() => URL.revokeObjectURL((a as HTMLAnchorElement).href), 10_000);
   };
 
-  const renderFlows = () => fill(flowsBox, [...timeline.flows.values()].reverse().map(flowItem));
+  const renderFlows = () =>
+    fill(
+      flowsBox,
+      timeline.flows.size === 0
+        ? h(
+            'li',
+            { class: 'hint', 'data-testid': 'timeline-empty' },
+            'No flows yet. Send a sale from the workbench, then play the customer on the virtual terminal: ' +
+              'each request, event and ack appears here, newest first.',
+          )
+        : [...timeline.flows.values()].reverse().map(flowItem),
+    );
   const renderLog = () => {
     const needle = filter.value.trim().toLowerCase();
     fill(
       log,
       frames
         .filter((f) => needle === '' || f.text.toLowerCase().includes(needle) || f.path.includes(needle))
+        .reverse()
         .map((f) =>
           h(
             'li',
@@ -87,6 +113,7 @@ export function timelineView(timeline: Timeline) {
     );
   };
   filter.addEventListener('input', renderLog);
+  renderFlows();
 
   const element = h(
     'section',
@@ -124,4 +151,19 @@ export function timelineView(timeline: Timeline) {
       renderFlows();
     },
   };
+}
+
+/**
+ * A flow that reached its outcome only after the terminal had to resend (or sent a copy again after the ack):
+ * it passed, with warnings a POS developer should look at. Undefined when there is nothing to say.
+ */
+function warningsOf(track: FlowTrack): string | undefined {
+  const counts = new Map<string, number>();
+  for (const entry of track.entries) {
+    for (const mark of entry.marks) {
+      if (mark !== 'unclaimed') counts.set(mark, (counts.get(mark) ?? 0) + 1);
+    }
+  }
+  if (counts.size === 0) return undefined;
+  return [...counts].map(([mark, n]) => `${n} ${mark}${n === 1 ? '' : 's'}`).join(', ');
 }

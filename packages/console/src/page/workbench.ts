@@ -133,6 +133,8 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
       }
       status.textContent = (error as Error).message;
       status.dataset.state = 'invalid';
+      // The previous request's receipt must not sit under this error as if it were its result.
+      fill(outcomeBox);
       return;
     }
     sendButton.disabled = true;
