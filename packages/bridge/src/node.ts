@@ -50,7 +50,7 @@ function customerOf(desk: CustomerDesk): SimulatorCustomer {
   const json = (screen: CustomerScreen): Json => {
     const out: Record<string, Json> = {};
     for (const [key, value] of Object.entries(screen)) if (value !== undefined) out[key] = value as Json;
-    if (screen.kind === 'present_card') out.timeoutMs = desk.timeoutMs;
+    if (screen.kind === 'present_card' || screen.kind === 'enter_pin') out.timeoutMs = desk.timeoutMs;
     return out;
   };
   return {

@@ -116,6 +116,27 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
     await page.close();
   });
 
+  it('a chip card: Insert card brings up the PIN pad, Enter PIN approves', async () => {
+    const { page, errors } = await openConsole();
+    await ready(page);
+    await page.locator('#f-amount').fill('7.35');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await screen(page).getByText('Tap, insert or swipe').waitFor();
+    expect(await page.getByRole('button', { name: 'Enter PIN' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Insert card' }).click();
+    await screen(page).getByText('Enter PIN').waitFor();
+    expect(await screen(page).textContent()).toContain('$7.35');
+    expect(await page.getByRole('button', { name: 'Present card' }).isDisabled()).toBe(true);
+    await page.screenshot({ path: `${IMAGES}console-pin.png` });
+    await page.getByRole('button', { name: 'Enter PIN' }).click();
+    const receipt = page.getByTestId('receipt');
+    await receipt.waitFor();
+    expect(await receipt.locator('.verdict').textContent()).toContain('APPROVED');
+    expect(await receipt.locator('[data-field=Total]').textContent()).toBe('7.35');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('a bad amount: the error names the field once, and no earlier receipt stays under it', async () => {
     const { page, errors } = await openConsole();
     await ready(page);

@@ -8,6 +8,8 @@ import type { Outcome } from './outcomes.js';
  */
 export type CustomerAction =
   | 'approve'
+  | 'insert_card'
+  | 'enter_pin'
   | 'decline'
   | 'wrong_pin'
   | 'cancel'
@@ -17,6 +19,8 @@ export type CustomerAction =
 
 export const CUSTOMER_ACTIONS: readonly CustomerAction[] = [
   'approve',
+  'insert_card',
+  'enter_pin',
   'decline',
   'wrong_pin',
   'cancel',
@@ -41,7 +45,8 @@ export type CustomerScreen =
   | { readonly kind: 'idle' }
   | { readonly kind: 'busy' }
   | (CustomerPrompt & {
-      readonly kind: 'present_card';
+      /** `present_card`: tap, insert or swipe; `enter_pin`: a chip card is in, the PIN pad is up. */
+      readonly kind: 'present_card' | 'enter_pin';
       /** Scheduler time at which the customer is taken to have walked away. */
       readonly deadline: number;
     })
@@ -53,7 +58,7 @@ export type CustomerScreen =
 
 /** How the flow goes on: the outcome as the amount table would have picked it, plus fault and fields. */
 export interface CustomerDecision {
-  readonly action: Exclude<CustomerAction, 'busy'>;
+  readonly action: Exclude<CustomerAction, 'busy' | 'insert_card'>;
   readonly outcome: Outcome;
   /** Fields merged into `results[0]` of the final event. */
   readonly fields?: Readonly<Record<string, unknown>>;
@@ -68,8 +73,12 @@ export interface CustomerDeskOptions {
   readonly scheduler?: SchedulerLike;
 }
 
-const DECISIONS: Readonly<Record<Exclude<CustomerAction, 'busy'>, Omit<CustomerDecision, 'action'>>> = {
+/** Actions that end the wait; `insert_card` only moves it to the PIN pad, `busy` is not about the flow. */
+type DecidingAction = Exclude<CustomerAction, 'busy' | 'insert_card'>;
+
+const DECISIONS: Readonly<Record<DecidingAction, Omit<CustomerDecision, 'action'>>> = {
   approve: { outcome: 'approved' },
+  enter_pin: { outcome: 'approved' },
   decline: { outcome: 'declined' },
   wrong_pin: {
     outcome: 'declined',
@@ -80,8 +89,9 @@ const DECISIONS: Readonly<Record<Exclude<CustomerAction, 'busy'>, Omit<CustomerD
   pull_cable: { outcome: 'approved', dropLink: true },
 };
 
-const SCREEN_AFTER: Readonly<Record<Exclude<CustomerAction, 'busy'>, EndScreen>> = {
+const SCREEN_AFTER: Readonly<Record<DecidingAction, EndScreen>> = {
   approve: 'approved',
+  enter_pin: 'approved',
   decline: 'declined',
   wrong_pin: 'wrong_pin',
   cancel: 'cancelled',
@@ -91,6 +101,9 @@ const SCREEN_AFTER: Readonly<Record<Exclude<CustomerAction, 'busy'>, EndScreen>>
 
 interface Waiting {
   readonly prompt: CustomerPrompt;
+  readonly deadline: number;
+  /** A chip card is in: the terminal asks for the PIN. */
+  pinPad: boolean;
   readonly answer: (decision: CustomerDecision) => void;
   readonly timer: { unsubscribe(): void };
 }
@@ -139,13 +152,10 @@ export class CustomerDesk {
   wait(prompt: CustomerPrompt, answer: (decision: CustomerDecision) => void): () => void {
     this.withdraw();
     const timer = this.scheduler.schedule(() => this.decide('walk_away'), this.timeoutMs);
-    const waiting: Waiting = { prompt, answer, timer };
+    const deadline = this.scheduler.now() + this.timeoutMs;
+    const waiting: Waiting = { prompt, answer, timer, deadline, pinPad: false };
     this.waiting = waiting;
-    this.screenSubject.next({
-      kind: 'present_card',
-      ...prompt,
-      deadline: this.scheduler.now() + this.timeoutMs,
-    });
+    this.screenSubject.next({ kind: 'present_card', ...prompt, deadline });
     return () => {
       if (this.waiting !== waiting) return;
       this.withdraw();
@@ -154,8 +164,9 @@ export class CustomerDesk {
   }
 
   /**
-   * The customer acts. False when the action has nothing to act on (no flow waits); `busy` always applies
-   * and toggles the terminal's occupied state.
+   * The customer acts. False when the action has nothing to act on (no flow waits, `enter_pin` before a
+   * chip card is in, `insert_card` twice); `busy` always applies and toggles the terminal's occupied state.
+   * `insert_card` keeps the flow waiting, on the PIN pad, until the same deadline.
    */
   act(action: CustomerAction): boolean {
     if (action === 'busy') {
@@ -163,12 +174,20 @@ export class CustomerDesk {
       if (this.waiting === undefined) this.screenSubject.next({ kind: this.occupied ? 'busy' : 'idle' });
       return true;
     }
-    if (this.waiting === undefined) return false;
+    const waiting = this.waiting;
+    if (waiting === undefined) return false;
+    if (action === 'insert_card') {
+      if (waiting.pinPad) return false;
+      waiting.pinPad = true;
+      this.screenSubject.next({ kind: 'enter_pin', ...waiting.prompt, deadline: waiting.deadline });
+      return true;
+    }
+    if (action === 'enter_pin' && !waiting.pinPad) return false;
     this.decide(action);
     return true;
   }
 
-  private decide(action: Exclude<CustomerAction, 'busy'>): void {
+  private decide(action: DecidingAction): void {
     const waiting = this.waiting;
     if (waiting === undefined) return;
     this.withdraw();

@@ -52,6 +52,40 @@ describe('interactive mode: flows wait for the customer', () => {
     expect(link.messages[1].event.resource.results[0]).toMatchObject({ status, host_response_text: text });
   });
 
+  it('a chip card: insert_card shows the PIN pad until the same deadline, enter_pin approves', () => {
+    const { desk, link, advanceTo, screens } = setup();
+    link.request('1', { type: 'sale', amount: 1234 });
+    expect(desk.act('enter_pin')).toBe(false); // no card in yet
+    advanceTo(2_000);
+    expect(desk.act('insert_card')).toBe(true);
+    expect(desk.screen).toMatchObject({ kind: 'enter_pin', flowId: '1', amount: 1234, deadline: 10_000 });
+    expect(desk.act('insert_card')).toBe(false);
+    expect(link.sent).toHaveLength(1);
+    expect(desk.act('enter_pin')).toBe(true);
+    advanceTo(2_100);
+    expect(link.messages[1].event.resource.results[0]).toMatchObject({ status: 'approved' });
+    expect(screens.map((s) => s.kind)).toEqual(['idle', 'present_card', 'enter_pin', 'approved']);
+  });
+
+  it('on the PIN pad, a wrong PIN declines and walking away still times out at the deadline', () => {
+    const wrong = setup();
+    wrong.link.request('1', { type: 'sale', amount: 1234 });
+    wrong.desk.act('insert_card');
+    wrong.desk.act('wrong_pin');
+    wrong.advanceTo(100);
+    expect(wrong.link.messages[1].event.resource.results[0]).toMatchObject({
+      status: 'decline_by_host_or_card',
+      host_response_text: 'INCORRECT PIN',
+    });
+    const away = setup(3_000);
+    away.link.request('1', { type: 'sale', amount: 1234 });
+    away.desk.act('insert_card');
+    away.advanceTo(3_100);
+    expect(away.link.messages[1].event.resource.results[0]).toMatchObject({
+      status: 'timeout_on_user_input',
+    });
+  });
+
   it('reference numbers go up by one per sale, as on the standalone simulator', () => {
     const { desk, link, advanceTo } = setup();
     const references: unknown[] = [];

@@ -303,10 +303,20 @@ export const CustomerActionParamsC = t.intersection(
     t.type({
       action: described(
         keyof(
-          ['approve', 'decline', 'wrong_pin', 'cancel', 'walk_away', 'pull_cable', 'busy'],
+          [
+            'approve',
+            'insert_card',
+            'enter_pin',
+            'decline',
+            'wrong_pin',
+            'cancel',
+            'walk_away',
+            'pull_cable',
+            'busy',
+          ],
           'CustomerAction',
         ),
-        'approve: present a test card; decline; wrong_pin; cancel; walk_away (customer timeout); pull_cable (the sale is recorded, the link drops before its result); busy: toggles an occupied terminal.',
+        'approve: tap a test card (approved); insert_card: insert a chip card, the terminal asks for the PIN (screen enter_pin); enter_pin: the customer types the PIN (approved); decline; wrong_pin; cancel; walk_away (customer timeout); pull_cable (the sale is recorded, the link drops before its result); busy: toggles an occupied terminal.',
       ),
     }),
   ],

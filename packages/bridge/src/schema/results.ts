@@ -257,6 +257,7 @@ export const CustomerScreenC = described(
           'idle',
           'busy',
           'present_card',
+          'enter_pin',
           'approved',
           'declined',
           'wrong_pin',
@@ -275,7 +276,7 @@ export const CustomerScreenC = described(
       timeoutMs: t.number,
     }),
   ]),
-  "The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and deadline (ms since the epoch).",
+  "The simulated terminal's screen as the customer sees it; present_card and enter_pin carry the amount (cents) and deadline (ms since the epoch).",
 );
 
 export const CustomerActionResultC = t.type(

@@ -11,8 +11,30 @@ interface Screen {
   readonly timeoutMs?: number;
 }
 
-const ACTIONS: readonly { action: string; label: string; hint: string; always?: boolean }[] = [
-  { action: 'approve', label: 'Present card', hint: 'a test card is tapped: approved' },
+type Waiting = 'present_card' | 'enter_pin';
+const BOTH: readonly Waiting[] = ['present_card', 'enter_pin'];
+
+/** The customer's actions and the screens on which each applies (`always`: whatever the screen). */
+const ACTIONS: readonly {
+  action: string;
+  label: string;
+  hint: string;
+  on?: readonly Waiting[];
+  always?: boolean;
+}[] = [
+  { action: 'approve', label: 'Present card', hint: 'a test card is tapped: approved', on: ['present_card'] },
+  {
+    action: 'insert_card',
+    label: 'Insert card',
+    hint: 'a chip card is inserted: the terminal asks for the PIN',
+    on: ['present_card'],
+  },
+  {
+    action: 'enter_pin',
+    label: 'Enter PIN',
+    hint: 'the customer types the PIN: approved',
+    on: ['enter_pin'],
+  },
   { action: 'decline', label: 'Decline', hint: 'the card is declined' },
   { action: 'wrong_pin', label: 'Wrong PIN', hint: 'declined: incorrect PIN' },
   { action: 'cancel', label: 'Cancel', hint: 'the customer presses cancel' },
@@ -49,7 +71,7 @@ export function terminalView(client: BridgeClient, terminalId: string, onError: 
     'aria-live': 'polite',
     'data-testid': 'screen',
   });
-  const buttons = ACTIONS.map(({ action, label, hint, always }) =>
+  const buttons = ACTIONS.map(({ action, label, hint, on, always }) =>
     h(
       'button',
       {
@@ -57,7 +79,7 @@ export function terminalView(client: BridgeClient, terminalId: string, onError: 
         class: `customer ${action}`,
         title: hint,
         'data-action': action,
-        'data-always': always === true,
+        'data-on': always === true ? 'always' : (on ?? BOTH).join(' '),
         onclick: () => client.call('simulator.customer', { terminalId, action }).catch(onError),
       },
       label,
@@ -67,8 +89,11 @@ export function terminalView(client: BridgeClient, terminalId: string, onError: 
   const show = (screen: Screen) => {
     clearInterval(timer);
     display.dataset.kind = screen.kind;
-    const waiting = screen.kind === 'present_card';
-    for (const b of buttons) (b as HTMLButtonElement).disabled = !waiting && b.dataset.always === undefined;
+    const waiting = screen.kind === 'present_card' || screen.kind === 'enter_pin';
+    for (const b of buttons) {
+      const on = (b.dataset.on ?? '').split(' ');
+      (b as HTMLButtonElement).disabled = !on.includes('always') && !on.includes(screen.kind);
+    }
     if (waiting) {
       const left = h('div', { class: 'small' });
       const tick = () => {
@@ -80,7 +105,8 @@ export function terminalView(client: BridgeClient, terminalId: string, onError: 
       fill(
         display,
         h('div', { class: 'amount' }, `$${money(screen.amount)}`),
-        h('div', { class: 'big' }, 'Tap, insert or swipe'),
+        h('div', { class: 'big' }, screen.kind === 'enter_pin' ? 'Enter PIN' : 'Tap, insert or swipe'),
+        screen.kind === 'enter_pin' ? h('div', { class: 'pin', 'aria-hidden': 'true' }, '● ● ● ●') : null,
         left,
       );
       return;
