@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { Bridge } from '../bridge.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './stdio.js';
@@ -112,13 +113,13 @@ export async function listenWebSocket(
     socket.on('error', () => undefined);
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts.has(hostHeader)) {
-      bridge.logger.log('warn', `refused a connection with Host ${JSON.stringify(hostHeader)}`);
+      bridge.logger.log('warn', `refused a connection with Host ${renderUntrusted(hostHeader)}`);
       refuse(socket, 403, 'Forbidden', 'Host not allowed\n');
       return;
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !origins.has(origin)) {
-      bridge.logger.log('warn', `refused a connection from Origin ${JSON.stringify(origin)}`);
+      bridge.logger.log('warn', `refused a connection from Origin ${renderUntrusted(origin)}`);
       refuse(socket, 403, 'Forbidden', 'Origin not allowed\n');
       return;
     }

@@ -1,3 +1,4 @@
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import type * as t from 'io-ts';
 import { unknownKeys } from './json-schema.js';
 
@@ -27,12 +28,15 @@ export function decodeParams<A>(codec: t.Type<A, unknown, unknown>, value: unkno
     const message =
       got === undefined
         ? `${path} is required (${expected})`
-        : `${path}: expected ${expected}, got ${show(got)}`;
+        : `${path}: expected ${expected}, got ${renderUntrusted(got)}`;
     return { ok: false, path, message };
   }
   const extra = unknownKeys(codec, input, 'params');
   if (extra.length > 0) {
-    return { ok: false, path: extra[0] ?? 'params', message: `unknown field ${extra.join(', ')}` };
+    // The keys are the caller's text: the path and the message show them bounded.
+    const path = clip(extra[0] ?? 'params');
+    const more = extra.length > 1 ? ` (and ${extra.length - 1} more)` : '';
+    return { ok: false, path, message: `unknown field ${path}${more}` };
   }
   return { ok: true, value: result.right };
 }
@@ -43,7 +47,8 @@ function dedupe(keys: readonly string[]): string[] {
   return out;
 }
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+const MAX_PATH_CHARS = 200;
+
+function clip(path: string): string {
+  return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS - 3)}...` : path;
 }
