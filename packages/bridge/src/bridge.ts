@@ -288,16 +288,20 @@ export class BridgeConnection {
     value: unknown,
     check: Exclude<MessageCheck, { ok: true }>,
   ): Promise<RpcResponse> | undefined {
-    const error =
+    const why =
       check.problem === 'too_deep'
-        ? new BridgeError('invalid_request', `message refused: nested deeper than ${check.limit} levels`, {
-            maxDepth: check.limit,
-          })
-        : check.path === 'params' || check.path.startsWith('params.')
-          ? new BridgeError('invalid_params', `${check.path}: a string holds a lone surrogate (not UTF-8)`, {
-              path: check.path,
-            })
-          : new BridgeError('invalid_request', `${check.path}: a string holds a lone surrogate (not UTF-8)`);
+        ? `nested deeper than ${check.limit} levels`
+        : 'a string holds a lone surrogate (not UTF-8)';
+    const limit = check.problem === 'too_deep' ? { maxDepth: check.limit } : {};
+    // Inside a parameter it is that parameter's decode failure (-32602 with data.path); elsewhere the message's.
+    const error =
+      check.path === 'params' || check.path.startsWith('params.')
+        ? new BridgeError('invalid_params', `${check.path}: ${why}`, { path: check.path, ...limit })
+        : new BridgeError(
+            'invalid_request',
+            `message refused: ${check.path || 'the message'}: ${why}`,
+            limit,
+          );
     if (isNotification(value)) {
       this.bridge.logger.log('warn', `ignored a notification: ${error.message}`);
       return undefined;

@@ -13,7 +13,11 @@ export const DEFAULT_MAX_DEPTH = 64;
 
 export type MessageCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly problem: 'too_deep'; readonly limit: number }
+  /**
+   * `path` names where the nesting went too deep, cut to the message's member and, under `params`, the
+   * parameter (`params.amount`): a decode failure of a parameter is answered -32602 with that path.
+   */
+  | { readonly ok: false; readonly problem: 'too_deep'; readonly limit: number; readonly path: string }
   /** `path` names the string: `params.idempotencyKey`, `params.purchaseLevel2` (for a key), `method`. */
   | { readonly ok: false; readonly problem: 'lone_surrogate'; readonly path: string };
 
@@ -34,7 +38,7 @@ export function checkMessage(value: unknown, maxDepth: number = DEFAULT_MAX_DEPT
     }
     if (typeof v !== 'object' || v === null) continue;
     const depth = node.depth + 1;
-    if (depth > maxDepth) return { ok: false, problem: 'too_deep', limit: maxDepth };
+    if (depth > maxDepth) return { ok: false, problem: 'too_deep', limit: maxDepth, path: memberOf(node) };
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], depth, key: i, parent: node });
       continue;
@@ -52,7 +56,24 @@ export function checkMessage(value: unknown, maxDepth: number = DEFAULT_MAX_DEPT
 
 /** `params.items.0.name`: the keys from the message down to `node` (the message itself is empty). */
 function pathOf(node: Node): string {
+  return clipPath(keysOf(node).join('.'));
+}
+
+/** `params.amount` for anything inside that parameter, `id` for anything inside `id`: at most two keys. */
+function memberOf(node: Node): string {
+  const keys = keysOf(node);
+  return clipPath(keys.slice(0, keys[0] === 'params' ? 2 : 1).join('.'));
+}
+
+function keysOf(node: Node): string[] {
   const keys: string[] = [];
   for (let n: Node | undefined = node; n?.key !== undefined; n = n.parent) keys.push(String(n.key));
-  return keys.reverse().join('.');
+  return keys.reverse();
+}
+
+const MAX_PATH_CHARS = 200;
+
+/** A path built from the caller's keys, bounded for an error message and `data.path`. */
+export function clipPath(path: string): string {
+  return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS - 3)}...` : path;
 }

@@ -72,7 +72,7 @@ describe('defect 1: deep nesting', () => {
     expect(decoded.message.length).toBeLessThan(200);
   });
 
-  it('a message nested past the limit is refused at the door with its id, and the bridge serves on', async () => {
+  it('a param nested past the limit is refused at the door (-32602 naming the param), and the bridge serves on', async () => {
     const { client, text } = caller();
     client.expect(1, 'sale');
     const line = `{"jsonrpc":"2.0","id":1,"method":"sale","params":{"terminalId":"t1","amount":${nested(5000)}}}`;
@@ -80,6 +80,15 @@ describe('defect 1: deep nesting', () => {
     const refused = await text(line);
     expect(refused).toMatchObject({
       id: 1,
+      error: {
+        code: RPC_CODES.invalidParams,
+        data: { code: 'invalid_params', path: 'params.amount', maxDepth: 64 },
+      },
+    });
+    // Nested past the limit outside the params, it is the message that is refused (-32600).
+    client.expect(2, 'sale');
+    expect(await text(`{"jsonrpc":"2.0","id":2,"method":"sale","extra":${nested(100)}}`)).toMatchObject({
+      id: 2,
       error: { code: RPC_CODES.invalidRequest, data: { code: 'invalid_request', maxDepth: 64 } },
     });
     expect(await client.call('rpc.discover')).toHaveProperty('openrpc');
@@ -98,7 +107,7 @@ describe('defect 1: deep nesting', () => {
         '{"jsonrpc":"2.0","id":"ok","method":"rpc.discover"}]',
     )) as unknown as Message[];
     expect(batch.map((m) => [m.id, m.error?.code ?? 'ok'])).toEqual([
-      ['deep', RPC_CODES.invalidRequest],
+      ['deep', RPC_CODES.invalidParams],
       ['ok', 'ok'],
     ]);
   });
@@ -110,7 +119,10 @@ describe('defect 1: deep nesting', () => {
     const refused = await text(
       `{"jsonrpc":"2.0","id":2,"method":"request","params":{"terminalId":"${terminalId}","resource":{"x":${nested(5000)}}}}`,
     );
-    expect(refused.error?.code).toBe(RPC_CODES.invalidRequest);
+    expect(refused.error).toMatchObject({
+      code: RPC_CODES.invalidParams,
+      data: { path: 'params.resource' },
+    });
     expect(wire.length).toBe(before);
   });
 });

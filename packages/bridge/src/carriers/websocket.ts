@@ -94,6 +94,9 @@ export async function listenWebSocket(
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limit * 4,
+    // ws would close the connection (1007) on a text message that is not UTF-8, leaving the request
+    // unanswered: the bridge checks the bytes itself and answers -32700 instead.
+    skipUTF8Validation: true,
     handleProtocols: (offered) => (offered.has(BRIDGE_SUBPROTOCOL) ? BRIDGE_SUBPROTOCOL : false),
   });
   server.on('error', (error) => bridge.logger.log('error', `bridge server: ${error.message}`));
@@ -147,11 +150,16 @@ export async function listenWebSocket(
         ws.send(text);
       },
     });
-    // Binary messages are read as UTF-8 text too: some client libraries send text that way.
+    // Binary messages are read as UTF-8 text too (some client libraries send text that way); text and
+    // binary alike are decoded strictly from the raw bytes.
     ws.on('message', (data: RawData) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const bytes = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
       if (bytes.length > limit) connection.refuseTooLarge(bytes.length, limit);
-      else connection.receive(bytes.toString('utf8'));
+      else connection.receiveBytes(bytes);
     });
     ws.on('close', () => connection.close());
     ws.on('error', () => connection.close());

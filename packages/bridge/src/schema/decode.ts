@@ -1,5 +1,6 @@
 import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import type * as t from 'io-ts';
+import { clipPath } from '../message-check.js';
 import { unknownKeys } from './json-schema.js';
 
 export type Decoded<A> =
@@ -22,7 +23,7 @@ export function decodeParams<A>(codec: t.Type<A, unknown, unknown>, value: unkno
       .map((entry) => entry.key)
       .filter((key) => key !== '' && !/^\d+$/.test(key));
     // Intersection and union members show up as numeric keys in the context: they are not fields.
-    const path = ['params', ...dedupe(keys)].join('.');
+    const path = clipPath(['params', ...dedupe(keys)].join('.'));
     const got = first?.value;
     const expected = first?.context.at(-1)?.type.name ?? 'a valid value';
     const message =
@@ -34,7 +35,7 @@ export function decodeParams<A>(codec: t.Type<A, unknown, unknown>, value: unkno
   const extra = unknownKeys(codec, input, 'params');
   if (extra.length > 0) {
     // The keys are the caller's text: the path and the message show them bounded.
-    const path = clip(extra[0] ?? 'params');
+    const path = clipPath(extra[0] ?? 'params');
     const more = extra.length > 1 ? ` (and ${extra.length - 1} more)` : '';
     return { ok: false, path, message: `unknown field ${path}${more}` };
   }
@@ -45,10 +46,4 @@ function dedupe(keys: readonly string[]): string[] {
   const out: string[] = [];
   for (const key of keys) if (out.at(-1) !== key) out.push(key);
   return out;
-}
-
-const MAX_PATH_CHARS = 200;
-
-function clip(path: string): string {
-  return path.length > MAX_PATH_CHARS ? `${path.slice(0, MAX_PATH_CHARS - 3)}...` : path;
 }
