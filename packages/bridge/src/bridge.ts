@@ -1,14 +1,18 @@
+import { decodeUtf8Strict, renderUntrusted } from '@bluechip-ws/protocol/internal';
 import { BridgeError, toRpcError } from './errors.js';
 import {
   classify,
   failure,
+  isNotification,
   notification,
   type RpcErrorObject,
   type RpcId,
   type RpcRequest,
   type RpcResponse,
+  readableId,
   success,
 } from './jsonrpc.js';
+import { checkMessage, DEFAULT_MAX_DEPTH, type MessageCheck } from './message-check.js';
 import { METHODS, type MethodSpec, methodTable } from './methods.js';
 import { openRpcDocument } from './openrpc.js';
 import type { Json } from './outcome-json.js';
@@ -33,6 +37,8 @@ export interface BridgeOptions {
   readonly maxPending?: number;
   /** Elements of one batch (default 64). */
   readonly maxBatch?: number;
+  /** Nesting of one message, or of one element of a batch (default 64); deeper ones are refused (-32600). */
+  readonly maxDepth?: number;
   readonly logger?: BridgeLogger;
 }
 
@@ -55,6 +61,7 @@ export class Bridge {
   private document: Json | undefined;
   readonly maxPending: number;
   readonly maxBatch: number;
+  readonly maxDepth: number;
   readonly logger: BridgeLogger;
   private closing: Promise<void> | undefined;
 
@@ -63,6 +70,7 @@ export class Bridge {
     this.methods = methodTable(this.specs);
     this.maxPending = options.maxPending ?? 32;
     this.maxBatch = options.maxBatch ?? 64;
+    this.maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
     this.logger = options.logger ?? { log: () => undefined };
     this.terminals = new TerminalRegistry(options.hooks ?? {}, (method, params) =>
       this.broadcast(method, params),
@@ -152,6 +160,21 @@ export class BridgeConnection {
     return this.pending.size;
   }
 
+  /**
+   * One message from the caller as the bytes it sent. Bytes that are not UTF-8 are refused (-32700), never
+   * replaced with U+FFFD: two different keys must not become one. Never throws.
+   */
+  receiveBytes(bytes: Uint8Array): void {
+    const text = decodeUtf8Strict(bytes);
+    if (text === undefined) {
+      this.reply(
+        failure(null, errorObject(new BridgeError('parse_error', 'message refused: it is not valid UTF-8'))),
+      );
+      return;
+    }
+    this.receive(text);
+  }
+
   /** One message from the caller: a request, a notification or a batch. Never throws. */
   receive(text: string): void {
     let value: unknown;
@@ -237,6 +260,8 @@ export class BridgeConnection {
 
   /** Handles one message; a promise of its response, or undefined for a notification. */
   private dispatch(value: unknown): Promise<RpcResponse> | undefined {
+    const check = checkMessage(value, this.bridge.maxDepth);
+    if (!check.ok) return this.refuse(value, check);
     const incoming = classify(value);
     switch (incoming.kind) {
       case 'invalid':
@@ -258,15 +283,45 @@ export class BridgeConnection {
     }
   }
 
+  /** A message that failed the door's checks: nothing in it is read but its id. */
+  private refuse(
+    value: unknown,
+    check: Exclude<MessageCheck, { ok: true }>,
+  ): Promise<RpcResponse> | undefined {
+    const why =
+      check.problem === 'too_deep'
+        ? `nested deeper than ${check.limit} levels`
+        : 'a string holds a lone surrogate (not UTF-8)';
+    const limit = check.problem === 'too_deep' ? { maxDepth: check.limit } : {};
+    // Inside a parameter it is that parameter's decode failure (-32602 with data.path); elsewhere the message's.
+    const error =
+      check.path === 'params' || check.path.startsWith('params.')
+        ? new BridgeError('invalid_params', `${check.path}: ${why}`, { path: check.path, ...limit })
+        : new BridgeError(
+            'invalid_request',
+            `message refused: ${check.path || 'the message'}: ${why}`,
+            limit,
+          );
+    if (isNotification(value)) {
+      this.bridge.logger.log('warn', `ignored a notification: ${error.message}`);
+      return undefined;
+    }
+    return Promise.resolve(failure(readableId(value), errorObject(error)));
+  }
+
   private notified(request: RpcRequest): void {
     if (request.method === '$/cancelRequest') {
-      const id = (request.params as { id?: unknown } | undefined)?.id;
+      const params = request.params;
+      const id =
+        typeof params === 'object' && params !== null && Object.hasOwn(params, 'id')
+          ? (params as { id?: unknown }).id
+          : undefined;
       const entry = typeof id === 'string' || typeof id === 'number' ? this.pending.get(id) : undefined;
       entry?.controller.abort(new Error('cancelled by $/cancelRequest'));
       return;
     }
     // Notifications get no answer, even when unknown (JSON-RPC 2.0 §4.1); the log says why nothing happened.
-    this.bridge.logger.log('warn', `ignored notification ${JSON.stringify(request.method).slice(0, 80)}`);
+    this.bridge.logger.log('warn', `ignored notification ${renderUntrusted(request.method)}`);
   }
 
   private call(id: RpcId, request: RpcRequest): Promise<RpcResponse> {
@@ -276,10 +331,7 @@ export class BridgeConnection {
         failure(
           id,
           errorObject(
-            new BridgeError(
-              'method_not_found',
-              `unknown method ${JSON.stringify(request.method).slice(0, 80)}`,
-            ),
+            new BridgeError('method_not_found', `unknown method ${renderUntrusted(request.method)}`),
           ),
         ),
       );
@@ -288,7 +340,7 @@ export class BridgeConnection {
       return Promise.resolve(
         failure(
           id,
-          errorObject(new BridgeError('invalid_request', `id ${JSON.stringify(id)} is already in use`)),
+          errorObject(new BridgeError('invalid_request', `id ${renderUntrusted(id)} is already in use`)),
         ),
       );
     }

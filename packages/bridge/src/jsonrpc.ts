@@ -66,31 +66,53 @@ export type Incoming =
 const isId = (value: unknown): value is RpcId =>
   value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
 
+/** The id of a message, when it has a valid one of its own (to answer a message refused before `classify`). */
+export function readableId(value: unknown): RpcId {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.hasOwn(value, 'id'))
+    return null;
+  const id = (value as { id?: unknown }).id;
+  return isId(id) ? id : null;
+}
+
+/** Whether a message is a notification (a method and no id): refused or not, it gets no answer. */
+export function isNotification(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.hasOwn(value, 'method') &&
+    !Object.hasOwn(value, 'id')
+  );
+}
+
 /** Sorts one element of a message (a batch is split by the caller). Never throws. */
 export function classify(value: unknown): Incoming {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { kind: 'invalid', id: null, message: 'a JSON-RPC message must be a JSON object' };
   }
-  const message = value as Record<string, unknown>;
-  const hasId = Object.hasOwn(message, 'id');
-  const id = hasId && isId(message.id) ? message.id : null;
-  if (hasId && !isId(message.id)) {
+  // Own members only: a missing `params` must not find one on Object.prototype.
+  const own = (key: string): unknown =>
+    Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
+  const hasId = Object.hasOwn(value, 'id');
+  const rawId = own('id');
+  const id = hasId && isId(rawId) ? rawId : null;
+  if (hasId && !isId(rawId)) {
     return { kind: 'invalid', id: null, message: '"id" must be a string, a number or null' };
   }
-  if (message.jsonrpc !== '2.0') return { kind: 'invalid', id, message: '"jsonrpc" must be "2.0"' };
-  if (!Object.hasOwn(message, 'method')) {
-    if (Object.hasOwn(message, 'result') || Object.hasOwn(message, 'error')) return { kind: 'response', id };
+  if (own('jsonrpc') !== '2.0') return { kind: 'invalid', id, message: '"jsonrpc" must be "2.0"' };
+  if (!Object.hasOwn(value, 'method')) {
+    if (Object.hasOwn(value, 'result') || Object.hasOwn(value, 'error')) return { kind: 'response', id };
     return { kind: 'invalid', id, message: '"method" is missing' };
   }
-  if (typeof message.method !== 'string')
-    return { kind: 'invalid', id, message: '"method" must be a string' };
-  const params = message.params;
+  const method = own('method');
+  if (typeof method !== 'string') return { kind: 'invalid', id, message: '"method" must be a string' };
+  const params = own('params');
   if (params !== undefined && (typeof params !== 'object' || params === null)) {
     return { kind: 'invalid', id, message: '"params" must be an object or an array' };
   }
   const request: RpcRequest = {
     jsonrpc: '2.0',
-    method: message.method,
+    method,
     ...(params === undefined ? {} : { params }),
     ...(hasId ? { id } : {}),
   };

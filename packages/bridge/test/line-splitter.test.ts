@@ -7,7 +7,7 @@ function split(chunks: readonly Buffer[], max: number): { lines: string[]; tooLa
   const tooLarge: number[] = [];
   const splitter = new LineSplitter(
     max,
-    (line) => lines.push(line),
+    (line) => lines.push(line.toString('utf8')),
     (bytes) => tooLarge.push(bytes),
   );
   for (const chunk of chunks) splitter.push(chunk);
@@ -38,7 +38,8 @@ describe('LineSplitter', () => {
         (lines, offsets) => {
           const max = 60;
           const bytes = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
-          const expected = lines.filter((l) => Buffer.byteLength(l) <= max && l.trim() !== '');
+          // Blank means JSON whitespace only (space, tab, CR): a line of other Unicode spaces goes on to the parser.
+          const expected = lines.filter((l) => Buffer.byteLength(l) <= max && !/^[ \t\r]*$/.test(l));
           const oversize = lines.filter((l) => Buffer.byteLength(l) > max).map((l) => Buffer.byteLength(l));
           const got = split(cut(bytes, offsets), max);
           expect(got.lines).toEqual(expected);
@@ -55,5 +56,20 @@ describe('LineSplitter', () => {
   it('a multi-byte character split across chunks is decoded whole', () => {
     const bytes = Buffer.from('{"x":"€"}\n', 'utf8');
     expect(split(cut(bytes, [7, 8]), 100).lines).toEqual(['{"x":"€"}']);
+  });
+
+  it('hands lines over as the bytes received: invalid UTF-8 is left for the strict decoder, never replaced', () => {
+    const got: Buffer[] = [];
+    const splitter = new LineSplitter(
+      100,
+      (line) => got.push(Buffer.from(line)),
+      () => undefined,
+    );
+    splitter.push(Buffer.from([0x4d, 0xfc, 0x6c, 0x0a, 0x4d, 0xc3]));
+    splitter.push(Buffer.from([0xa4, 0x6c, 0x0a]));
+    expect(got.map((line) => [...line])).toEqual([
+      [0x4d, 0xfc, 0x6c],
+      [0x4d, 0xc3, 0xa4, 0x6c],
+    ]);
   });
 });

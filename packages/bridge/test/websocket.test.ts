@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -174,7 +175,59 @@ describe('bluechip serve --listen, the command', () => {
     expect(await run(['--listen', 'nowhere'])).toBe(1);
     expect(await run(['--listen', '0', '--token', 'short'])).toBe(1);
   });
+
+  // Issue 24, defect 4: the port-only form was read as host "<first digits>", port "<last digit>", and
+  // `--listen 00` as host 0 (every interface), port 0.
+  it('--listen <port> alone listens on 127.0.0.1:<port>; --listen 00 is a usage error, nothing bound', async () => {
+    buildCli();
+    const port = await freeLoopbackPort();
+    const alone = await serve(['--listen', String(port), '--token', TOKEN]);
+    expect(alone).toMatchObject({ listening: `ws://127.0.0.1:${port}`, code: 0 });
+    expect(alone.stderr).not.toMatch(/WARNING/);
+    for (const garbage of ['00', '0:0', '7300x']) {
+      const refused = await serve(['--listen', garbage, '--token', TOKEN]);
+      expect(refused, garbage).toMatchObject({ listening: undefined, code: 1 });
+      expect(refused.stderr).toContain(`--listen "${garbage}"`);
+    }
+  });
 });
+
+/** A port free on 127.0.0.1 a moment ago (the system hands out ephemeral ports in turn, not the same one). */
+async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * `bluechip serve <args>` until it either exits or says where it listens (then it is stopped with SIGTERM
+ * and must exit 0).
+ */
+function serve(
+  args: readonly string[],
+): Promise<{ listening: string | undefined; code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  onTestFinished(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  let stdout = '';
+  let stderr = '';
+  let listening: string | undefined;
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    const url = /listening (ws:\/\/\S+)/.exec(stdout)?.[1];
+    if (url !== undefined && listening === undefined) {
+      listening = url;
+      child.kill('SIGTERM');
+    }
+  });
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ listening, code, stderr })));
+}
 
 describe('the token file', () => {
   it('is generated readable by the user only, and kept across restarts', async () => {

@@ -1,7 +1,8 @@
 /**
  * Splits a byte stream into lines (`\n`, an optional `\r` before it dropped), each at most `maxBytes`. A longer
  * line is not buffered: its bytes are skipped up to the next newline and reported once, so one oversize
- * message costs no memory and the stream carries on.
+ * message costs no memory and the stream carries on. Lines are handed over as bytes, undecoded: the reader
+ * decodes them strictly (invalid UTF-8 is refused there, never replaced). Blank lines are skipped.
  */
 export class LineSplitter {
   private chunks: Buffer[] = [];
@@ -11,7 +12,7 @@ export class LineSplitter {
 
   constructor(
     private readonly maxBytes: number,
-    private readonly onLine: (text: string) => void,
+    private readonly onLine: (line: Buffer) => void,
     private readonly onTooLarge: (bytes: number) => void,
   ) {}
 
@@ -59,7 +60,12 @@ export class LineSplitter {
     this.chunks = [];
     this.size = 0;
     if (line.length > 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, line.length - 1);
-    const text = line.toString('utf8');
-    if (text.trim() !== '') this.onLine(text);
+    if (!isBlank(line)) this.onLine(line);
   }
+}
+
+/** Only spaces, tabs and CRs (the JSON whitespace a line can hold). */
+function isBlank(line: Buffer): boolean {
+  for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  return true;
 }

@@ -14,7 +14,8 @@ export interface StdioOptions {
 export const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
- * The stdio carrier: one JSON-RPC message per line, UTF-8, in both directions. Resolves once the input ended
+ * The stdio carrier: one JSON-RPC message per line, UTF-8, in both directions (a line that is not valid UTF-8
+ * is refused with -32700). Resolves once the input ended
  * (the caller closed stdin or died), running calls settled (bounded by `drainTimeoutMs`), and the bridge
  * closed every terminal and journal.
  */
@@ -45,7 +46,7 @@ export function serveStdio(bridge: Bridge, options: StdioOptions): Promise<void>
   });
   const lines = new LineSplitter(
     limit,
-    (text) => connection.receive(text),
+    (line) => connection.receiveBytes(line),
     (bytes) => connection.refuseTooLarge(bytes, limit),
   );
   return new Promise<void>((resolve) => {

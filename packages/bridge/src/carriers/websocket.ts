@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { Bridge } from '../bridge.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './stdio.js';
@@ -93,6 +94,9 @@ export async function listenWebSocket(
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limit * 4,
+    // ws would close the connection (1007) on a text message that is not UTF-8, leaving the request
+    // unanswered: the bridge checks the bytes itself and answers -32700 instead.
+    skipUTF8Validation: true,
     handleProtocols: (offered) => (offered.has(BRIDGE_SUBPROTOCOL) ? BRIDGE_SUBPROTOCOL : false),
   });
   server.on('error', (error) => bridge.logger.log('error', `bridge server: ${error.message}`));
@@ -112,13 +116,13 @@ export async function listenWebSocket(
     socket.on('error', () => undefined);
     const hostHeader = (req.headers.host ?? '').toLowerCase();
     if (!allowedHosts.has(hostHeader)) {
-      bridge.logger.log('warn', `refused a connection with Host ${JSON.stringify(hostHeader)}`);
+      bridge.logger.log('warn', `refused a connection with Host ${renderUntrusted(hostHeader)}`);
       refuse(socket, 403, 'Forbidden', 'Host not allowed\n');
       return;
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !origins.has(origin)) {
-      bridge.logger.log('warn', `refused a connection from Origin ${JSON.stringify(origin)}`);
+      bridge.logger.log('warn', `refused a connection from Origin ${renderUntrusted(origin)}`);
       refuse(socket, 403, 'Forbidden', 'Origin not allowed\n');
       return;
     }
@@ -146,11 +150,16 @@ export async function listenWebSocket(
         ws.send(text);
       },
     });
-    // Binary messages are read as UTF-8 text too: some client libraries send text that way.
+    // Binary messages are read as UTF-8 text too (some client libraries send text that way); text and
+    // binary alike are decoded strictly from the raw bytes.
     ws.on('message', (data: RawData) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const bytes = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
       if (bytes.length > limit) connection.refuseTooLarge(bytes.length, limit);
-      else connection.receive(bytes.toString('utf8'));
+      else connection.receiveBytes(bytes);
     });
     ws.on('close', () => connection.close());
     ws.on('error', () => connection.close());

@@ -1,4 +1,6 @@
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import type * as t from 'io-ts';
+import { clipPath } from '../message-check.js';
 import { unknownKeys } from './json-schema.js';
 
 export type Decoded<A> =
@@ -21,18 +23,21 @@ export function decodeParams<A>(codec: t.Type<A, unknown, unknown>, value: unkno
       .map((entry) => entry.key)
       .filter((key) => key !== '' && !/^\d+$/.test(key));
     // Intersection and union members show up as numeric keys in the context: they are not fields.
-    const path = ['params', ...dedupe(keys)].join('.');
+    const path = clipPath(['params', ...dedupe(keys)].join('.'));
     const got = first?.value;
     const expected = first?.context.at(-1)?.type.name ?? 'a valid value';
     const message =
       got === undefined
         ? `${path} is required (${expected})`
-        : `${path}: expected ${expected}, got ${show(got)}`;
+        : `${path}: expected ${expected}, got ${renderUntrusted(got)}`;
     return { ok: false, path, message };
   }
   const extra = unknownKeys(codec, input, 'params');
   if (extra.length > 0) {
-    return { ok: false, path: extra[0] ?? 'params', message: `unknown field ${extra.join(', ')}` };
+    // The keys are the caller's text: the path and the message show them bounded.
+    const path = clipPath(extra[0] ?? 'params');
+    const more = extra.length > 1 ? ` (and ${extra.length - 1} more)` : '';
+    return { ok: false, path, message: `unknown field ${path}${more}` };
   }
   return { ok: true, value: result.right };
 }
@@ -41,9 +46,4 @@ function dedupe(keys: readonly string[]): string[] {
   const out: string[] = [];
   for (const key of keys) if (out.at(-1) !== key) out.push(key);
   return out;
-}
-
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

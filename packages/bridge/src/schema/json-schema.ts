@@ -147,9 +147,12 @@ export function unknownKeys(codec: t.Any, value: unknown, path: string): string[
       const props = declaredProps(tagged);
       const out: string[] = [];
       for (const key of Object.keys(value)) {
-        const prop = props[key];
-        if (prop === undefined) out.push(`${path}.${key}`);
-        else out.push(...unknownKeys(prop, (value as Record<string, unknown>)[key], `${path}.${key}`));
+        // Own properties only: `props.constructor` or `props.__proto__` would find Object.prototype's.
+        if (!Object.hasOwn(props, key)) out.push(`${path}.${key}`);
+        else {
+          const inner = Object.getOwnPropertyDescriptor(value, key)?.value;
+          out.push(...unknownKeys(props[key] as t.Any, inner, `${path}.${key}`));
+        }
       }
       return out;
     }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
+import { type ListenAddress, nonLoopbackWarning, parseListenAddress } from '../listen-address.js';
 
 const USAGE = `Usage: bluechip serve --stdio | --listen [host:]port [options]
 
@@ -12,7 +13,9 @@ docs/bridge.md). The bridge owns the journal: an outcome is journaled and acked 
 
   --stdio                   one JSON-RPC message per line on stdin/stdout (UTF-8); logs on stderr only.
                             When stdin closes, running calls settle (--drain-timeout), then exit 0.
-  --listen [host:]port      WebSocket on host:port (default host 127.0.0.1; port 0 picks a free one).
+  --listen [host:]port      WebSocket on host:port; a port alone listens on 127.0.0.1 (port 0 picks a free
+                            one). Any other address must be written out (0.0.0.0:7300, [::]:7300) and is
+                            warned about: whoever reaches it and holds the token can run payments.
                             Every connection needs the bearer token (Authorization: Bearer <token>, or the
                             subprotocols "bluechip.bridge" + "bluechip.bearer.<token>").
   --token-file <path>       where the token is read, or generated (mode 0600) when missing
@@ -35,7 +38,7 @@ class ServeUsageError extends Error {}
 
 interface ServeOptions {
   readonly stdio: boolean;
-  readonly listen: { host: string; port: number } | undefined;
+  readonly listen: ListenAddress | undefined;
   readonly tokenFile: string;
   readonly token: string | undefined;
   readonly origins: readonly string[];
@@ -52,15 +55,6 @@ function count(text: string | undefined, name: string, max: number): number | un
     throw new ServeUsageError(`--${name} must be an integer from 1 to ${max}, got "${text}"`);
   }
   return Number(text);
-}
-
-function parseListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]+))?:?(\d{1,5})$/.exec(text.trim());
-  const port = Number(match?.[3]);
-  if (match === null || !(port >= 0 && port <= 65535)) {
-    throw new ServeUsageError(`--listen must be [host:]port like 127.0.0.1:7300, got "${text}"`);
-  }
-  return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }
 
 function parse(argv: readonly string[], io: CliIo): ServeOptions | 'help' {
@@ -87,7 +81,7 @@ function parse(argv: readonly string[], io: CliIo): ServeOptions | 'help' {
     throw new ServeUsageError((error as Error).message.split('\n')[0]);
   }
   if (values.help === true) return 'help';
-  const listen = typeof values.listen === 'string' ? parseListen(values.listen) : undefined;
+  const listen = typeof values.listen === 'string' ? parseListenAddress(values.listen) : undefined;
   if ((values.stdio === true) === (listen !== undefined)) {
     throw new ServeUsageError('give exactly one of --stdio and --listen [host:]port');
   }
@@ -159,13 +153,9 @@ export const serveCommand: Command = {
       });
       return EXIT.ok;
     }
-    const listen = options.listen as { host: string; port: number };
-    if (!node.isLoopback(listen.host)) {
-      logger.log(
-        'warn',
-        `listening on ${listen.host}, which is not loopback: anyone with the token can reach it`,
-      );
-    }
+    const listen = options.listen as ListenAddress;
+    // Only a host written out can be anything but loopback (a port alone is 127.0.0.1).
+    if (!node.isLoopback(listen.host)) io.stderr.write(nonLoopbackWarning(listen));
     let token = options.token;
     let tokenNote = 'token given';
     if (token === undefined) {
