@@ -147,7 +147,7 @@ export class Agent {
         `terminal ${id}: republishing ${log.pending.length} outcome(s) the stream may lack`,
       );
       for (const record of log.pending) {
-        const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
+        const msgId = await outcomeMsgId(record.site, record.terminal, keyOf(record));
         this.outbox.add(record, () => void log.done(msgId).catch(() => undefined));
       }
       void this.outbox.flush();
@@ -242,13 +242,16 @@ export class Agent {
       }
     }
 
+    // Progress subjects are computed asynchronously (a long flow id is hashed): one chain keeps their order.
+    let published: Promise<void> = Promise.resolve();
     const answer = await callBridge(this.bridge, method, call, (progress) => {
       const flowId = typeof progress.flowId === 'string' ? progress.flowId : '';
-      this.nc.publish(
-        progressSubject(this.site, terminal, flowId),
-        JSON.stringify({ ...progress, requestId: callId }),
-      );
+      const body = JSON.stringify({ ...progress, requestId: callId });
+      published = published
+        .then(async () => this.nc.publish(await progressSubject(this.site, terminal, flowId), body))
+        .catch(() => undefined);
     });
+    await published;
     let recorded: boolean | undefined;
     if (
       isOperation &&
@@ -275,7 +278,7 @@ export class Agent {
   private record(record: OutcomeRecord): Promise<boolean> {
     const run = (async () => {
       const log = this.logs.get(record.terminal);
-      const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
+      const msgId = await outcomeMsgId(record.site, record.terminal, keyOf(record));
       const published = () => void log?.done(msgId).catch(() => undefined);
       if (log !== undefined) {
         await log.add(msgId, record).catch((error: unknown) => {

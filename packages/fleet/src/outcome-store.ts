@@ -132,9 +132,12 @@ export class OutcomeStore {
   async publish(record: OutcomeRecord, timeoutMs = 5_000): Promise<{ seq: number; duplicate: boolean }> {
     const key = keyOf(record);
     const ack = await this.js.publish(
-      outcomeSubject(record.site, record.terminal, key),
+      await outcomeSubject(record.site, record.terminal, key),
       JSON.stringify(record),
-      { msgID: outcomeMsgId(record.site, record.terminal, key), timeout: timeoutMs },
+      {
+        msgID: await outcomeMsgId(record.site, record.terminal, key),
+        timeout: timeoutMs,
+      },
     );
     return { seq: ack.seq, duplicate: ack.duplicate };
   }
@@ -142,7 +145,7 @@ export class OutcomeStore {
   /** The latest outcome recorded under this key, or null. */
   async find(site: string, terminal: string, key: OutcomeKey): Promise<OutcomeRecord | null> {
     const stored = await this.jsm.streams.getMessage(this.stream, {
-      last_by_subj: outcomeSubject(site, terminal, key),
+      last_by_subj: await outcomeSubject(site, terminal, key),
     });
     if (stored === null) return null;
     try {
