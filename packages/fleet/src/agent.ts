@@ -1,7 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bridge, type BridgeLogger, type Json, METHODS, results } from '@bluechip-ws/bridge';
+import { toRpcError } from '@bluechip-ws/bridge/internal';
 import { nodeHooks } from '@bluechip-ws/bridge/node';
+import { checkIdempotencyKey } from '@bluechip-ws/client';
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import {
   type Msg,
   type NatsConnection,
@@ -14,8 +17,8 @@ import { callBridge } from './bridge-call.js';
 import type { AgentConfig, TerminalSettings } from './config.js';
 import { natsConnectOptions } from './nats-options.js';
 import { Outbox } from './outbox.js';
-import { OUTBOX_FILE, OutboxLog } from './outbox-log.js';
-import { type OutcomeRecord, OutcomeStore } from './outcome-store.js';
+import { OUTBOX_FILE, OutboxLog, QUARANTINE_FILE } from './outbox-log.js';
+import { type OutcomeRecord, OutcomeStore, UnpublishableOutcomeError } from './outcome-store.js';
 import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
 import {
   methodOf,
@@ -33,6 +36,16 @@ const OUTCOME_METHODS = new Set(METHODS.filter((m) => m.result === results.Outco
 const LOCAL_ONLY = new Set(['terminal.open', 'terminal.close']);
 /** Terminals opened at once on start (each may start a simulator and read its journal). */
 const OPEN_CONCURRENCY = 16;
+/** Quarantined outcomes remembered in memory for `quarantined` (all of them stay in the quarantine files). */
+const QUARANTINE_KEPT = 100;
+
+/** An outcome the stream can never take, set aside (`fleet-outbox-quarantine.jsonl`) and reported. */
+export interface QuarantinedOutcome {
+  readonly terminal: string;
+  readonly flowId: string;
+  readonly reason: string;
+  readonly at: string;
+}
 
 export interface AgentOptions {
   readonly logger?: BridgeLogger;
@@ -64,6 +77,10 @@ export class Agent {
   private closing: Promise<void> | undefined;
   /** Terminals that could not be opened (their journal or simulator failed), with why. */
   readonly failed = new Map<string, string>();
+  /** The latest outcomes quarantined by this run (at most `QUARANTINE_KEPT`). */
+  readonly quarantined: QuarantinedOutcome[] = [];
+  /** Outcomes in the quarantine files: set aside by earlier runs, plus by this one. */
+  quarantinedTotal = 0;
   /** Written into each record it publishes: which agent served the flow. */
   readonly name: string;
 
@@ -141,6 +158,13 @@ export class Agent {
       this.logger.log('error', `terminal ${id} not served: ${answer.error.message}`);
       return;
     }
+    if (log !== undefined && log.quarantinedBefore > 0) {
+      this.quarantinedTotal += log.quarantinedBefore;
+      this.logger.log(
+        'error',
+        `terminal ${id}: ${log.quarantinedBefore} outcome(s) the stream cannot take are set aside in ${QUARANTINE_FILE}`,
+      );
+    }
     if (log !== undefined && log.pending.length > 0) {
       this.logger.log(
         'info',
@@ -148,7 +172,10 @@ export class Agent {
       );
       for (const record of log.pending) {
         const msgId = await outcomeMsgId(record.site, record.terminal, keyOf(record));
-        this.outbox.add(record, () => void log.done(msgId).catch(() => undefined));
+        this.outbox.add(record, {
+          published: () => void log.done(msgId).catch(() => undefined),
+          quarantined: (error) => this.quarantine(id, msgId, record, error),
+        });
       }
       void this.outbox.flush();
     }
@@ -225,6 +252,15 @@ export class Agent {
     }
     const call = { ...params, terminalId: terminal };
     const key = typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
+    if (key !== undefined) {
+      // The client's one key rule, before the stream lookup: nothing is sent with a key it refuses.
+      try {
+        checkIdempotencyKey(key);
+      } catch (error) {
+        reply({ error: toRpcError(error) as unknown as Json });
+        return;
+      }
+    }
     const isOperation = OUTCOME_METHODS.has(method);
 
     // Fleet-wide idempotency: another agent of the site (or this one, before a journal loss) may have run it.
@@ -294,18 +330,61 @@ export class Agent {
           published();
           return true;
         } catch (error) {
+          if (error instanceof UnpublishableOutcomeError) {
+            this.quarantine(record.terminal, msgId, record, error);
+            return false;
+          }
           this.logger.log(
             'warn',
             `publishing the outcome of flow ${record.flowId} failed: ${(error as Error).message}`,
           );
         }
       }
-      this.outbox.add(record, published);
+      this.outbox.add(record, {
+        published,
+        quarantined: (error) => this.quarantine(record.terminal, msgId, record, error),
+      });
       return false;
     })();
     this.recording.add(run);
     void run.finally(() => this.recording.delete(run));
     return run;
+  }
+
+  /**
+   * Sets aside an outcome the stream can never take: into the terminal's quarantine file (when it has a
+   * journal directory), the log, `quarantined`, and `bluechip-events.<site>.<terminal>.quarantined`. The
+   * outcome stays in the terminal's journal; nothing else waits for it.
+   */
+  private quarantine(terminal: string, msgId: string, record: OutcomeRecord, error: Error): void {
+    const entry: QuarantinedOutcome = {
+      terminal,
+      flowId: renderUntrusted(record.flowId, { maxChars: 80 }),
+      reason: error.message,
+      at: new Date().toISOString(),
+    };
+    this.quarantinedTotal++;
+    this.quarantined.push(entry);
+    if (this.quarantined.length > QUARANTINE_KEPT) this.quarantined.shift();
+    this.logger.log(
+      'error',
+      `terminal ${terminal}: outcome of flow ${entry.flowId} quarantined, the stream cannot take it: ${entry.reason}`,
+    );
+    const log = this.logs.get(terminal);
+    const kept = log === undefined ? Promise.resolve() : log.quarantine(msgId, record, entry.reason);
+    void kept
+      .catch((failure: unknown) =>
+        this.logger.log('error', `quarantine file write failed: ${(failure as Error).message}`),
+      )
+      .then(() => {
+        if (this.nc.isClosed()) return;
+        const notice = {
+          jsonrpc: '2.0',
+          method: 'outcome.quarantined',
+          params: { terminalId: terminal, ...entry },
+        };
+        this.nc.publish(terminalEventSubject(this.site, terminal, 'quarantined'), JSON.stringify(notice));
+      });
   }
 
   private onNotification(text: string): void {

@@ -2,6 +2,7 @@ import { CodedError } from '@bluechip-ws/protocol';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
+  checkToken,
   DEFAULT_STREAM,
   type OutcomeKey,
   outcomeMsgId,
@@ -58,6 +59,17 @@ export class OutcomeStoreError extends CodedError<'outcome_store_failed'> {
   }
 }
 
+/**
+ * An outcome record the stream can never take as it is (a payload over the server's `max_payload`, a site or
+ * terminal that is not a subject token): retrying cannot help, so it is quarantined instead (see the agent).
+ */
+export class UnpublishableOutcomeError extends CodedError<'outcome_unpublishable'> {
+  override readonly name = 'UnpublishableOutcomeError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('outcome_unpublishable', message, options);
+  }
+}
+
 const NS_PER_MS = 1_000_000;
 
 function keyOf(record: Pick<OutcomeRecord, 'flowId' | 'idempotencyKey'>): OutcomeKey {
@@ -75,7 +87,7 @@ export class OutcomeStore {
   readonly stream: string;
 
   private constructor(
-    nc: NatsConnection,
+    private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     stream: string,
     domain: string | undefined,
@@ -131,15 +143,33 @@ export class OutcomeStore {
    */
   async publish(record: OutcomeRecord, timeoutMs = 5_000): Promise<{ seq: number; duplicate: boolean }> {
     const key = keyOf(record);
-    const ack = await this.js.publish(
-      await outcomeSubject(record.site, record.terminal, key),
-      JSON.stringify(record),
-      {
-        msgID: await outcomeMsgId(record.site, record.terminal, key),
-        timeout: timeoutMs,
-      },
-    );
+    const payload = this.payloadOf(record);
+    const ack = await this.js.publish(await outcomeSubject(record.site, record.terminal, key), payload, {
+      msgID: await outcomeMsgId(record.site, record.terminal, key),
+      timeout: timeoutMs,
+    });
     return { seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  /** The record's bytes, or `UnpublishableOutcomeError` when no retry could ever publish it. */
+  private payloadOf(record: OutcomeRecord): Uint8Array {
+    try {
+      checkToken(record.site, 'site');
+      checkToken(record.terminal, 'terminal');
+    } catch (error) {
+      throw new UnpublishableOutcomeError((error as Error).message, { cause: error });
+    }
+    if (typeof record.flowId !== 'string' || record.flowId.length === 0) {
+      throw new UnpublishableOutcomeError('the record has no flow id');
+    }
+    const payload = new TextEncoder().encode(JSON.stringify(record));
+    const max = this.nc.info?.max_payload;
+    if (max !== undefined && payload.length > max) {
+      throw new UnpublishableOutcomeError(
+        `the record is ${payload.length} bytes, over the server's max_payload (${max})`,
+      );
+    }
+    return payload;
   }
 
   /** The latest outcome recorded under this key, or null. */
