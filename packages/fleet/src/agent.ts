@@ -4,6 +4,7 @@ import { Bridge, type BridgeLogger, type Json, METHODS, results } from '@bluechi
 import { toRpcError } from '@bluechip-ws/bridge/internal';
 import { nodeHooks } from '@bluechip-ws/bridge/node';
 import { checkIdempotencyKey } from '@bluechip-ws/client';
+import { CodedError } from '@bluechip-ws/protocol';
 import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import {
   type Msg,
@@ -47,6 +48,26 @@ export interface QuarantinedOutcome {
   readonly at: string;
 }
 
+/**
+ * NATS refused subscriptions the agent needs (the credentials do not allow the site's subjects): nothing is
+ * served, rather than an agent that says "serving" and never hears a request.
+ */
+export class SubscriptionRefusedError extends CodedError<'subscription_refused'> {
+  override readonly name = 'SubscriptionRefusedError';
+  constructor(
+    /** Each refused subject, with the server's reason. */
+    readonly refused: ReadonlyMap<string, string>,
+  ) {
+    const subjects = [...refused.keys()].join(', ');
+    const reason = [...refused.values()][0] ?? '';
+    super(
+      'subscription_refused',
+      `NATS refused the subscription(s) to ${subjects} (${reason}): the agent's credentials must allow ` +
+        'subscribing to bluechip.<site>.> (docs/fleet.md, "Security"); nothing is served',
+    );
+  }
+}
+
 export interface AgentOptions {
   readonly logger?: BridgeLogger;
   /** An existing connection (tests, embedding); by default the agent connects with the config's `nats`. */
@@ -75,6 +96,8 @@ export class Agent {
   /** Write-ahead logs of outcomes on their way to the stream, by terminal (terminals with a file journal). */
   private readonly logs = new Map<string, OutboxLog>();
   private closing: Promise<void> | undefined;
+  /** Subscriptions NATS refused (subject → reason): `start` fails when there is any. */
+  readonly refused = new Map<string, string>();
   /** Terminals that could not be opened (their journal or simulator failed), with why. */
   readonly failed = new Map<string, string>();
   /** The latest outcomes quarantined by this run (at most `QUARANTINE_KEPT`). */
@@ -114,6 +137,11 @@ export class Agent {
         logger,
       );
       await agent.serve();
+      if (agent.refused.size > 0) {
+        const error = new SubscriptionRefusedError(agent.refused);
+        await agent.close();
+        throw error;
+      }
       return agent;
     } catch (error) {
       if (options.nats === undefined) await nc.close().catch(() => undefined);
@@ -143,6 +171,8 @@ export class Agent {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) await this.openTerminal(next);
     };
     await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, queue.length) }, worker));
+    // The server answers a refused SUB with -ERR before the PONG of this flush: once it resolves, every
+    // refusal has reached the subscription callbacks (and `refused`).
     await this.nc.flush();
   }
 
@@ -184,7 +214,15 @@ export class Agent {
       this.nc.subscribe(requestWildcard(this.site, id), {
         queue: group,
         callback: (error, msg) => {
-          if (error !== null) return;
+          if (error !== null) {
+            // A permissions violation: the server will never deliver this terminal's requests.
+            this.refused.set(requestWildcard(this.site, id), error.message);
+            this.logger.log(
+              'error',
+              `terminal ${id}: NATS refused its request subscription: ${error.message}`,
+            );
+            return;
+          }
           this.handle(id, msg).catch((failure: unknown) =>
             // Only the reply can fail here (the connection closed under it); the outcome is recorded.
             this.logger.log(
