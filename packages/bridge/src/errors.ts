@@ -3,6 +3,8 @@ import {
   ClientError,
   FlowError,
   FlowRefusedError,
+  IdempotencyKeyError,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
   OperationAbortedError,
   OutcomeUnknownError,
   RecoveryError,
@@ -115,6 +117,14 @@ export function toRpcError(error: unknown): RpcErrorObject {
   if (error instanceof FlowError) return flowError(error);
   if (error instanceof AmountError) {
     return rpc(RPC_CODES.invalidParams, 'invalid_amount', error.message, { reason: error.code });
+  }
+  if (error instanceof IdempotencyKeyError) {
+    const detail = {
+      path: 'params.idempotencyKey',
+      reason: error.problem,
+      maxLength: MAX_IDEMPOTENCY_KEY_LENGTH,
+    };
+    return rpc(RPC_CODES.invalidParams, 'invalid_params', error.message, detail);
   }
   if (error instanceof ClientError) return rpc(RPC_CODES.invalidParams, error.code, error.message);
   if (error instanceof RecoveryError) {

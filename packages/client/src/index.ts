@@ -28,6 +28,13 @@ export {
 export { type ConnectOptions, connect } from './connect.js';
 export { ClientError, type ClientErrorCode, OperationAbortedError } from './errors.js';
 export type { FrameListener, FrameRecord } from './frame-tap.js';
+export {
+  checkIdempotencyKey,
+  IdempotencyKeyError,
+  type IdempotencyKeyProblem,
+  idempotencyKeyProblem,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from './idempotency-key.js';
 export type { OperationOptions } from './operation.js';
 export type { Progress, TransactionOutcome } from './outcome.js';
 export type * from './params.js';

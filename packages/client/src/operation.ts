@@ -3,6 +3,7 @@ import { GuardedObservable } from '@bluechip-ws/core/internal';
 import { AmountError, isJsonObject, type JsonObject, validateRequest } from '@bluechip-ws/protocol';
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import { ClientError, OperationAbortedError } from './errors.js';
+import { checkIdempotencyKey, IdempotencyKeyError } from './idempotency-key.js';
 import { type Progress, type TransactionOutcome, toProgress } from './outcome.js';
 import type { Admission, FlowTracker, Recovery } from './recovery/index.js';
 
@@ -79,6 +80,7 @@ function prepare(
   const signal = options.signal;
   if (signal?.aborted) return { error: new OperationAbortedError(flowId, false, { cause: signal.reason }) };
   try {
+    if (options.idempotencyKey !== undefined) checkIdempotencyKey(options.idempotencyKey);
     const resource = spec.build();
     return { flowId, resource, type: checkResource(resource, spec.validate, flowId) };
   } catch (error) {
@@ -251,7 +253,12 @@ function checkResource(resource: JsonObject, validate: boolean, flowId: string):
 }
 
 function asTypedError(error: unknown, flowId: string, what = 'could not build'): Error {
-  if (error instanceof AmountError || error instanceof FlowError || error instanceof ClientError)
+  if (
+    error instanceof AmountError ||
+    error instanceof FlowError ||
+    error instanceof ClientError ||
+    error instanceof IdempotencyKeyError
+  )
     return error;
   return new ClientError(
     'invalid_params',

@@ -1,7 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bridge, type BridgeLogger, type Json, METHODS, results } from '@bluechip-ws/bridge';
+import { toRpcError } from '@bluechip-ws/bridge/internal';
 import { nodeHooks } from '@bluechip-ws/bridge/node';
+import { checkIdempotencyKey } from '@bluechip-ws/client';
+import { CodedError } from '@bluechip-ws/protocol';
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import {
   type Msg,
   type NatsConnection,
@@ -14,8 +18,8 @@ import { callBridge } from './bridge-call.js';
 import type { AgentConfig, TerminalSettings } from './config.js';
 import { natsConnectOptions } from './nats-options.js';
 import { Outbox } from './outbox.js';
-import { OUTBOX_FILE, OutboxLog } from './outbox-log.js';
-import { type OutcomeRecord, OutcomeStore } from './outcome-store.js';
+import { OUTBOX_FILE, OutboxLog, QUARANTINE_FILE } from './outbox-log.js';
+import { type OutcomeRecord, OutcomeStore, UnpublishableOutcomeError } from './outcome-store.js';
 import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
 import {
   methodOf,
@@ -33,6 +37,36 @@ const OUTCOME_METHODS = new Set(METHODS.filter((m) => m.result === results.Outco
 const LOCAL_ONLY = new Set(['terminal.open', 'terminal.close']);
 /** Terminals opened at once on start (each may start a simulator and read its journal). */
 const OPEN_CONCURRENCY = 16;
+/** Quarantined outcomes remembered in memory for `quarantined` (all of them stay in the quarantine files). */
+const QUARANTINE_KEPT = 100;
+
+/** An outcome the stream can never take, set aside (`fleet-outbox-quarantine.jsonl`) and reported. */
+export interface QuarantinedOutcome {
+  readonly terminal: string;
+  readonly flowId: string;
+  readonly reason: string;
+  readonly at: string;
+}
+
+/**
+ * NATS refused subscriptions the agent needs (the credentials do not allow the site's subjects): nothing is
+ * served, rather than an agent that says "serving" and never hears a request.
+ */
+export class SubscriptionRefusedError extends CodedError<'subscription_refused'> {
+  override readonly name = 'SubscriptionRefusedError';
+  constructor(
+    /** Each refused subject, with the server's reason. */
+    readonly refused: ReadonlyMap<string, string>,
+  ) {
+    const subjects = [...refused.keys()].join(', ');
+    const reason = [...refused.values()][0] ?? '';
+    super(
+      'subscription_refused',
+      `NATS refused the subscription(s) to ${subjects} (${reason}): the agent's credentials must allow ` +
+        'subscribing to bluechip.<site>.> (docs/fleet.md, "Security"); nothing is served',
+    );
+  }
+}
 
 export interface AgentOptions {
   readonly logger?: BridgeLogger;
@@ -62,8 +96,14 @@ export class Agent {
   /** Write-ahead logs of outcomes on their way to the stream, by terminal (terminals with a file journal). */
   private readonly logs = new Map<string, OutboxLog>();
   private closing: Promise<void> | undefined;
+  /** Subscriptions NATS refused (subject → reason): `start` fails when there is any. */
+  readonly refused = new Map<string, string>();
   /** Terminals that could not be opened (their journal or simulator failed), with why. */
   readonly failed = new Map<string, string>();
+  /** The latest outcomes quarantined by this run (at most `QUARANTINE_KEPT`). */
+  readonly quarantined: QuarantinedOutcome[] = [];
+  /** Outcomes in the quarantine files: set aside by earlier runs, plus by this one. */
+  quarantinedTotal = 0;
   /** Written into each record it publishes: which agent served the flow. */
   readonly name: string;
 
@@ -97,6 +137,11 @@ export class Agent {
         logger,
       );
       await agent.serve();
+      if (agent.refused.size > 0) {
+        const error = new SubscriptionRefusedError(agent.refused);
+        await agent.close();
+        throw error;
+      }
       return agent;
     } catch (error) {
       if (options.nats === undefined) await nc.close().catch(() => undefined);
@@ -126,6 +171,8 @@ export class Agent {
       for (let next = queue.shift(); next !== undefined; next = queue.shift()) await this.openTerminal(next);
     };
     await Promise.all(Array.from({ length: Math.min(OPEN_CONCURRENCY, queue.length) }, worker));
+    // The server answers a refused SUB with -ERR before the PONG of this flush: once it resolves, every
+    // refusal has reached the subscription callbacks (and `refused`).
     await this.nc.flush();
   }
 
@@ -141,14 +188,24 @@ export class Agent {
       this.logger.log('error', `terminal ${id} not served: ${answer.error.message}`);
       return;
     }
+    if (log !== undefined && log.quarantinedBefore > 0) {
+      this.quarantinedTotal += log.quarantinedBefore;
+      this.logger.log(
+        'error',
+        `terminal ${id}: ${log.quarantinedBefore} outcome(s) the stream cannot take are set aside in ${QUARANTINE_FILE}`,
+      );
+    }
     if (log !== undefined && log.pending.length > 0) {
       this.logger.log(
         'info',
         `terminal ${id}: republishing ${log.pending.length} outcome(s) the stream may lack`,
       );
       for (const record of log.pending) {
-        const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
-        this.outbox.add(record, () => void log.done(msgId).catch(() => undefined));
+        const msgId = await outcomeMsgId(record.site, record.terminal, keyOf(record));
+        this.outbox.add(record, {
+          published: () => void log.done(msgId).catch(() => undefined),
+          quarantined: (error) => this.quarantine(id, msgId, record, error),
+        });
       }
       void this.outbox.flush();
     }
@@ -157,7 +214,15 @@ export class Agent {
       this.nc.subscribe(requestWildcard(this.site, id), {
         queue: group,
         callback: (error, msg) => {
-          if (error !== null) return;
+          if (error !== null) {
+            // A permissions violation: the server will never deliver this terminal's requests.
+            this.refused.set(requestWildcard(this.site, id), error.message);
+            this.logger.log(
+              'error',
+              `terminal ${id}: NATS refused its request subscription: ${error.message}`,
+            );
+            return;
+          }
           this.handle(id, msg).catch((failure: unknown) =>
             // Only the reply can fail here (the connection closed under it); the outcome is recorded.
             this.logger.log(
@@ -225,6 +290,15 @@ export class Agent {
     }
     const call = { ...params, terminalId: terminal };
     const key = typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
+    if (key !== undefined) {
+      // The client's one key rule, before the stream lookup: nothing is sent with a key it refuses.
+      try {
+        checkIdempotencyKey(key);
+      } catch (error) {
+        reply({ error: toRpcError(error) as unknown as Json });
+        return;
+      }
+    }
     const isOperation = OUTCOME_METHODS.has(method);
 
     // Fleet-wide idempotency: another agent of the site (or this one, before a journal loss) may have run it.
@@ -242,13 +316,16 @@ export class Agent {
       }
     }
 
+    // Progress subjects are computed asynchronously (a long flow id is hashed): one chain keeps their order.
+    let published: Promise<void> = Promise.resolve();
     const answer = await callBridge(this.bridge, method, call, (progress) => {
       const flowId = typeof progress.flowId === 'string' ? progress.flowId : '';
-      this.nc.publish(
-        progressSubject(this.site, terminal, flowId),
-        JSON.stringify({ ...progress, requestId: callId }),
-      );
+      const body = JSON.stringify({ ...progress, requestId: callId });
+      published = published
+        .then(async () => this.nc.publish(await progressSubject(this.site, terminal, flowId), body))
+        .catch(() => undefined);
     });
+    await published;
     let recorded: boolean | undefined;
     if (
       isOperation &&
@@ -275,7 +352,7 @@ export class Agent {
   private record(record: OutcomeRecord): Promise<boolean> {
     const run = (async () => {
       const log = this.logs.get(record.terminal);
-      const msgId = outcomeMsgId(record.site, record.terminal, keyOf(record));
+      const msgId = await outcomeMsgId(record.site, record.terminal, keyOf(record));
       const published = () => void log?.done(msgId).catch(() => undefined);
       if (log !== undefined) {
         await log.add(msgId, record).catch((error: unknown) => {
@@ -291,18 +368,61 @@ export class Agent {
           published();
           return true;
         } catch (error) {
+          if (error instanceof UnpublishableOutcomeError) {
+            this.quarantine(record.terminal, msgId, record, error);
+            return false;
+          }
           this.logger.log(
             'warn',
             `publishing the outcome of flow ${record.flowId} failed: ${(error as Error).message}`,
           );
         }
       }
-      this.outbox.add(record, published);
+      this.outbox.add(record, {
+        published,
+        quarantined: (error) => this.quarantine(record.terminal, msgId, record, error),
+      });
       return false;
     })();
     this.recording.add(run);
     void run.finally(() => this.recording.delete(run));
     return run;
+  }
+
+  /**
+   * Sets aside an outcome the stream can never take: into the terminal's quarantine file (when it has a
+   * journal directory), the log, `quarantined`, and `bluechip-events.<site>.<terminal>.quarantined`. The
+   * outcome stays in the terminal's journal; nothing else waits for it.
+   */
+  private quarantine(terminal: string, msgId: string, record: OutcomeRecord, error: Error): void {
+    const entry: QuarantinedOutcome = {
+      terminal,
+      flowId: renderUntrusted(record.flowId, { maxChars: 80 }),
+      reason: error.message,
+      at: new Date().toISOString(),
+    };
+    this.quarantinedTotal++;
+    this.quarantined.push(entry);
+    if (this.quarantined.length > QUARANTINE_KEPT) this.quarantined.shift();
+    this.logger.log(
+      'error',
+      `terminal ${terminal}: outcome of flow ${entry.flowId} quarantined, the stream cannot take it: ${entry.reason}`,
+    );
+    const log = this.logs.get(terminal);
+    const kept = log === undefined ? Promise.resolve() : log.quarantine(msgId, record, entry.reason);
+    void kept
+      .catch((failure: unknown) =>
+        this.logger.log('error', `quarantine file write failed: ${(failure as Error).message}`),
+      )
+      .then(() => {
+        if (this.nc.isClosed()) return;
+        const notice = {
+          jsonrpc: '2.0',
+          method: 'outcome.quarantined',
+          params: { terminalId: terminal, ...entry },
+        };
+        this.nc.publish(terminalEventSubject(this.site, terminal, 'quarantined'), JSON.stringify(notice));
+      });
   }
 
   private onNotification(text: string): void {

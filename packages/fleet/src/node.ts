@@ -1,5 +1,5 @@
 /** Node-only parts of the fleet: the agent, its config, NATS options from files, the simulated fleet. */
-export { Agent, type AgentOptions } from './agent.js';
+export { Agent, type AgentOptions, SubscriptionRefusedError } from './agent.js';
 export {
   type AgentConfig,
   ConfigError,

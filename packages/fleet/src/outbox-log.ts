@@ -1,8 +1,15 @@
 import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { OutcomeRecord } from './outcome-store.js';
 
 /** The file next to a terminal's journal segments (the journal ignores files that are not its segments). */
 export const OUTBOX_FILE = 'fleet-outbox.jsonl';
+
+/**
+ * Beside it: outcomes the stream can never take (see `UnpublishableOutcomeError`), one JSON line each, set
+ * aside for an operator instead of blocking the outbox or the agent's start.
+ */
+export const QUARANTINE_FILE = 'fleet-outbox-quarantine.jsonl';
 
 /** Truncated when nothing is pending and it has grown past this (default). */
 const COMPACT_BYTES = 256 * 1024;
@@ -25,6 +32,9 @@ export class OutboxLog {
     private readonly file: FileHandle,
     readonly pending: readonly OutcomeRecord[],
     private readonly compactBytes: number,
+    private readonly quarantinePath: string,
+    /** Records set aside in the quarantine file by earlier runs. */
+    readonly quarantinedBefore: number,
   ) {}
 
   /** Opens (or creates) the log; `pending` holds the outcomes appended and never marked done. */
@@ -45,8 +55,11 @@ export class OutboxLog {
       if ('done' in line) added.delete(line.done);
       else if (typeof line.id === 'string') added.set(line.id, line.add);
     }
+    const quarantinePath = join(dirname(path), QUARANTINE_FILE);
+    const quarantined = await readFile(quarantinePath, 'utf8').catch(() => '');
+    const before = quarantined.split('\n').filter((line) => line !== '').length;
     const file = await open(path, 'a');
-    const log = new OutboxLog(file, [...added.values()], compactBytes);
+    const log = new OutboxLog(file, [...added.values()], compactBytes, quarantinePath, before);
     for (const id of added.keys()) log.pendingIds.add(id);
     log.bytes = text.length;
     return log;
@@ -62,6 +75,19 @@ export class OutboxLog {
   done(id: string): Promise<void> {
     if (!this.pendingIds.delete(id)) return Promise.resolve();
     return this.write(`${JSON.stringify({ done: id })}\n`, false).then(() => this.compact());
+  }
+
+  /** Sets a record aside in the quarantine file (synced), then marks it done here: it is not retried. */
+  async quarantine(id: string, record: OutcomeRecord, reason: string): Promise<void> {
+    const line = `${JSON.stringify({ id, reason, at: new Date().toISOString(), record })}\n`;
+    const handle = await open(this.quarantinePath, 'a');
+    try {
+      await handle.write(line);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await this.done(id);
   }
 
   close(): Promise<void> {

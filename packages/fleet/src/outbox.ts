@@ -1,7 +1,19 @@
-import type { OutcomeRecord, OutcomeStore } from './outcome-store.js';
+import { type OutcomeRecord, type OutcomeStore, UnpublishableOutcomeError } from './outcome-store.js';
 
 export interface OutboxLogger {
   log(level: 'info' | 'warn' | 'error', message: string): void;
+}
+
+/** What the agent wants to hear about one record. */
+export interface OutboxHooks {
+  /** Called once the stream has it (marks the write-ahead log). */
+  readonly published?: () => void;
+  /** The stream can never take it: it was set aside so it does not block the ones behind it. */
+  readonly quarantined?: (error: UnpublishableOutcomeError) => void;
+}
+
+interface Item extends OutboxHooks {
+  readonly record: OutcomeRecord;
 }
 
 /**
@@ -10,12 +22,6 @@ export interface OutboxLogger {
  * makes a late second copy harmless. Bounded: beyond `limit` the oldest is dropped, with an error logged
  * (the terminal's journal still holds it; `outcome.get` on the agent finds it).
  */
-interface Item {
-  readonly record: OutcomeRecord;
-  /** Called once the stream has it (marks the write-ahead log). */
-  readonly published?: () => void;
-}
-
 export class Outbox {
   private readonly queue: Item[] = [];
   private timer: ReturnType<typeof setInterval> | undefined;
@@ -32,7 +38,7 @@ export class Outbox {
     return this.queue.length;
   }
 
-  add(record: OutcomeRecord, published?: () => void): void {
+  add(record: OutcomeRecord, hooks: OutboxHooks = {}): void {
     if (this.queue.length >= this.limit) {
       const dropped = this.queue.shift();
       this.logger.log(
@@ -40,19 +46,25 @@ export class Outbox {
         `outbox full: dropped outcome of flow ${dropped?.record.flowId} from memory (its write-ahead log keeps it, if any)`,
       );
     }
-    this.queue.push(published === undefined ? { record } : { record, published });
+    this.queue.push({ record, ...hooks });
     this.timer ??= setInterval(() => void this.flush(), this.retryMs);
   }
 
-  /** Publishes what it can, in order; stops at the first failure (NATS is still away). */
+  /**
+   * Publishes what it can, in order; stops at the first failure (NATS is still away), except for a record
+   * that can never be published, which is quarantined and skipped.
+   */
   flush(): Promise<void> {
     this.flushing ??= (async () => {
       while (this.queue.length > 0) {
         const item = this.queue[0] as Item;
         try {
           await this.store.publish(item.record);
-        } catch {
-          return;
+        } catch (error) {
+          if (!(error instanceof UnpublishableOutcomeError)) return;
+          this.queue.shift();
+          item.quarantined?.(error);
+          continue;
         }
         this.queue.shift();
         item.published?.();

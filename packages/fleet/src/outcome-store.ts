@@ -2,7 +2,9 @@ import { CodedError } from '@bluechip-ws/protocol';
 import { type JetStreamClient, type JetStreamManager, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import {
+  checkToken,
   DEFAULT_STREAM,
+  EVENTS_ROOT,
   type OutcomeKey,
   outcomeMsgId,
   outcomeStreamSubjects,
@@ -33,6 +35,36 @@ export interface OutcomeRecord {
   readonly at: string;
 }
 
+/**
+ * The stream's other kind of message: under `outcome.f.<flowId>` of a keyed outcome, where that outcome is
+ * (`index`: the subject of its record). Readers of the whole stream skip messages that have `index`.
+ */
+export interface FlowIndexEntry {
+  readonly site: string;
+  readonly terminal: string;
+  readonly flowId: string;
+  readonly at: string;
+  readonly index: string;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFlowIndexEntry(value: unknown): value is FlowIndexEntry {
+  return isObject(value) && Object.hasOwn(value, 'index') && typeof value.index === 'string';
+}
+
+function isOutcomeRecord(value: unknown): value is OutcomeRecord {
+  return (
+    isObject(value) &&
+    typeof value.flowId === 'string' &&
+    Object.hasOwn(value, 'outcome') &&
+    isObject(value.outcome) &&
+    typeof value.outcome.kind === 'string'
+  );
+}
+
 export interface StreamSettings {
   readonly name?: string;
   /**
@@ -58,6 +90,17 @@ export class OutcomeStoreError extends CodedError<'outcome_store_failed'> {
   }
 }
 
+/**
+ * An outcome record the stream can never take as it is (a payload over the server's `max_payload`, a site or
+ * terminal that is not a subject token): retrying cannot help, so it is quarantined instead (see the agent).
+ */
+export class UnpublishableOutcomeError extends CodedError<'outcome_unpublishable'> {
+  override readonly name = 'UnpublishableOutcomeError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('outcome_unpublishable', message, options);
+  }
+}
+
 const NS_PER_MS = 1_000_000;
 
 function keyOf(record: Pick<OutcomeRecord, 'flowId' | 'idempotencyKey'>): OutcomeKey {
@@ -75,7 +118,7 @@ export class OutcomeStore {
   readonly stream: string;
 
   private constructor(
-    nc: NatsConnection,
+    private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
     stream: string,
     domain: string | undefined,
@@ -131,25 +174,91 @@ export class OutcomeStore {
    */
   async publish(record: OutcomeRecord, timeoutMs = 5_000): Promise<{ seq: number; duplicate: boolean }> {
     const key = keyOf(record);
-    const ack = await this.js.publish(
-      outcomeSubject(record.site, record.terminal, key),
-      JSON.stringify(record),
-      { msgID: outcomeMsgId(record.site, record.terminal, key), timeout: timeoutMs },
-    );
+    const payload = this.payloadOf(record);
+    const subject = await outcomeSubject(record.site, record.terminal, key);
+    const [ack] = await Promise.all([
+      this.js.publish(subject, payload, {
+        msgID: await outcomeMsgId(record.site, record.terminal, key),
+        timeout: timeoutMs,
+      }),
+      'idempotencyKey' in key ? this.publishFlowIndex(record, subject, timeoutMs) : undefined,
+    ]);
     return { seq: ack.seq, duplicate: ack.duplicate };
   }
 
-  /** The latest outcome recorded under this key, or null. */
-  async find(site: string, terminal: string, key: OutcomeKey): Promise<OutcomeRecord | null> {
-    const stored = await this.jsm.streams.getMessage(this.stream, {
-      last_by_subj: outcomeSubject(site, terminal, key),
+  /**
+   * A keyed outcome is stored under its key; this small entry under its flow id points there, so a caller
+   * that only knows the flow id (from `started`) finds it too. Same message id an unkeyed record of that
+   * flow would have: a republish leaves one.
+   */
+  private async publishFlowIndex(
+    record: OutcomeRecord,
+    keySubject: string,
+    timeoutMs: number,
+  ): Promise<void> {
+    const flow = { flowId: record.flowId };
+    const entry: FlowIndexEntry = {
+      site: record.site,
+      terminal: record.terminal,
+      flowId: record.flowId,
+      at: record.at,
+      index: keySubject,
+    };
+    await this.js.publish(await outcomeSubject(record.site, record.terminal, flow), JSON.stringify(entry), {
+      msgID: await outcomeMsgId(record.site, record.terminal, flow),
+      timeout: timeoutMs,
     });
-    if (stored === null) return null;
+  }
+
+  /** The record's bytes, or `UnpublishableOutcomeError` when no retry could ever publish it. */
+  private payloadOf(record: OutcomeRecord): Uint8Array {
     try {
-      return stored.json<OutcomeRecord>();
+      checkToken(record.site, 'site');
+      checkToken(record.terminal, 'terminal');
     } catch (error) {
-      throw new OutcomeStoreError(`stream message ${stored.seq} is not an outcome record`, { cause: error });
+      throw new UnpublishableOutcomeError((error as Error).message, { cause: error });
     }
+    if (typeof record.flowId !== 'string' || record.flowId.length === 0) {
+      throw new UnpublishableOutcomeError('the record has no flow id');
+    }
+    const payload = new TextEncoder().encode(JSON.stringify(record));
+    const max = this.nc.info?.max_payload;
+    if (max !== undefined && payload.length > max) {
+      throw new UnpublishableOutcomeError(
+        `the record is ${payload.length} bytes, over the server's max_payload (${max})`,
+      );
+    }
+    return payload;
+  }
+
+  /**
+   * The latest outcome recorded under this key, or null. A flow id finds a keyed outcome too, through its
+   * flow index entry.
+   */
+  async find(site: string, terminal: string, key: OutcomeKey): Promise<OutcomeRecord | null> {
+    const found = await this.read(await outcomeSubject(site, terminal, key));
+    if (found === null || !isFlowIndexEntry(found)) return found;
+    if (!('flowId' in key)) return null;
+    // Only an entry pointing at this terminal's keyed outcomes is followed, and only to this flow's record.
+    const prefix = `${EVENTS_ROOT}.${site}.${terminal}.outcome.k.`;
+    if (!found.index.startsWith(prefix) || !/^[A-Za-z0-9_=-]+$/.test(found.index.slice(prefix.length))) {
+      return null;
+    }
+    const target = await this.read(found.index);
+    return target !== null && !isFlowIndexEntry(target) && target.flowId === key.flowId ? target : null;
+  }
+
+  private async read(subject: string): Promise<OutcomeRecord | FlowIndexEntry | null> {
+    const stored = await this.jsm.streams.getMessage(this.stream, { last_by_subj: subject });
+    if (stored === null) return null;
+    let value: unknown;
+    try {
+      value = stored.json<unknown>();
+    } catch (error) {
+      throw new OutcomeStoreError(`stream message ${stored.seq} is not JSON`, { cause: error });
+    }
+    if (isFlowIndexEntry(value) || isOutcomeRecord(value)) return value;
+    throw new OutcomeStoreError(`stream message ${stored.seq} is not an outcome record`);
   }
 
   /** Messages in the stream (for checks and tests). */

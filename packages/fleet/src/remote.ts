@@ -68,6 +68,9 @@ export type RemoteErrorCode =
   /** An error the agent answered with; `rpcCode` and `data` are the bridge's (docs/bridge.md). */
   | 'agent_error';
 
+/** JSON-RPC codes of requests refused before any flow: parse error, invalid request, no method, bad params. */
+const REFUSED_AT_THE_DOOR = new Set([-32700, -32600, -32601, -32602]);
+
 export class RemoteError extends CodedError<RemoteErrorCode> {
   override readonly name = 'RemoteError';
   constructor(
@@ -82,8 +85,12 @@ export class RemoteError extends CodedError<RemoteErrorCode> {
   /** True when the request certainly never reached a terminal (safe to retry as is). */
   get nothingSent(): boolean {
     if (this.code === 'unreachable' || this.code === 'permission_denied') return true;
+    if (this.code !== 'agent_error') return false;
     const data = this.details.data as { code?: string; outcomeUnknown?: boolean } | undefined;
-    return this.code === 'agent_error' && data?.code === 'busy';
+    // The request was refused at the door (malformed, unknown method, bad params): it never reached a flow.
+    const refusedAtTheDoor =
+      this.details.rpcCode !== undefined && REFUSED_AT_THE_DOOR.has(this.details.rpcCode);
+    return data?.outcomeUnknown !== true && (data?.code === 'busy' || refusedAtTheDoor);
   }
 }
 

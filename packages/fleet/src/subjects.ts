@@ -48,8 +48,8 @@ export function queueGroup(site: string): string {
 }
 
 /** Progress of one flow (`started`, `proceed`). */
-export function progressSubject(site: string, terminal: string, flowId: string): string {
-  return `${EVENTS_ROOT}.${site}.${terminal}.flow.${encodeToken(flowId)}`;
+export async function progressSubject(site: string, terminal: string, flowId: string): Promise<string> {
+  return `${EVENTS_ROOT}.${site}.${terminal}.flow.${await boundedToken(flowId)}`;
 }
 
 export function progressWildcard(site: string, terminal: string): string {
@@ -65,12 +65,14 @@ export function terminalEventSubject(site: string, terminal: string, kind: strin
 export type OutcomeKey = { readonly idempotencyKey: string } | { readonly flowId: string };
 
 /**
- * The stream subject of one outcome. The key is part of the subject (base64url, so any key is a valid
- * token), which makes "the outcome of key K" one `last_by_subj` lookup instead of a scan.
+ * The stream subject of one outcome. The key is part of the subject (a bounded token, see `boundedToken`),
+ * which makes "the outcome of key K" one `last_by_subj` lookup instead of a scan.
  */
-export function outcomeSubject(site: string, terminal: string, key: OutcomeKey): string {
+export async function outcomeSubject(site: string, terminal: string, key: OutcomeKey): Promise<string> {
   const tail =
-    'idempotencyKey' in key ? `k.${encodeToken(key.idempotencyKey)}` : `f.${encodeToken(key.flowId)}`;
+    'idempotencyKey' in key
+      ? `k.${await boundedToken(key.idempotencyKey)}`
+      : `f.${await boundedToken(key.flowId)}`;
   return `${EVENTS_ROOT}.${site}.${terminal}.outcome.${tail}`;
 }
 
@@ -79,16 +81,44 @@ export function outcomeStreamSubjects(): string[] {
   return [`${EVENTS_ROOT}.*.*.outcome.>`];
 }
 
-/** `Nats-Msg-Id`: the stream drops a second publication with the same id (within its duplicate window). */
-export function outcomeMsgId(site: string, terminal: string, key: OutcomeKey): string {
-  return 'idempotencyKey' in key
-    ? `${site}/${terminal}/k/${key.idempotencyKey}`
-    : `${site}/${terminal}/f/${key.flowId}`;
+/**
+ * `Nats-Msg-Id`: the stream drops a second publication with the same id (within its duplicate window). The
+ * key or flow id as it is when its token is plain; hashed (`kh/`, `fh/`) when it is long, so a header never
+ * carries unbounded caller text either.
+ */
+export async function outcomeMsgId(site: string, terminal: string, key: OutcomeKey): Promise<string> {
+  const [kind, value] = 'idempotencyKey' in key ? ['k', key.idempotencyKey] : ['f', key.flowId];
+  const token = await boundedToken(value);
+  return token.startsWith('=')
+    ? `${site}/${terminal}/${kind}h/${token.slice(1)}`
+    : `${site}/${terminal}/${kind}/${value}`;
 }
 
 /** base64url of the UTF-8 bytes: subject-safe for any string (no dots, spaces or wildcards). */
 export function encodeToken(value: string): string {
+  return base64url(new TextEncoder().encode(value));
+}
+
+/**
+ * The longest token `boundedToken` writes as the value's own base64url (96 bytes of UTF-8); a longer value is
+ * hashed. NATS refuses a control line over 4 KB (and closes the connection), so a subject must never grow
+ * with caller text.
+ */
+export const MAX_PLAIN_TOKEN = 128;
+
+/**
+ * A subject token for caller text (an idempotency key, a flow id): its base64url when that is at most
+ * `MAX_PLAIN_TOKEN` characters, else `=` and the base64url of its SHA-256 (44 characters). `=` never occurs
+ * in the unpadded base64url form, so a hashed token cannot equal a plain one.
+ */
+export async function boundedToken(value: string): Promise<string> {
   const bytes = new TextEncoder().encode(value);
+  if (Math.ceil((bytes.length * 4) / 3) <= MAX_PLAIN_TOKEN) return base64url(bytes);
+  // WebCrypto: in Node (>= 20) and in browsers alike, so the main entry stays free of node: modules.
+  return `=${base64url(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes)))}`;
+}
+
+function base64url(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');

@@ -13,6 +13,8 @@ export interface AgentProcess {
   readonly ready: Promise<string>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr(): string;
+  /** Resolves once stderr matches (for a stop sent at a chosen moment of the start). */
+  stderrMatches(pattern: RegExp): Promise<void>;
 }
 
 /** `bluechip agent --config <file>` as a child process, the way a store runs it. */
@@ -23,9 +25,25 @@ export function spawnAgent(configFile: string, config: unknown): AgentProcess {
   });
   let out = '';
   let err = '';
+  const waiting = new Set<{ pattern: RegExp; resolve: () => void }>();
   child.stderr?.on('data', (chunk: Buffer) => {
     err = (err + chunk.toString()).slice(-32_000);
+    for (const wait of waiting) {
+      if (wait.pattern.test(err)) {
+        waiting.delete(wait);
+        wait.resolve();
+      }
+    }
   });
+  const stderrMatches = (pattern: RegExp) =>
+    pattern.test(err)
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          waiting.add({ pattern, resolve });
+          child.once('exit', () =>
+            reject(new Error(`agent exited before stderr matched ${pattern}: ${err}`)),
+          );
+        });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -45,7 +63,7 @@ export function spawnAgent(configFile: string, config: unknown): AgentProcess {
     });
   });
   ready.catch(() => undefined);
-  return { child, ready, exited, stderr: () => err };
+  return { child, ready, exited, stderr: () => err, stderrMatches };
 }
 
 /** SIGKILL, no goodbye: what a power cut or the OOM killer does. */

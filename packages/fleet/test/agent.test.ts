@@ -47,6 +47,9 @@ describe.skipIf(!nats)('bluechip agent over a real nats-server', () => {
       flowId: outcome.flowId,
     });
     expect(record?.outcome.kind).toBe('approved');
+    // A caller that only knows the flow id (from `started`) finds the keyed sale too (issue 24, defect 8).
+    expect(await lane.findOutcome({ flowId: outcome.flowId })).toEqual(record);
+    expect(await lane.findOutcome({ flowId: `${outcome.flowId}-other` })).toBeNull();
     // Masked by the terminal, and nothing more.
     expect(JSON.stringify(record)).not.toMatch(/\d{13,19}/);
   });

@@ -65,15 +65,36 @@ describe.skipIf(!hasNatsServer())('bluechip agent: process', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('prints "serving …" once subscribed, and exits 0 on SIGTERM', async () => {
-    const agent = spawnAgent(join(dir, 'a.json'), {
-      site: 'cli',
-      nats: { servers: server.url },
-      terminals: [{ id: 'lane1', simulator: true }],
-    });
+  const config = () => ({
+    site: 'cli',
+    nats: { servers: server.url },
+    terminals: [{ id: 'lane1', simulator: true }],
+  });
+
+  // Issue 24, defect 10: the reader of "serving" could signal before the handlers were installed.
+  it('prints "serving …" once subscribed, and exits 0 on SIGTERM sent the moment it reads that line', async () => {
+    const agent = spawnAgent(join(dir, 'a.json'), config());
     expect(await agent.ready).toMatch(/^serving cli: 1 terminal\(s\) \(lane1\)/);
     agent.child.kill('SIGTERM');
     expect(await agent.exited).toEqual({ code: 0, signal: null });
     expect(agent.stderr()).toMatch(/SIGTERM: closing/);
+  }, 90_000);
+
+  it('a SIGTERM as soon as the process runs (before it serves) still drains and exits 0, without "serving"', async () => {
+    const agent = spawnAgent(join(dir, 'b.json'), config());
+    await agent.stderrMatches(/info: starting/);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
+    expect(agent.stderr()).toMatch(/SIGTERM: closing/);
+    await expect(agent.ready).rejects.toThrow(/before serving/);
+  }, 90_000);
+
+  it('a second SIGTERM while it drains does not kill it', async () => {
+    const agent = spawnAgent(join(dir, 'c.json'), config());
+    await agent.ready;
+    agent.child.kill('SIGTERM');
+    await agent.stderrMatches(/SIGTERM: closing/);
+    agent.child.kill('SIGTERM');
+    expect(await agent.exited).toEqual({ code: 0, signal: null });
   }, 90_000);
 });

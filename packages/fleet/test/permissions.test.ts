@@ -5,7 +5,8 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRemote } from '../src/index.js';
-import { type Agent, OutcomeStore } from '../src/node.js';
+import { type Agent, OutcomeStore, SubscriptionRefusedError } from '../src/node.js';
+import { buildCli, spawnAgent } from './agent-process.js';
 import { freePort, type NatsServer, startNatsServer } from './nats-server.js';
 import { hasNatsServer, simulated, sleep, startAgent } from './support.js';
 
@@ -104,4 +105,30 @@ describe.skipIf(!nats)("a site's credentials limited to its own subjects (the sa
     expect(seen).toContain('bluechip-events.store-042.lane1.state');
     expect(seen).not.toContain('bluechip-events.store-043.lane1.outcome.k.eA');
   });
+
+  // Issue 24, defect 9: "serving" used to be printed although the server refused every subscription.
+  it("an agent whose credentials do not cover its site's subjects fails to start with a typed error", async () => {
+    const error = await startAgent(server.url, {
+      site: 'store-043',
+      nats: { user: 'store-042', pass: 's42' },
+      stream: { create: false },
+      terminals: [simulated('lane1')],
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SubscriptionRefusedError);
+    expect(error).toMatchObject({ code: 'subscription_refused' });
+    expect((error as Error).message).toMatch(/bluechip\.store-043\.lane1\.>.*ermission/);
+  });
+
+  it('bluechip agent with such credentials exits non-zero with that message and never prints "serving"', async () => {
+    buildCli();
+    const agent = spawnAgent(join(dir, 'refused.json'), {
+      site: 'store-043',
+      nats: { servers: server.url, user: 'store-042', pass: 's42' },
+      stream: { create: false },
+      terminals: [{ id: 'lane1', simulator: true }],
+    });
+    await expect(agent.ready).rejects.toThrow(/before serving/);
+    expect(await agent.exited).toEqual({ code: 1, signal: null });
+    expect(agent.stderr()).toMatch(/NATS refused the subscription\(s\) to bluechip\.store-043\.lane1\.>/);
+  }, 90_000);
 });

@@ -2,28 +2,54 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeToken } from '../src/internal.js';
 import { outcomeMsgId, outcomeSubject, parseAgentConfig } from '../src/node.js';
+import { boundedToken, progressSubject } from '../src/subjects.js';
 
 describe('subjects', () => {
-  it('any idempotency key becomes one subject token; different keys, different subjects', () => {
-    fc.assert(
-      fc.property(
+  it('any idempotency key becomes one subject token; different keys, different subjects', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.string({ minLength: 1, maxLength: 80, unit: 'grapheme' }),
         fc.string({ minLength: 1 }),
-        (a, b) => {
-          const subject = outcomeSubject('s1', 't1', { idempotencyKey: a });
+        async (a, b) => {
+          const subject = await outcomeSubject('s1', 't1', { idempotencyKey: a });
           expect(subject.split('.')).toHaveLength(6);
           expect(subject).not.toMatch(/[\s*>]/);
-          if (a !== b) expect(subject).not.toBe(outcomeSubject('s1', 't1', { idempotencyKey: b }));
+          if (a !== b) expect(subject).not.toBe(await outcomeSubject('s1', 't1', { idempotencyKey: b }));
         },
       ),
     );
     expect(encodeToken('a.b c')).toBe('YS5iIGM');
   });
 
-  it('keys and flow ids never share a message id or a subject', () => {
-    expect(outcomeMsgId('s', 't', { idempotencyKey: '1' })).not.toBe(outcomeMsgId('s', 't', { flowId: '1' }));
-    expect(outcomeSubject('s', 't', { idempotencyKey: '1' })).not.toBe(
-      outcomeSubject('s', 't', { flowId: '1' }),
+  it('subjects and message ids stay bounded whatever the key or flow id: long ones are hashed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 5000 }), async (value) => {
+        for (const key of [{ idempotencyKey: value }, { flowId: value }]) {
+          const subject = await outcomeSubject('s1', 't1', key);
+          expect(subject.length).toBeLessThanOrEqual(200);
+          expect(subject.split('.')).toHaveLength(6);
+          expect((await outcomeMsgId('s1', 't1', key)).length).toBeLessThanOrEqual(300);
+        }
+        expect((await progressSubject('s1', 't1', value)).length).toBeLessThanOrEqual(200);
+      }),
+      { seed: 24, numRuns: 200 },
+    );
+    const long = 'x'.repeat(3000);
+    const hashed = await boundedToken(long);
+    expect(hashed).toMatch(/^=[A-Za-z0-9_-]{43}$/);
+    expect(hashed).not.toBe(await boundedToken(`${long}y`));
+    expect(await boundedToken('x'.repeat(96))).toBe(encodeToken('x'.repeat(96)));
+    // Short keys keep their readable message id (as before); long ones carry the hash.
+    expect(await outcomeMsgId('s', 't', { idempotencyKey: 'order-1' })).toBe('s/t/k/order-1');
+    expect(await outcomeMsgId('s', 't', { idempotencyKey: long })).toBe(`s/t/kh/${hashed.slice(1)}`);
+  });
+
+  it('keys and flow ids never share a message id or a subject', async () => {
+    expect(await outcomeMsgId('s', 't', { idempotencyKey: '1' })).not.toBe(
+      await outcomeMsgId('s', 't', { flowId: '1' }),
+    );
+    expect(await outcomeSubject('s', 't', { idempotencyKey: '1' })).not.toBe(
+      await outcomeSubject('s', 't', { flowId: '1' }),
     );
   });
 });

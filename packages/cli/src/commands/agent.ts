@@ -14,7 +14,8 @@ outcomes published.
   --help, -h        show this help
 
 The first stdout line is "serving <site>: <n> terminal(s) …" once every terminal is subscribed.
-SIGTERM/SIGINT: stop taking requests, let running calls settle (drainTimeoutMs), exit 0.
+SIGTERM/SIGINT (at any moment, also while starting): stop taking requests, let running calls settle
+(drainTimeoutMs), exit 0. A repeated signal while draining is ignored.
 `;
 
 /** \`bluechip agent\`: the fleet agent (packages/fleet). */
@@ -43,30 +44,69 @@ export const agentCommand: Command = {
       io.stderr.write('bluechip agent: --config <agent.json> is required\n');
       return EXIT.error;
     }
-    // Loaded on demand: other commands do not pay for NATS.
-    const fleet = await import('@bluechip-ws/fleet/node');
-    const logger = {
-      log: (level: string, message: string) => io.stderr.write(`bluechip agent: ${level}: ${message}\n`),
-    };
-    let agent: Awaited<ReturnType<typeof fleet.Agent.start>>;
+    // Before anything else: a supervisor may stop an agent it just started, and a SIGTERM that finds no
+    // handler kills the process without draining (the handlers used to be installed after "serving" was
+    // written, and the reader of that line could signal before they were).
+    const stop = stopSignals();
     try {
-      agent = await fleet.Agent.start(await fleet.loadAgentConfig(config), { logger });
-    } catch (error) {
-      io.stderr.write(`bluechip agent: ${(error as Error).message}\n`);
-      return EXIT.error;
+      const logger = {
+        log: (level: string, message: string) => io.stderr.write(`bluechip agent: ${level}: ${message}\n`),
+      };
+      logger.log('info', 'starting');
+      // Loaded on demand: other commands do not pay for NATS.
+      const fleet = await import('@bluechip-ws/fleet/node');
+      let agent: Awaited<ReturnType<typeof fleet.Agent.start>>;
+      try {
+        agent = await fleet.Agent.start(await fleet.loadAgentConfig(config), { logger });
+      } catch (error) {
+        io.stderr.write(`bluechip agent: ${(error as Error).message}\n`);
+        return EXIT.error;
+      }
+      if (stop.received === undefined) {
+        const failed = [...agent.failed.keys()];
+        io.stdout.write(
+          `serving ${agent.site}: ${agent.terminals.length} terminal(s) (${agent.terminals.join(', ')})` +
+            (failed.length === 0 ? '' : `; not served: ${failed.join(', ')}`) +
+            ` on ${agent.nc.getServer()}\n`,
+        );
+      }
+      logger.log('info', `${await stop.signal}: closing`);
+      await agent.close();
+    } finally {
+      stop.dispose();
     }
-    const failed = [...agent.failed.keys()];
-    io.stdout.write(
-      `serving ${agent.site}: ${agent.terminals.length} terminal(s) (${agent.terminals.join(', ')})` +
-        (failed.length === 0 ? '' : `; not served: ${failed.join(', ')}`) +
-        ` on ${agent.nc.getServer()}\n`,
-    );
-    const signal = await new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    logger.log('info', `${signal}: closing`);
-    await agent.close();
     return EXIT.ok;
   },
 };
+
+/**
+ * SIGINT/SIGTERM handlers, installed until `dispose`: the first signal resolves `signal`, later ones (a
+ * supervisor repeating itself while the agent drains) are ignored instead of killing the process.
+ */
+function stopSignals(): {
+  readonly signal: Promise<string>;
+  readonly received: string | undefined;
+  dispose(): void;
+} {
+  let received: string | undefined;
+  let resolve: (signal: string) => void = () => undefined;
+  const signal = new Promise<string>((r) => {
+    resolve = r;
+  });
+  const onSignal = (name: string) => {
+    received ??= name;
+    resolve(received);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal,
+    get received() {
+      return received;
+    },
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
