@@ -360,7 +360,7 @@ ${javadoc(`\`${m.name}\`, blocking, with progress.`, '  ')}  public ${resultRef}
   }
 `);
     }
-    table.push(`    "${m.name}"`);
+    table.push(`      Map.entry("${m.name}", "${java}")`);
   }
   const body = `/**
  * One typed method per bridge operation, each in two forms: {@code fooAsync} returns a
@@ -368,8 +368,8 @@ ${javadoc(`\`${m.name}\`, blocking, with progress.`, '  ')}  public ${resultRef}
  * Subclasses carry the calls ({@link Terminal}).
  */
 public abstract class TerminalOperations {
-  /** The methods this class covers, as named on the wire. */
-  public static final List<String> METHODS = List.of(
+  /** The methods this class covers: the name on the wire → the Java method. */
+  public static final Map<String, String> METHODS = Map.ofEntries(
 ${table.join(',\n')});
 
   /**
@@ -393,7 +393,7 @@ ${methods.join('\n')}}
     PACKAGE,
     [
       ...modelImports,
-      'import java.util.List;',
+      'import java.util.Map;',
       'import java.util.concurrent.CompletableFuture;',
       ...(body.includes('JsonNode') ? ['import com.fasterxml.jackson.databind.JsonNode;'] : []),
     ],

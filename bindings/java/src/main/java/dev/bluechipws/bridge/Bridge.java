@@ -122,9 +122,18 @@ public abstract class Bridge implements Channel {
     }
     if (message.isArray()) {
       int n = 0;
-      for (JsonNode element : message) if (n++ < 1024) handle(element);
+      for (JsonNode element : message) if (n++ < 1024) handleSafely(element);
     } else {
+      handleSafely(message);
+    }
+  }
+
+  /** One message's fault never stops the reader: the calls behind it must still get their answers. */
+  private void handleSafely(JsonNode message) {
+    try {
       handle(message);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "bridge message not handled", e);
     }
   }
 

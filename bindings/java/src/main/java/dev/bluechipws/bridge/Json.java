@@ -21,6 +21,8 @@ public final class Json {
 
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      // 12.34 must never become 12 cents: a float where an integer is expected is an error.
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
       .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
       .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
       .build();

@@ -79,10 +79,52 @@ public final class StdioBridge extends Bridge {
     return bridge;
   }
 
-  /** {@code node <embedded bundle> serve --stdio}; {@code $BLUECHIP_NODE} names another node binary. */
+  /**
+   * {@code $BLUECHIP_BRIDGE_COMMAND} when set (a command line, split like a shell does for quotes: e.g. a
+   * repository build {@code node packages/cli/dist/bin.js serve --stdio}), else {@code node <embedded
+   * bundle> serve --stdio}; {@code $BLUECHIP_NODE} names another node binary.
+   */
   public static List<String> defaultCommand() {
+    String configured = System.getenv("BLUECHIP_BRIDGE_COMMAND");
+    if (configured != null && !configured.isBlank()) return splitCommand(configured);
     String node = System.getenv().getOrDefault("BLUECHIP_NODE", "node");
     return List.of(node, Bundle.path().toString(), "serve", "--stdio");
+  }
+
+  /** Splits a command line on blanks, honouring single and double quotes and backslash escapes. */
+  static List<String> splitCommand(String line) {
+    if (line.length() > 8192) throw new IllegalArgumentException("bridge command longer than 8192 characters");
+    List<String> words = new ArrayList<>();
+    StringBuilder word = new StringBuilder();
+    boolean inWord = false;
+    char quote = 0;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quote == '\'') {
+        if (c == '\'') quote = 0; else word.append(c);
+      } else if (quote == '"') {
+        if (c == '"') quote = 0;
+        else if (c == '\\' && i + 1 < line.length() && "\"\\$`".indexOf(line.charAt(i + 1)) >= 0) word.append(line.charAt(++i));
+        else word.append(c);
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        inWord = true;
+      } else if (c == '\\' && i + 1 < line.length()) {
+        word.append(line.charAt(++i));
+        inWord = true;
+      } else if (Character.isWhitespace(c)) {
+        if (inWord) words.add(word.toString());
+        word.setLength(0);
+        inWord = false;
+      } else {
+        word.append(c);
+        inWord = true;
+      }
+    }
+    if (quote != 0) throw new IllegalArgumentException("unbalanced quote in the bridge command: " + line);
+    if (inWord) words.add(word.toString());
+    if (words.isEmpty()) throw new IllegalArgumentException("empty bridge command");
+    return List.copyOf(words);
   }
 
   /** The bridge process id (to watch or, in tests, to kill it). */
@@ -158,6 +200,11 @@ public final class StdioBridge extends Bridge {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       status = "stdout closed";
+    }
+    try {
+      errReader.join(2000); // its last lines say why: let it read them (it ends with the process's stderr)
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     List<String> tail = stderrTail();
     return "the bridge process " + status + (tail.isEmpty() ? "" : "; stderr: " + String.join(" | ",

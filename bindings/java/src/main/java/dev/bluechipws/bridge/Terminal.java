@@ -95,10 +95,19 @@ public final class Terminal extends TerminalOperations implements AutoCloseable 
     });
   }
 
+  /**
+   * Any bridge method with JSON params, untyped (the terminal id is added where the carrier needs it):
+   * for a method newer than this binding. Prefer the typed methods.
+   */
+  public CompletableFuture<JsonNode> request(String method, ObjectNode params) {
+    return call(method, params, true, JsonNode.class, null);
+  }
+
   @Override
   protected <T> CompletableFuture<T> call(
       String method, Object params, boolean withTerminal, Class<T> resultType, ProgressListener listener) {
-    ObjectNode node = params == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(params);
+    ObjectNode node = params == null ? Json.MAPPER.createObjectNode()
+        : params instanceof ObjectNode given ? given.deepCopy() : Json.MAPPER.valueToTree(params);
     if (withTerminal && channel.namesTerminalInParams()) node.put("terminalId", terminalId);
     CompletableFuture<JsonNode> raw = channel.call(method, node, listener);
     CompletableFuture<T> typed = raw.thenApply(result -> Json.decode(result, resultType));

@@ -28,7 +28,7 @@ import dev.bluechipws.bridge.model.TerminalInfoParams;
 import dev.bluechipws.bridge.model.TerminalStatusResult;
 import dev.bluechipws.bridge.model.TipAdjustParams;
 import dev.bluechipws.bridge.model.VoidParams;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,31 +37,31 @@ import java.util.concurrent.CompletableFuture;
  * Subclasses carry the calls ({@link Terminal}).
  */
 public abstract class TerminalOperations {
-  /** The methods this class covers, as named on the wire. */
-  public static final List<String> METHODS = List.of(
-    "terminal.status",
-    "sale",
-    "refund",
-    "void",
-    "preAuth",
-    "preAuthCompletion",
-    "force",
-    "tipAdjust",
-    "cardBalance",
-    "reprintReceipt",
-    "recallLastTransaction",
-    "settlement",
-    "terminalInfo",
-    "setDateTime",
-    "report",
-    "raw",
-    "reconcile",
-    "resolveFlow",
-    "outcome.get",
-    "journal.openFlows",
-    "simulator.customer",
-    "simulator.screen",
-    "rpc.discover");
+  /** The methods this class covers: the name on the wire → the Java method. */
+  public static final Map<String, String> METHODS = Map.ofEntries(
+      Map.entry("terminal.status", "status"),
+      Map.entry("sale", "sale"),
+      Map.entry("refund", "refund"),
+      Map.entry("void", "voidTransaction"),
+      Map.entry("preAuth", "preAuth"),
+      Map.entry("preAuthCompletion", "preAuthCompletion"),
+      Map.entry("force", "force"),
+      Map.entry("tipAdjust", "tipAdjust"),
+      Map.entry("cardBalance", "cardBalance"),
+      Map.entry("reprintReceipt", "reprintReceipt"),
+      Map.entry("recallLastTransaction", "recallLastTransaction"),
+      Map.entry("settlement", "settlement"),
+      Map.entry("terminalInfo", "terminalInfo"),
+      Map.entry("setDateTime", "setDateTime"),
+      Map.entry("report", "report"),
+      Map.entry("raw", "raw"),
+      Map.entry("reconcile", "reconcile"),
+      Map.entry("resolveFlow", "resolveFlow"),
+      Map.entry("outcome.get", "outcomeGet"),
+      Map.entry("journal.openFlows", "journalOpenFlows"),
+      Map.entry("simulator.customer", "simulatorCustomer"),
+      Map.entry("simulator.screen", "simulatorScreen"),
+      Map.entry("rpc.discover", "rpcDiscover"));
 
   /**
    * Sends one call. {@code withTerminal}: add the handle's terminal id to the params. {@code listener}:
