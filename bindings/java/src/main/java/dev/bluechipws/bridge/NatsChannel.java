@@ -108,7 +108,8 @@ public final class NatsChannel implements Channel {
     JsonNode body = text == null || message.getData().length > Json.MAX_MESSAGE_BYTES ? null : Json.parse(text);
     if (body == null || !body.isObject()) {
       result.completeExceptionally(new TerminalProtocolException("the agent's answer is not a JSON-RPC response",
-          ErrorData.builder().code("bad_answer").outcomeUnknown(true).build()));
+          ErrorData.builder().code("bad_response").outcomeUnknown(true)
+              .action("The agent may have run it: look the outcome up by its idempotency key before retrying.").build()));
       return;
     }
     JsonNode error = body.get("error");

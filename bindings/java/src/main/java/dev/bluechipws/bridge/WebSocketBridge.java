@@ -32,7 +32,8 @@ public final class WebSocketBridge extends Bridge {
     } catch (ExecutionException | TimeoutException e) {
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       throw new UnreachableException("cannot connect to the bridge at " + uri + ": " + cause.getMessage(),
-          dev.bluechipws.bridge.model.ErrorData.builder().code("connect_failed").outcomeUnknown(false).build());
+          dev.bluechipws.bridge.model.ErrorData.builder().code("connect_failed").outcomeUnknown(false)
+              .action("Nothing was sent. Check the bridge's address and token, then retry.").build());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while connecting", e);
