@@ -178,11 +178,19 @@ func (c *rpcConn) dispatch(message []byte) {
 		var batch []json.RawMessage
 		if json.Unmarshal(message, &batch) == nil {
 			for _, one := range batch {
-				c.dispatch(one)
+				// One level only: a batch in a batch is not JSON-RPC, and nesting would re-parse the payload
+				// once per level.
+				if len(one) > 0 && one[0] != '[' {
+					c.dispatchOne(one)
+				}
 			}
 		}
 		return
 	}
+	c.dispatchOne(message)
+}
+
+func (c *rpcConn) dispatchOne(message []byte) {
 	var m wireMessage
 	if json.Unmarshal(message, &m) != nil {
 		return // not JSON-RPC: nothing to route it to
