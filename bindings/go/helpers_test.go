@@ -33,14 +33,16 @@ var repoRoot = func() string {
 func cliPath() string { return filepath.Join(repoRoot, "packages", "cli", "dist", "bin.js") }
 
 // bridgeArgv is the argv that starts `bluechip` (without `serve --stdio`), or nil for the embedded bundle.
+// $BLUECHIP_BRIDGE_COMMAND is the stdio bridge's command, split on white space, as for the Python binding
+// and the example POS; it must end with `serve --stdio` (the carrier tests run `serve --listen`, `agent`).
 func bridgeArgv(t testing.TB) []string {
 	t.Helper()
-	if configured := os.Getenv("BLUECHIP_BRIDGE_COMMAND"); configured != "" {
-		var argv []string
-		if err := json.Unmarshal([]byte(configured), &argv); err != nil || len(argv) == 0 {
-			t.Fatalf("BLUECHIP_BRIDGE_COMMAND must be a JSON array of argv: %v", err)
+	if configured := strings.Fields(os.Getenv("BLUECHIP_BRIDGE_COMMAND")); len(configured) > 0 {
+		n := len(configured)
+		if n < 3 || configured[n-2] != "serve" || configured[n-1] != "--stdio" {
+			t.Fatalf("BLUECHIP_BRIDGE_COMMAND must end with `serve --stdio`: %q", configured)
 		}
-		return argv
+		return configured[:n-2]
 	}
 	if _, err := os.Stat(cliPath()); err == nil {
 		return []string{"node", cliPath()}

@@ -160,3 +160,22 @@ func TestOptionsNamingTwoCarriersAreRefused(t *testing.T) {
 		t.Fatal("two carriers accepted")
 	}
 }
+
+// The default stdio carrier: the bridge embedded by go generate, run with node. A checkout without the
+// bundle (it is a build output) skips this, saying so; every other test runs the built CLI.
+func TestEmbeddedBridge(t *testing.T) {
+	if !EmbeddedBridge() {
+		t.Skip("no embedded bridge in this build: run go generate after building packages/cli/dist/bluechip.mjs")
+	}
+	terminal, err := Open(testContext(t), Options{Terminal: TerminalOpenParams{Simulator: &TerminalOpenParamsSimulator{}}})
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	outcome, err := terminal.Sale(testContext(t), SaleParams{Amount: 1500})
+	if err != nil || outcome.Kind != OutcomeKindApproved {
+		t.Fatalf("sale: %+v %v", outcome, err)
+	}
+	if err := terminal.Close(testContext(t)); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+}
