@@ -120,11 +120,11 @@ func (c *natsCarrier) onProgress(msg *nats.Msg) {
 	}
 }
 
-func (c *natsCarrier) call(ctx context.Context, method string, params json.RawMessage, progress func(FlowProgress)) (json.RawMessage, error) {
+func (c *natsCarrier) call(ctx context.Context, method string, params json.RawMessage, config callConfig) (json.RawMessage, error) {
 	id := nuid.Next()
-	if progress != nil {
+	if config.progress != nil {
 		c.mu.Lock()
-		c.progress[id] = progress
+		c.progress[id] = config.progress
 		c.mu.Unlock()
 		defer func() {
 			c.mu.Lock()

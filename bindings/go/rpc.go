@@ -71,7 +71,7 @@ func (c *rpcConn) send(ctx context.Context, request wireRequest) error {
 	return c.stream.write(ctx, message)
 }
 
-func (c *rpcConn) call(ctx context.Context, method string, params json.RawMessage, progress func(FlowProgress)) (json.RawMessage, error) {
+func (c *rpcConn) call(ctx context.Context, method string, params json.RawMessage, config callConfig) (json.RawMessage, error) {
 	c.mu.Lock()
 	if c.failure != nil {
 		c.mu.Unlock()
@@ -79,7 +79,7 @@ func (c *rpcConn) call(ctx context.Context, method string, params json.RawMessag
 	}
 	c.nextID++
 	id := c.nextID
-	call := &pendingCall{replies: make(chan reply, 1), progress: progress}
+	call := &pendingCall{replies: make(chan reply, 1), progress: config.progress}
 	c.pending[id] = call
 	c.mu.Unlock()
 	defer c.forget(id)
@@ -87,6 +87,9 @@ func (c *rpcConn) call(ctx context.Context, method string, params json.RawMessag
 	if err := c.send(ctx, wireRequest{ID: &id, Method: method, Params: params}); err != nil {
 		// A partial write may have reached the bridge.
 		return nil, carrierError(method, "could not write to the bridge", true, err)
+	}
+	if config.sent != nil {
+		config.sent()
 	}
 	select {
 	case r := <-call.replies:

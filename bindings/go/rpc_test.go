@@ -51,7 +51,7 @@ func TestInvalidUTF8FromTheBridgeEndsTheConnection(t *testing.T) {
 	conn := newRPCConn(stream, nil)
 	done := make(chan error, 1)
 	go func() {
-		_, err := conn.call(testContext(t), "sale", json.RawMessage(`{}`), nil)
+		_, err := conn.call(testContext(t), "sale", json.RawMessage(`{}`), callConfig{})
 		done <- err
 	}()
 	stream.request(t)
@@ -61,7 +61,7 @@ func TestInvalidUTF8FromTheBridgeEndsTheConnection(t *testing.T) {
 	if !errors.As(err, &closed) || !closed.OutcomeUnknown() || !errors.Is(err, errInvalidUTF8) {
 		t.Fatalf("want *ClosedError (invalid UTF-8, outcome unknown), got %T %v", err, err)
 	}
-	if _, err := conn.call(testContext(t), "terminal.status", json.RawMessage(`{}`), nil); !errors.As(err, &closed) || closed.OutcomeUnknown() {
+	if _, err := conn.call(testContext(t), "terminal.status", json.RawMessage(`{}`), callConfig{}); !errors.As(err, &closed) || closed.OutcomeUnknown() {
 		t.Fatalf("a call after the end: want *ClosedError, nothing sent, got %v", err)
 	}
 }
@@ -72,7 +72,7 @@ func TestAnswersAreRoutedByIDAndStrayOnesIgnored(t *testing.T) {
 	conn := newRPCConn(stream, func(method string, _ json.RawMessage) { notified = append(notified, method) })
 	done := make(chan json.RawMessage, 1)
 	go func() {
-		result, err := conn.call(testContext(t), "terminal.status", json.RawMessage(`{}`), nil)
+		result, err := conn.call(testContext(t), "terminal.status", json.RawMessage(`{}`), callConfig{})
 		if err != nil {
 			t.Error(err)
 		}

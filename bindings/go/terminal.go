@@ -30,7 +30,7 @@ type Options struct {
 
 // carrier is what a Terminal calls through.
 type carrier interface {
-	call(ctx context.Context, method string, params json.RawMessage, progress func(FlowProgress)) (json.RawMessage, error)
+	call(ctx context.Context, method string, params json.RawMessage, config callConfig) (json.RawMessage, error)
 }
 
 // Terminal is one payment terminal behind a bridge. Its methods are safe for concurrent use; the
@@ -126,6 +126,9 @@ type CallOption func(*callConfig)
 
 type callConfig struct {
 	progress func(FlowProgress)
+	// sent runs once the request is written to the carrier (the conformance vectors' runner orders
+	// calls that do not wait by it).
+	sent func()
 }
 
 // WithProgress gets the flow's progress (started, proceed) while the call runs, on the carrier's
@@ -165,7 +168,7 @@ func (t *Terminal) call(ctx context.Context, method string, params any, shape ca
 		// Generated params structs have no terminalId field; raw params may name one.
 		raw = withTerminalID(raw, t.id, isRaw)
 	}
-	answer, err := t.carrier.call(ctx, method, raw, config.progress)
+	answer, err := t.carrier.call(ctx, method, raw, config)
 	if err != nil {
 		return err
 	}
