@@ -8,10 +8,8 @@ import (
 	"path/filepath"
 )
 
-const howToBuild = `build it from the repository root:
-  npx tsc -b
-  npx esbuild packages/cli/dist/bin.js --bundle --platform=node --format=esm --outfile=packages/cli/dist/bluechip.mjs \
-    --banner:js="import{createRequire as __cr}from'module';const require=__cr(import.meta.url);"`
+const howToBuild = `build it from the repository root: npm run build (its last step,
+node packages/cli/scripts/bundle-cli.mjs, writes the bundle)`
 
 func main() {
 	// go generate runs in the package directory: bindings/go.
