@@ -20,7 +20,8 @@ func main() {
 		os.Exit(1)
 	}
 	target := filepath.Join("bundle", "bluechip.mjs")
-	temporary := target + ".tmp"
+	// A dot name: go:embed of the directory skips it, so a build running meanwhile never embeds half a file.
+	temporary := filepath.Join("bundle", ".bluechip.mjs.tmp")
 	if err := os.WriteFile(temporary, data, 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "copybundle:", err)
 		os.Exit(1)
