@@ -13,7 +13,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test-support/**/*.test.ts', 'bindings/java/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test-support/**/*.test.ts', 'bindings/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
