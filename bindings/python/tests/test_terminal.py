@@ -79,7 +79,7 @@ class SaleTest(unittest.TestCase):
         self.assertIn(self.terminal.report("summary_report").kind, ("completed", "approved"))
         self.assertIn(self.terminal.settlement().kind, ("completed", "approved"))
         self.assertEqual(self.terminal.refund(500, tender_type="credit").kind, "approved")
-        self.assertEqual(self.terminal.status()["state"]["kind"], "open")
+        self.assertEqual(self.terminal.status().state.kind, "open")
         self.assertEqual(self.terminal.reconcile().unresolved, 0)
 
     def test_progress_reports_proceed_events(self) -> None:
