@@ -1,5 +1,5 @@
 """Build hook: puts the bridge bundle (the single-file CLI, ``packages/cli/dist/bluechip.mjs``) into the
-package as ``bluechip_bridge/_bundle/bluechip.mjs`` before hatchling builds the wheel or the sdist.
+package as ``bluechip_bridge/dist/bluechip.mjs`` before hatchling builds the wheel or the sdist.
 
 In a source checkout the bundle is copied fresh from the repository's build (``npm run build`` makes it).
 Building from an sdist, the copy it carries is used. Without either, the build fails saying how to make it:
@@ -14,7 +14,7 @@ from typing import Any, Dict
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-_TARGET = Path("bluechip_bridge") / "_bundle" / "bluechip.mjs"
+_TARGET = Path("bluechip_bridge") / "dist" / "bluechip.mjs"
 _CHECKOUT = Path("..") / ".." / "packages" / "cli" / "dist" / "bluechip.mjs"
 
 

@@ -18,7 +18,7 @@ MINIMUM_NODE: Tuple[int, int] = (20, 0)
 
 COMMAND_VARIABLE = "BLUECHIP_BRIDGE_COMMAND"
 
-_PACKAGED = Path(__file__).resolve().parent / "_bundle" / "bluechip.mjs"
+_PACKAGED = Path(__file__).resolve().parent / "dist" / "bluechip.mjs"
 # A source checkout (bindings/python/bluechip_bridge → the repository root): the built bundle.
 _CHECKOUT = Path(__file__).resolve().parents[3] / "packages" / "cli" / "dist" / "bluechip.mjs"
 

@@ -28,6 +28,10 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     if (!existsSync(PYTHON)) run(python, ['-m', 'venv', VENV]);
     run(PYTHON, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', REQUIREMENTS]);
     copyFileSync(REQUIREMENTS, INSTALLED);
-    console.log(`${VENV}: ready (${readFileSync(REQUIREMENTS, 'utf8').match(/^\w[^\n]*/gm).join(', ')})`);
+    console.log(
+      `${VENV}: ready (${readFileSync(REQUIREMENTS, 'utf8')
+        .match(/^\w[^\n]*/gm)
+        .join(', ')})`,
+    );
   }
 }

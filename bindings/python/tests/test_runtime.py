@@ -74,7 +74,7 @@ def test_something_else_called_node(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
 
 def test_bundle_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(runtime, "_PACKAGED", tmp_path / "_bundle" / "bluechip.mjs")
+    monkeypatch.setattr(runtime, "_PACKAGED", tmp_path / "package" / "dist" / "bluechip.mjs")
     monkeypatch.setattr(runtime, "_CHECKOUT", tmp_path / "dist" / "bluechip.mjs")
     with pytest.raises(BundleNotFoundError) as caught:
         Terminal(simulator=True)

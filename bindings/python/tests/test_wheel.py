@@ -55,7 +55,7 @@ def build_wheel(into: Path) -> Path:
 def test_the_wheel_runs_a_sale_with_only_node_on_path(tmp_path: Path, node: str) -> None:
     before = sorted(p.name for p in PACKAGE_ROOT.iterdir())
     wheel = build_wheel(tmp_path / "dist")
-    assert "bluechip_bridge/_bundle/bluechip.mjs" in zipfile.ZipFile(wheel).namelist()
+    assert "bluechip_bridge/dist/bluechip.mjs" in zipfile.ZipFile(wheel).namelist()
     # The build left nothing in the source tree but the ignored bundle copy.
     assert not list(PACKAGE_ROOT.glob("*.egg-info"))
     assert not (PACKAGE_ROOT / "build").exists()
