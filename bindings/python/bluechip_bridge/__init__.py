@@ -1,5 +1,6 @@
 """Python binding of bluechip-ws: drive Bluefin Bluechip (Ingenico TSI) payment terminals through the
-``bluechip serve --stdio`` JSON-RPC bridge. Standard library only; Python 3.9 or later.
+``bluechip serve --stdio`` JSON-RPC bridge. Standard library only; Python 3.9 or later. The bridge itself
+(a single JavaScript file run by Node.js >= 20) ships inside the package.
 
     from bluechip_bridge import Terminal
 
@@ -8,16 +9,25 @@
         print(outcome.kind, outcome.result.reference_no)
 """
 
-from .bridge import Bridge, PendingCall, default_command
+from .bridge import Bridge, PendingCall
+from .runtime import default_command
+from .amounts import Amount, to_cents
 from .errors import (
     BluechipError,
     BridgeClosedError,
+    BridgeExitedError,
     BridgeProtocolError,
+    BridgeStartError,
+    BundleNotFoundError,
     ClosedError,
     InternalError,
+    InvalidAmountError,
     InvalidParamsError,
     JournalFailedError,
+    MessageTooLargeError,
     MethodNotFoundError,
+    NodeNotFoundError,
+    NodeTooOldError,
     OperationCancelledError,
     OutcomeUnknownError,
     RecoveryPendingError,
@@ -41,15 +51,23 @@ from .types import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "Amount",
     "BluechipError",
     "Bridge",
     "BridgeClosedError",
+    "BridgeExitedError",
     "BridgeProtocolError",
+    "BridgeStartError",
+    "BundleNotFoundError",
     "ClosedError",
     "InternalError",
+    "InvalidAmountError",
     "InvalidParamsError",
     "JournalFailedError",
+    "MessageTooLargeError",
     "MethodNotFoundError",
+    "NodeNotFoundError",
+    "NodeTooOldError",
     "OperationCancelledError",
     "Outcome",
     "OutcomeRecord",
@@ -68,4 +86,5 @@ __all__ = [
     "UnknownTerminalError",
     "UnreachableError",
     "default_command",
+    "to_cents",
 ]

@@ -8,7 +8,7 @@ Every error carries ``code`` (the JSON-RPC number), ``data_code`` (the library's
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Mapping, Optional, Type
 
 
 class BluechipError(Exception):
@@ -45,6 +45,19 @@ class BridgeProtocolError(BluechipError):
     """-32700 / -32600: the bridge could not read a message (a bug in the binding, or an oversize message)."""
 
 
+class MessageTooLargeError(BridgeProtocolError):
+    """-32600 ``message_too_large``: the call's JSON line is longer than the bridge accepts. Nothing was
+    sent to the terminal. Raised before writing when the line exceeds the binding's ``max_message_bytes``,
+    or when the bridge refused the line (a bridge started with a smaller ``--max-message-bytes``)."""
+
+    code = -32600
+
+    def __init__(self, message: str, *, size: int, limit: int):
+        super().__init__(message, -32600, {"code": "message_too_large", "limit": limit, "bytes": size})
+        self.size = size
+        self.limit = limit
+
+
 class MethodNotFoundError(BluechipError):
     code = -32601
 
@@ -57,6 +70,14 @@ class InvalidParamsError(BluechipError):
     @property
     def path(self) -> Optional[str]:
         return self.data.get("path")
+
+
+class InvalidAmountError(InvalidParamsError, TypeError):
+    """An amount that is not ``int`` cents or a ``decimal.Decimal`` with at most two places, refused before
+    anything is sent (also a ``TypeError``): a ``float`` cannot hold cents exactly."""
+
+    def __init__(self, message: str, path: str):
+        super().__init__(message, -32602, {"code": "invalid_amount", "path": path})
 
 
 class InternalError(BluechipError):
@@ -118,9 +139,39 @@ class ClosedError(BluechipError):
 class BridgeClosedError(ClosedError):
     """The bridge process ended (or was never started); ``stderr`` holds its last log lines."""
 
-    def __init__(self, message: str, stderr: str = ""):
-        super().__init__(message, data={"code": "bridge_closed"})
+    def __init__(self, message: str, stderr: str = "", *, data_code: str = "bridge_closed"):
+        super().__init__(message, data={"code": data_code})
         self.stderr = stderr
+
+
+class BridgeExitedError(BridgeClosedError):
+    """The bridge process exited while calls were running (or before answering the first). The message ends
+    with its last stderr lines; ``returncode`` is its exit status. A call it ends has an unknown outcome if
+    it was an operation: look it up with ``Terminal.outcome`` after opening the journal again."""
+
+    def __init__(self, message: str, stderr: str, returncode: Optional[int]):
+        super().__init__(message, stderr, data_code="bridge_exited")
+        self.returncode = returncode
+
+
+class BridgeStartError(BluechipError):
+    """The bridge could not be started; the message says what is missing and how to provide it (including
+    ``BLUECHIP_BRIDGE_COMMAND``, the command to start it instead of the bundled one)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, data={"code": "bridge_start"})
+
+
+class NodeNotFoundError(BridgeStartError):
+    """``node`` (Node.js, which runs the bridge) is not on PATH."""
+
+
+class NodeTooOldError(BridgeStartError):
+    """The ``node`` on PATH is older than the bridge needs (Node.js 20)."""
+
+
+class BundleNotFoundError(BridgeStartError):
+    """The bridge bundle (``bluechip.mjs``) is neither in the installed package nor in a built checkout."""
 
 
 class TerminalProtocolError(BluechipError):
@@ -129,7 +180,7 @@ class TerminalProtocolError(BluechipError):
     code = -32009
 
 
-_BY_CODE = {
+_BY_CODE: Dict[int, Type[BluechipError]] = {
     cls.code: cls
     for cls in (
         MethodNotFoundError,
@@ -149,12 +200,14 @@ _BY_CODE = {
 }
 
 
-def error_from_rpc(error: Dict[str, Any]) -> BluechipError:
+def error_from_rpc(error: Mapping[str, Any]) -> BluechipError:
     """The exception for a JSON-RPC error object."""
     code = error.get("code")
     message = str(error.get("message", "error"))
-    data = error.get("data") if isinstance(error.get("data"), dict) else {}
-    if code in (-32700, -32600):
-        return BridgeProtocolError(message, code, data)
-    cls = _BY_CODE.get(code, BluechipError)
-    return cls(message, code if isinstance(code, int) else 0, data)
+    raw_data = error.get("data")
+    data: Dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+    number = code if isinstance(code, int) and not isinstance(code, bool) else 0
+    if number in (-32700, -32600):
+        return BridgeProtocolError(message, number, data)
+    cls = _BY_CODE.get(number, BluechipError)
+    return cls(message, number, data)

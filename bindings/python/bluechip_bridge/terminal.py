@@ -6,8 +6,9 @@ import datetime as _dt
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
+from .amounts import Amount, to_cents
 from .bridge import Bridge
-from .types import Outcome, OutcomeRecord, Progress, ReconcileReport, UnclaimedOutcome
+from .types import Outcome, OutcomeRecord, Progress, ReconcileReport, TerminalStatus, UnclaimedOutcome
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -17,15 +18,19 @@ def _camel(name: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-def _params(values: Dict[str, Any]) -> Dict[str, Any]:
-    """snake_case keyword arguments as the bridge's camelCase params, None values left out."""
+def _params(values: Dict[str, Any], path: str = "params") -> Dict[str, Any]:
+    """snake_case keyword arguments as the bridge's camelCase params, None values left out. Every amount
+    (``amount``, ``*_amount``) is checked and turned into int cents here, so a float gets a Python answer."""
     out: Dict[str, Any] = {}
     for key, value in values.items():
         if value is None:
             continue
+        name = _camel(key)
         if isinstance(value, dict):
-            value = _params(value)
-        out[_camel(key)] = value
+            value = _params(value, f"{path}.{name}")
+        elif key == "amount" or key.endswith("_amount"):
+            value = to_cents(value, key, f"{path}.{name}")
+        out[name] = value
     return out
 
 
@@ -37,7 +42,8 @@ class Terminal:
     own bridge process (``command=`` overrides how) and closes it on ``close()``. Safe to use from several
     threads: operations queue in the bridge (``queue_limit``, then ``TerminalBusyError``).
 
-    Amounts are integer cents (``sale(1234)`` is 12.34). Operations return an ``Outcome``; a declined card is
+    Amounts are ``int`` cents (``sale(1234)`` is 12.34) or ``decimal.Decimal`` in currency units
+    (``sale(Decimal("12.34"))``); a ``float`` raises ``InvalidAmountError`` before anything is sent. Operations return an ``Outcome``; a declined card is
     an outcome (``kind == "declined"``), not an exception.
     """
 
@@ -121,7 +127,7 @@ class Terminal:
 
     def sale(
         self,
-        amount_cents: int,
+        amount: Amount,
         *,
         idempotency_key: Optional[str] = None,
         on_progress: Optional[ProgressCallback] = None,
@@ -131,14 +137,14 @@ class Terminal:
         """A sale. ``idempotency_key`` (e.g. the order id): a retry returns the first outcome. Other keyword
         arguments mirror the TypeScript API in snake_case (``tip_amount``, ``tender_type``, ``merchant_id``…)."""
         return self._operation(
-            "sale", {"amount": amount_cents, "idempotency_key": idempotency_key, **params}, on_progress, timeout
+            "sale", {"amount": amount, "idempotency_key": idempotency_key, **params}, on_progress, timeout
         )
 
-    def refund(self, amount_cents: int, *, idempotency_key: Optional[str] = None,
+    def refund(self, amount: Amount, *, idempotency_key: Optional[str] = None,
                on_progress: Optional[ProgressCallback] = None, timeout: Optional[float] = None,
                **params: Any) -> Outcome:
         return self._operation(
-            "refund", {"amount": amount_cents, "idempotency_key": idempotency_key, **params}, on_progress, timeout
+            "refund", {"amount": amount, "idempotency_key": idempotency_key, **params}, on_progress, timeout
         )
 
     def void(self, reference_no: str, *, idempotency_key: Optional[str] = None,
@@ -148,30 +154,30 @@ class Terminal:
             "void", {"reference_no": reference_no, "idempotency_key": idempotency_key, **params}, on_progress, timeout
         )
 
-    def pre_auth(self, amount_cents: int, *, idempotency_key: Optional[str] = None,
+    def pre_auth(self, amount: Amount, *, idempotency_key: Optional[str] = None,
                  on_progress: Optional[ProgressCallback] = None, timeout: Optional[float] = None,
                  **params: Any) -> Outcome:
         return self._operation(
-            "preAuth", {"amount": amount_cents, "idempotency_key": idempotency_key, **params}, on_progress, timeout
+            "preAuth", {"amount": amount, "idempotency_key": idempotency_key, **params}, on_progress, timeout
         )
 
-    def pre_auth_completion(self, amount_cents: int, reference_no: str, *, idempotency_key: Optional[str] = None,
+    def pre_auth_completion(self, amount: Amount, reference_no: str, *, idempotency_key: Optional[str] = None,
                             on_progress: Optional[ProgressCallback] = None, timeout: Optional[float] = None,
                             **params: Any) -> Outcome:
-        values = {"amount": amount_cents, "reference_no": reference_no, "idempotency_key": idempotency_key}
+        values = {"amount": amount, "reference_no": reference_no, "idempotency_key": idempotency_key}
         return self._operation("preAuthCompletion", {**values, **params}, on_progress, timeout)
 
-    def force(self, amount_cents: int, *, idempotency_key: Optional[str] = None,
+    def force(self, amount: Amount, *, idempotency_key: Optional[str] = None,
               on_progress: Optional[ProgressCallback] = None, timeout: Optional[float] = None,
               **params: Any) -> Outcome:
         return self._operation(
-            "force", {"amount": amount_cents, "idempotency_key": idempotency_key, **params}, on_progress, timeout
+            "force", {"amount": amount, "idempotency_key": idempotency_key, **params}, on_progress, timeout
         )
 
-    def tip_adjust(self, reference_no: str, tip_amount_cents: int, *, idempotency_key: Optional[str] = None,
+    def tip_adjust(self, reference_no: str, tip_amount: Amount, *, idempotency_key: Optional[str] = None,
                    on_progress: Optional[ProgressCallback] = None, timeout: Optional[float] = None,
                    **params: Any) -> Outcome:
-        values = {"reference_no": reference_no, "tip_amount": tip_amount_cents, "idempotency_key": idempotency_key}
+        values = {"reference_no": reference_no, "tip_amount": tip_amount, "idempotency_key": idempotency_key}
         return self._operation("tipAdjust", {**values, **params}, on_progress, timeout)
 
     def card_balance(self, *, on_progress: Optional[ProgressCallback] = None, timeout: Optional[float] = None,
@@ -231,8 +237,9 @@ class Terminal:
         result = self.bridge.call("outcome.get", params)
         return None if result is None else OutcomeRecord.from_json(result)
 
-    def status(self) -> Dict[str, Any]:
-        return self.bridge.call("terminal.status", {"terminalId": self.terminal_id})
+    def status(self) -> TerminalStatus:
+        """The terminal's connection state and queue (``status().state.kind``: ``open``, ``reconnecting``…)."""
+        return TerminalStatus.from_json(self.bridge.call("terminal.status", {"terminalId": self.terminal_id}))
 
     def _notified(self, method: str, params: Dict[str, Any]) -> None:
         if params.get("terminalId") != getattr(self, "terminal_id", None):

@@ -1,7 +1,7 @@
 """The binding against the built-in simulator, through a real ``bluechip serve --stdio``.
 
-Run from bindings/python: ``python3 -m unittest discover -s tests -v`` (after ``npx tsc -b`` at the
-repository root, or with BLUECHIP_BRIDGE_COMMAND set to how to start the bridge).
+Run by pytest with the rest of the suite (bindings/python/README.md); it needs the bridge bundle built
+(``npm run build`` at the repository root) or BLUECHIP_BRIDGE_COMMAND set to how to start the bridge.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import os
 import signal
 import tempfile
 import threading
-import time
 import unittest
 
 from bluechip_bridge import (
@@ -79,7 +78,7 @@ class SaleTest(unittest.TestCase):
         self.assertIn(self.terminal.report("summary_report").kind, ("completed", "approved"))
         self.assertIn(self.terminal.settlement().kind, ("completed", "approved"))
         self.assertEqual(self.terminal.refund(500, tender_type="credit").kind, "approved")
-        self.assertEqual(self.terminal.status()["state"]["kind"], "open")
+        self.assertEqual(self.terminal.status().state.kind, "open")
         self.assertEqual(self.terminal.reconcile().unresolved, 0)
 
     def test_progress_reports_proceed_events(self) -> None:
@@ -196,9 +195,13 @@ class LifecycleTest(unittest.TestCase):
     def test_a_dead_bridge_fails_pending_calls(self) -> None:
         bridge = Bridge()
         try:
-            terminal = Terminal(simulator={"event_delay_ms": 2000}, bridge=bridge)
-            pending = bridge.start("sale", {"terminalId": terminal.terminal_id, "amount": 100})
-            time.sleep(0.3)
+            terminal = Terminal(simulator={"event_delay_ms": 0}, bridge=bridge)
+            started = threading.Event()
+            # 2.04: started, then no event; the bridge is killed while the call waits.
+            pending = bridge.start(
+                "sale", {"terminalId": terminal.terminal_id, "amount": 204}, on_progress=lambda _p: started.set()
+            )
+            self.assertTrue(started.wait(30))
             os.kill(bridge.pid, signal.SIGKILL)
             with self.assertRaises(BridgeClosedError):
                 pending.result(10)

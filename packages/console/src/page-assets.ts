@@ -10,8 +10,12 @@ export class ConsoleBuildError extends Error {
   override readonly name = 'ConsoleBuildError';
 }
 
+/** Set by the single-file CLI bundle (packages/cli/scripts/bundle-cli.mjs), which carries the page inline. */
+declare const __BLUECHIP_CONSOLE_PAGE__: string | undefined;
+
 /** The page bundled at build time (`dist/page/console.js`, written by scripts/bundle-page.mjs). */
 export async function builtPage(): Promise<PageAssets> {
+  if (typeof __BLUECHIP_CONSOLE_PAGE__ === 'string') return { script: __BLUECHIP_CONSOLE_PAGE__ };
   const file = new URL('./page/console.js', import.meta.url);
   try {
     return { script: await readFile(file, 'utf8') };
