@@ -13,6 +13,7 @@ import {
   type JsonObject,
   REPORT_TYPES,
   type ReportType,
+  requestTypeRow,
 } from '@bluechip-ws/protocol';
 import { distinctUntilChanged, EMPTY, Observable } from 'rxjs';
 import { ClientError } from './errors.js';
@@ -45,9 +46,6 @@ export interface TerminalContext {
   /** Send sales and refunds of 0 (default false: refused with an `AmountError` before anything is sent). */
   readonly allowZeroAmount?: boolean;
 }
-
-/** Operations where an amount of 0 is almost surely a POS bug (an empty basket), not a request. */
-const NO_ZERO_AMOUNT: ReadonlySet<string> = new Set(['sale', 'refund']);
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 
@@ -269,7 +267,7 @@ function typed(endpoint: string, type: string, params: object) {
 
 function payment(type: string, params: object, allowZero = false) {
   const spec = typed(ENDPOINTS.payment, type, params);
-  if (allowZero || !NO_ZERO_AMOUNT.has(type)) return spec;
+  if (allowZero || requestTypeRow(type)?.refusesZeroAmount !== true) return spec;
   return {
     ...spec,
     build: (): JsonObject => {

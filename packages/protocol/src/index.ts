@@ -27,6 +27,17 @@ export {
   tryCents,
   tryParseAmount,
 } from './money.js';
+export {
+  effectOf,
+  isTransaction,
+  REQUEST_TYPES,
+  type RequestEffect,
+  type RequestTypeRow,
+  requestTypeRow,
+  sendsAmountToHost,
+  type TypeOn,
+  typesWhere,
+} from './operations/request-types.js';
 export * from './refusal.js';
 export { classifyFinal, type Outcome, type OutcomeKind, type PartialApproval } from './resources/outcome.js';
 export * from './resources/params.js';

@@ -105,7 +105,7 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
       typeSelect,
       TYPES_BY_ENDPOINT[name].map((t) => h('option', { value: t }, t)),
     );
-    typeSelect.value = type ?? TYPES_BY_ENDPOINT[name][0];
+    typeSelect.value = type ?? TYPES_BY_ENDPOINT[name][0] ?? '';
     pickType(typeSelect.value);
   };
   endpointSelect.addEventListener('change', () => pickEndpoint(endpointSelect.value as Endpoint));

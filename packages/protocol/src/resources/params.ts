@@ -1,5 +1,6 @@
 import * as t from 'io-ts';
 import { JsonObjectC } from '../envelope.js';
+import { REQUEST_TYPES, type RequestTypeRow } from '../operations/request-types.js';
 
 /** Integer cents as a JSON number or a digit string: Ingenico's tools send both (docs/protocol.md). */
 export const CentsParam = new t.Type<number | string, number | string, unknown>(
@@ -76,52 +77,9 @@ export const PARAMETER_CODECS: Readonly<Record<string, t.Mixed>> = {
   reprint_type: t.string,
 };
 
-const AMOUNT_REQUIRED = [
-  'sale',
-  'pre_auth',
-  'refund',
-  'force',
-  'pre_auth_completion',
-  'auth_only',
-  'reload',
-  'activation',
-  'block_activation',
-  'redemption',
-  'add_tip',
-  'force_issuance',
-  'force_activation',
-  'force_redemption',
-  'reactivation',
-  'block_reactivation',
-  'tab_open',
-  'tab_open_force',
-  'force_pre_auth',
-  'tab_close',
-  'force_tab_close',
-  'transaction_adjustment',
-  'incremental_authorization',
-  'force_incremental_authorization',
-];
-const REFERENCE_REQUIRED = [
-  'void',
-  'pre_auth_completion',
-  'tab_close',
-  'force_tab_close',
-  'tab_delete',
-  'tip_adjust',
-  'transaction_adjustment',
-  'incremental_authorization',
-  'force_incremental_authorization',
-];
-
-/** Parameters a request of a type cannot do without (Ingenico's input map; the tool always sends `amount`). */
-export const REQUIRED_PARAMETERS: ReadonlyMap<string, readonly string[]> = (() => {
-  const required = new Map<string, string[]>();
-  const add = (type: string, param: string) => required.set(type, [...(required.get(type) ?? []), param]);
-  for (const type of AMOUNT_REQUIRED) add(type, 'amount');
-  for (const type of REFERENCE_REQUIRED) add(type, 'reference_no');
-  add('tip_adjust', 'tip_amount');
-  add('set_date_time', 'date');
-  add('set_date_time', 'time');
-  return required;
-})();
+/** Parameters a request of a type cannot do without: the `requires` column of the request-type table. */
+export const REQUIRED_PARAMETERS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries(REQUEST_TYPES as Readonly<Record<string, RequestTypeRow>>).flatMap(([type, row]) =>
+    row.requires === undefined ? [] : [[type, row.requires] as const],
+  ),
+);
