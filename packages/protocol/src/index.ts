@@ -27,6 +27,39 @@ export {
   tryCents,
   tryParseAmount,
 } from './money.js';
+export type {
+  ApiValue,
+  OperationParams,
+  OptionalParamsOperation,
+  PurchaseLevel2Params,
+} from './operations/api-params.js';
+export {
+  COMMON_PARAMETERS,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationName,
+  type OperationOf,
+  type OperationRow,
+  operationRow,
+  type SharedOf,
+  type SharedParameters,
+  sharedParameters,
+  TOKEN_PARAMETERS,
+} from './operations/operations.js';
+export {
+  type CamelCase,
+  CENTS_PARAMETERS,
+  camelCase,
+  LEVEL2_PARAMETERS,
+  type Level2Name,
+  PARAMETERS,
+  type ParameterKind,
+  type ParameterName,
+  type ParameterRow,
+  parameterLabel,
+  parameterRow,
+  TENDER_TYPES,
+} from './operations/parameters.js';
 export {
   effectOf,
   isTransaction,
