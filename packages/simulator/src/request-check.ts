@@ -1,8 +1,12 @@
 import {
+  CENTS_PARAMETERS,
   ENDPOINTS,
   endpointOfType,
   isTransaction,
   type JsonObject,
+  PARAMETERS,
+  type ParameterName,
+  type ParameterRow,
   requestTypeRow,
 } from '@bluechip-ws/protocol';
 import { readCents } from '@bluechip-ws/protocol/internal';
@@ -15,8 +19,11 @@ export interface CheckedRequest {
   readonly amount: number | undefined;
 }
 
-const CENTS_PARAMS = ['amount', 'tip_amount', 'dcc_amount'] as const;
-const STRING_PARAMS = ['reference_no', 'invoice_no', 'clerk_id', 'merchant_id', 'order_number'] as const;
+/** The text parameters (a string, or a number some tools send), read off the protocol's parameter table. */
+const STRING_PARAMS: readonly string[] = (Object.keys(PARAMETERS) as ParameterName[]).filter((name) => {
+  const row: ParameterRow = PARAMETERS[name];
+  return row.kind === 'text' && row.orObject !== true;
+});
 
 /** How the simulator names a missing required parameter of a transaction. */
 const MISSING: Readonly<Record<string, string>> = {
@@ -41,7 +48,7 @@ export function checkRequest(resource: JsonObject, endpoint: string): CheckedReq
   if (home !== endpoint && (alsoOn === undefined || ENDPOINTS[alsoOn] !== endpoint)) {
     return reject(`invalid request: type "${type}" is served on ${home}, not ${endpoint}`);
   }
-  for (const key of CENTS_PARAMS) {
+  for (const key of CENTS_PARAMETERS) {
     const value = resource[key];
     if (value !== undefined && readCents(value) === undefined) {
       return reject(

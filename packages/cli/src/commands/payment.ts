@@ -1,5 +1,4 @@
-import type { TenderType } from '@bluechip-ws/client';
-import { type Cents, formatAmount, parseAmount } from '@bluechip-ws/protocol';
+import { type Cents, formatAmount, OPERATIONS, parseAmount, TENDER_TYPES } from '@bluechip-ws/protocol';
 import { type Command, operationCommand } from '../command.js';
 import { type Parsed, required, str, UsageError } from '../options.js';
 
@@ -42,8 +41,6 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-const TENDERS: readonly TenderType[] = ['all', 'cash', 'credit', 'debit', 'ebt', 'gift'];
-
 /** Optional string parameters shared by several commands, dropped when absent. */
 function common(values: Parsed['values']) {
   return {
@@ -64,7 +61,7 @@ export const paymentCommands: readonly Command[] = [
       const params = {
         amount: money(values, 'amount'),
         tipAmount: optionalMoney(values, 'tip'),
-        tenderType: oneOf(values, 'tender', TENDERS),
+        tenderType: oneOf(values, 'tender', TENDER_TYPES),
         orderNumber: str(values.order),
         ...common(values),
       };
@@ -86,7 +83,7 @@ export const paymentCommands: readonly Command[] = [
       const params = {
         amount: money(values, 'amount'),
         tipAmount: optionalMoney(values, 'tip'),
-        tenderType: oneOf(values, 'tender', TENDERS),
+        tenderType: oneOf(values, 'tender', TENDER_TYPES),
         ...common(values),
       };
       return {
@@ -181,7 +178,7 @@ export const paymentCommands: readonly Command[] = [
     options: { ...tender, ...merchant },
     operation: ({ values }) => {
       const params = {
-        tenderType: oneOf(values, 'tender', ['credit', 'debit', 'ebt', 'gift'] as const),
+        tenderType: oneOf(values, 'tender', OPERATIONS.cardBalance.choices.tender_type.choices),
         merchantId: str(values.merchant),
       };
       return { label: 'balance', waiting: CARD, start: (t, o) => t.cardBalance$(params, o) };

@@ -82,12 +82,16 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
       { class: 'field' },
       h(
         'label',
-        { for: id },
-        field.name,
+        { for: id, title: field.name },
+        field.label,
         field.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
       ),
       control,
-      h('span', { id: `${id}-hint`, class: 'hint' }, `${field.required ? 'required · ' : ''}${hint}`),
+      h(
+        'span',
+        { id: `${id}-hint`, class: 'hint' },
+        `${field.required ? 'required · ' : ''}${field.name} · ${hint}`,
+      ),
     );
   };
 
