@@ -27,6 +27,14 @@ export {
 } from '@bluechip-ws/protocol';
 export { type ConnectOptions, connect } from './connect.js';
 export { ClientError, type ClientErrorCode, OperationAbortedError } from './errors.js';
+export {
+  type Classification,
+  type ClassKind,
+  classifyFailure,
+  classifyOutcome,
+  type FailureKind,
+  failureOfCode,
+} from './failure.js';
 export type { FrameListener, FrameRecord } from './frame-tap.js';
 export type { OperationOptions } from './operation.js';
 export type { Progress, TransactionOutcome } from './outcome.js';
