@@ -14,8 +14,8 @@ function sample(
   const row = PARAMETERS[name];
   if (row.kind === 'cents') return 125;
   if (row.kind === 'choice') {
-    const narrower =
-      'choices' in operation ? (operation.choices as Record<string, { choices: string[] }>)[name] : undefined;
+    const choices: OperationRow['choices'] = 'choices' in operation ? operation.choices : undefined;
+    const narrower = choices?.[name];
     return (narrower?.choices ?? row.choices)[0];
   }
   if (row.kind === 'level2') return { taxAmount: 5, productDescription: 'bolts' };
