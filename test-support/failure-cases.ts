@@ -51,7 +51,7 @@ export const FAILURE_CASES: readonly FailureCase[] = [
   },
   {
     name: 'terminal refused: TSI busy',
-    error: () => new FlowRefusedError('f-1', { text: 'TSI busy', code: 0 }, { status: 'error' }),
+    error: () => new FlowRefusedError('f-1', { text: 'TSI busy', code: '0' }, { status: 'error' }),
     kind: 'busy',
     code: 'terminal_busy',
     outcomeUnknown: false,
@@ -84,7 +84,7 @@ export const FAILURE_CASES: readonly FailureCase[] = [
   },
   {
     name: 'terminal refused: bad request',
-    error: () => new FlowRefusedError('f-1', { text: 'Invalid amount', code: 3 }, { status: 'error' }),
+    error: () => new FlowRefusedError('f-1', { text: 'Invalid amount', code: '3' }, { status: 'error' }),
     kind: 'refused',
     code: 'refused',
     outcomeUnknown: false,

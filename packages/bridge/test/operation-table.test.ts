@@ -1,4 +1,11 @@
-import { camelCase, OPERATION_NAMES, OPERATIONS, PARAMETERS, sharedParameters } from '@bluechip-ws/protocol';
+import {
+  camelCase,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationRow,
+  PARAMETERS,
+  sharedParameters,
+} from '@bluechip-ws/protocol';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import { methodTable } from '../src/internal.js';

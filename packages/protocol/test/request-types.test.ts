@@ -30,7 +30,7 @@ describe('the request-type table', () => {
     expect(known.filter(sendsAmountToHost).sort()).toEqual(
       ['auth_only', 'force', 'pre_auth', 'pre_auth_completion', 'refund', 'sale'].sort(),
     );
-    expect(typesWhere((row) => row.effect === 'charge').sort()).toEqual(
+    expect([...typesWhere((row) => row.effect === 'charge')].sort()).toEqual(
       ['auth_only', 'force', 'pre_auth_completion', 'sale'].sort(),
     );
     expect(typesWhere((row) => row.refusesZeroAmount === true)).toEqual(['sale', 'refund']);
