@@ -46,6 +46,13 @@ export interface Classification {
   readonly outcomeUnknown: boolean;
   /** The one safe next step, in words a caller can show (API terms: idempotencyKey, outcome.get, reconcile). */
   readonly next: string;
+  /** The error's message, with the next step where the message alone does not say it (`link_closed`). */
+  readonly message: string;
+}
+
+/** A failure's classification. */
+export interface Failure extends Classification {
+  readonly kind: FailureKind;
 }
 
 /** The safe next step once an outcome is unknown (defect: every outcome-unknown error says it). */
@@ -53,7 +60,18 @@ const RECOVER =
   'Do not send a new request: retry with the same idempotencyKey (it returns the first outcome, or reconciles first), or call outcome.get / reconcile to learn the outcome.';
 
 /** Every failure code a library error (or a bridge, for its queue) carries: its kind and its next step. */
-const FAILURES: ReadonlyMap<string, { readonly kind: FailureKind; readonly next: string }> = new Map([
+export interface FailureRow {
+  readonly kind: FailureKind;
+  readonly next: string;
+  /** Appended to the library's message, which does not say what to do. */
+  readonly tell?: string;
+  /** Also comes with `outcomeUnknown` (then it is of kind `unknown`). */
+  readonly mayBeUnknown?: true;
+}
+
+const INTERNAL: FailureRow = { kind: 'internal', next: 'A fault in the library: report it with the log.' };
+
+export const FAILURE_CODES: ReadonlyMap<string, FailureRow> = new Map<string, FailureRow>([
   [
     'busy',
     { kind: 'busy', next: 'Nothing was sent. Retry later, or wait for the running operation to finish.' },
@@ -115,7 +133,14 @@ const FAILURES: ReadonlyMap<string, { readonly kind: FailureKind; readonly next:
   ['response_timeout', { kind: 'unknown', next: `No response in time. ${RECOVER}` }],
   ['event_timeout', { kind: 'unknown', next: `The terminal went quiet during the flow. ${RECOVER}` }],
   ['flow_timeout', { kind: 'unknown', next: `The flow ran out of time. ${RECOVER}` }],
-  ['link_closed', { kind: 'unknown', next: `The link closed during the flow. ${RECOVER}` }],
+  [
+    'link_closed',
+    {
+      kind: 'unknown',
+      next: `The link closed during the flow. ${RECOVER}`,
+      tell: 'retry with the same idempotency key, or call outcome.get / reconcile before any new attempt',
+    },
+  ],
   [
     'recovery_pending',
     {
@@ -136,6 +161,7 @@ const FAILURES: ReadonlyMap<string, { readonly kind: FailureKind; readonly next:
     {
       kind: 'closed',
       next: 'The terminal handle was closed while waiting; if it was sent, reconcile before retrying.',
+      mayBeUnknown: true,
     },
   ],
   [
@@ -153,7 +179,8 @@ const FAILURES: ReadonlyMap<string, { readonly kind: FailureKind; readonly next:
     'ack_timeout',
     {
       kind: 'protocol',
-      next: 'The result was delivered but not acked in time: it is journaled and announced as unclaimed; see outcome.get.',
+      next: 'The result was delivered but not acked in time: it is journaled and announced as unclaimed (outcome.unclaimed, unclaimed$); see outcome.get.',
+      mayBeUnknown: true,
     },
   ],
   [
@@ -165,25 +192,31 @@ const FAILURES: ReadonlyMap<string, { readonly kind: FailureKind; readonly next:
   ],
   [
     'bad_response',
-    { kind: 'protocol', next: 'The terminal answered with something unreadable; check it, then reconcile.' },
+    {
+      kind: 'protocol',
+      next: 'The terminal answered with something unreadable; check it, then reconcile.',
+      mayBeUnknown: true,
+    },
   ],
-  ['internal', { kind: 'internal', next: 'A fault in the library: report it with the log.' }],
+  ['internal', INTERNAL],
 ]);
 
 /** The kind and next step of a failure code (as carried in `data.code` or a report's `error.code`). */
-export function failureOfCode(
-  code: string,
-): { readonly kind: FailureKind; readonly next: string } | undefined {
-  return FAILURES.get(code) ?? (code.startsWith('journal_') ? FAILURES.get('journal_failed') : undefined);
+export function failureOfCode(code: string): FailureRow | undefined {
+  return (
+    FAILURE_CODES.get(code) ?? (code.startsWith('journal_') ? FAILURE_CODES.get('journal_failed') : undefined)
+  );
 }
 
-function failure(code: string, outcomeUnknown = false): Classification {
-  const row = failureOfCode(code) ?? (FAILURES.get('internal') as { kind: FailureKind; next: string });
+function failure(error: unknown, code: string, outcomeUnknown = false): Failure {
+  const row = failureOfCode(code) ?? INTERNAL;
+  const text = error instanceof Error ? error.message : String(error);
+  const message = row.tell === undefined ? text : `${text}; ${row.tell}`;
   // Whatever the code, a flow that may have reached the terminal is "outcome unknown" first.
   if (outcomeUnknown && row.kind !== 'aborted' && row.kind !== 'unknown') {
-    return { kind: 'unknown', code, outcomeUnknown, next: `${row.next} ${RECOVER}` };
+    return { kind: 'unknown', code, outcomeUnknown, next: `${row.next} ${RECOVER}`, message };
   }
-  return { kind: row.kind, code, outcomeUnknown, next: row.next };
+  return { kind: row.kind, code, outcomeUnknown, next: row.next, message };
 }
 
 /** A handshake the terminal refused with 409: it serves another client (the transport says so, typed). */
@@ -195,20 +228,22 @@ function refusedAsBusy(error: unknown): boolean {
 }
 
 /** How an operation that threw ended. Never throws; anything this library does not know is `internal`. */
-export function classifyFailure(error: unknown): Classification {
-  if (error instanceof OperationAbortedError) return failure('aborted', error.outcomeUnknown);
-  if (error instanceof OutcomeUnknownError) return failure('outcome_unknown', true);
-  if (error instanceof RecoveryPendingError) return failure('recovery_pending');
-  if (error instanceof FlowRefusedError) return failure(error.terminalBusy ? 'terminal_busy' : 'refused');
+export function classifyFailure(error: unknown): Failure {
+  if (error instanceof OperationAbortedError) return failure(error, 'aborted', error.outcomeUnknown);
+  if (error instanceof OutcomeUnknownError) return failure(error, 'outcome_unknown', true);
+  if (error instanceof RecoveryPendingError) return failure(error, 'recovery_pending');
+  if (error instanceof FlowRefusedError)
+    return failure(error, error.terminalBusy ? 'terminal_busy' : 'refused');
   if (error instanceof FlowError) {
-    if (error.code === 'connect_failed' && refusedAsBusy(error)) return failure('terminal_busy');
-    return failure(error.code, error.outcomeUnknown);
+    if (error.code === 'connect_failed' && refusedAsBusy(error)) return failure(error, 'terminal_busy');
+    return failure(error, error.code, error.outcomeUnknown);
   }
-  if (error instanceof AmountError) return failure('invalid_amount');
-  if (error instanceof ClientError || error instanceof RecoveryError) return failure(error.code);
-  if (error instanceof JournalError) return failure(`journal_${error.code}`);
-  if (error instanceof CodedError && failureOfCode(error.code) !== undefined) return failure(error.code);
-  return failure('internal');
+  if (error instanceof AmountError) return failure(error, 'invalid_amount');
+  if (error instanceof ClientError || error instanceof RecoveryError) return failure(error, error.code);
+  if (error instanceof JournalError) return failure(error, `journal_${error.code}`);
+  if (error instanceof CodedError && failureOfCode(error.code) !== undefined)
+    return failure(error, error.code);
+  return failure(error, 'internal');
 }
 
 const OUTCOME_NEXT: Readonly<Record<OutcomeKind, string>> = {
@@ -225,5 +260,6 @@ const OUTCOME_NEXT: Readonly<Record<OutcomeKind, string>> = {
 
 /** How an operation with a final answer ended. */
 export function classifyOutcome(outcome: Pick<TransactionOutcome, 'kind'>): Classification {
-  return { kind: outcome.kind, code: outcome.kind, outcomeUnknown: false, next: OUTCOME_NEXT[outcome.kind] };
+  const next = OUTCOME_NEXT[outcome.kind];
+  return { kind: outcome.kind, code: outcome.kind, outcomeUnknown: false, next, message: next };
 }

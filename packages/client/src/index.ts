@@ -32,7 +32,10 @@ export {
   type ClassKind,
   classifyFailure,
   classifyOutcome,
+  FAILURE_CODES,
+  type Failure,
   type FailureKind,
+  type FailureRow,
   failureOfCode,
 } from './failure.js';
 export type { FrameListener, FrameRecord } from './frame-tap.js';
