@@ -6,6 +6,7 @@ import {
   type Terminal,
   type TransactionOutcome,
 } from '@bluechip-ws/client';
+import { OPERATION_NAMES, OPERATIONS, type OperationName } from '@bluechip-ws/protocol';
 import type * as t from 'io-ts';
 import type { Observable } from 'rxjs';
 import { BridgeError, toRpcError } from './errors.js';
@@ -55,13 +56,6 @@ function method<C extends t.Any>(spec: {
   return spec as MethodSpec;
 }
 
-interface CallParams {
-  readonly terminalId: string;
-  readonly idempotencyKey?: string;
-  readonly flowId?: string;
-  readonly timeouts?: OperationOptions['timeouts'];
-}
-
 const OPERATION_ERRORS = [
   RPC_CODES.terminalBusy,
   RPC_CODES.outcomeUnknown,
@@ -80,16 +74,15 @@ const OPERATION_ERRORS = [
  * call resolves once the final result is journaled and acked (the Observable completes then), so a caller
  * that hears "approved" can count on it being durable.
  */
-async function runOperation<A extends CallParams>(
-  params: A,
+async function runOperation<A>(
+  params: P.CallParams & A,
   context: CallContext,
-  start: (
-    terminal: Terminal,
-    rest: Omit<A, keyof CallParams>,
-    options: OperationOptions,
-  ) => Observable<Progress>,
+  start: (terminal: Terminal, rest: A, options: OperationOptions) => Observable<Progress>,
 ): Promise<Json> {
-  const { terminalId, idempotencyKey, flowId, timeouts, ...rest } = params;
+  const { terminalId, idempotencyKey, flowId, timeouts, ...own } = params;
+  // What is left once the call's parameters are taken out is the operation's own (no row names a call
+  // parameter: the table test checks it).
+  const rest = own as A;
   const open: OpenTerminal = await context.terminals.ready(terminalId);
   const options: OperationOptions = {
     signal: context.signal,
@@ -106,7 +99,7 @@ async function runOperation<A extends CallParams>(
       ended = true;
     };
     try {
-      start(open.terminal, rest as Omit<A, keyof CallParams>, options).subscribe({
+      start(open.terminal, rest, options).subscribe({
         next: (progress) => {
           if (progress.type === 'final') outcome = progress.outcome;
           else context.progress(progressJson(terminalId, context.requestId, progress));
@@ -139,11 +132,11 @@ function progressJson(terminalId: string, requestId: RpcId, progress: Progress):
   return base;
 }
 
-function operation<C extends t.Any>(
+function operation<A>(
   name: string,
   summary: string,
-  params: C,
-  start: (terminal: Terminal, rest: never, options: OperationOptions) => Observable<Progress>,
+  params: t.Type<P.CallParams & A, unknown, unknown>,
+  start: (terminal: Terminal, rest: A, options: OperationOptions) => Observable<Progress>,
 ): MethodSpec {
   return method({
     name,
@@ -151,8 +144,15 @@ function operation<C extends t.Any>(
     params,
     result: R.OutcomeJsonC,
     errors: OPERATION_ERRORS,
-    handler: (p, context) => runOperation(p as CallParams, context, start as never),
+    handler: (p, context) => runOperation(p, context, start),
   });
+}
+
+/** The method of an operation of the protocol's table: its row's summary and params, the client's method. */
+function tableOperation<N extends OperationName>(name: N): MethodSpec {
+  return operation(name, OPERATIONS[name].summary, P.OPERATION_PARAMS[name], (terminal, params, options) =>
+    terminal.perform$(name, params, options),
+  );
 }
 
 export const METHODS: readonly MethodSpec[] = [
@@ -202,27 +202,7 @@ export const METHODS: readonly MethodSpec[] = [
       return { terminalId: open.id, url: open.url, state, inFlight: open.inFlight, openFlows };
     },
   }),
-  operation('sale', 'A sale.', P.SaleParamsC, (t, p, o) => t.sale$(p, o)),
-  operation('refund', 'A refund.', P.RefundParamsC, (t, p, o) => t.refund$(p, o)),
-  operation('void', 'Voids a transaction by its referenceNo.', P.VoidParamsC, (t, p, o) => t.void$(p, o)),
-  operation('preAuth', 'A pre-authorization.', P.PreAuthParamsC, (t, p, o) => t.preAuth$(p, o)),
-  operation('preAuthCompletion', 'Completes a pre-authorization.', P.PreAuthCompletionParamsC, (t, p, o) =>
-    t.preAuthCompletion$(p, o),
-  ),
-  operation('force', 'A forced (offline-approved) sale.', P.ForceParamsC, (t, p, o) => t.force$(p, o)),
-  operation('tipAdjust', 'Adjusts the tip of a transaction.', P.TipAdjustParamsC, (t, p, o) =>
-    t.tipAdjust$(p, o),
-  ),
-  operation('cardBalance', 'A card balance inquiry.', P.CardBalanceParamsC, (t, p, o) =>
-    t.cardBalance$(p, o),
-  ),
-  operation('reprintReceipt', 'Reprints a receipt.', P.ReprintReceiptParamsC, (t, p, o) =>
-    t.reprintReceipt$(p, o),
-  ),
-  operation('recallLastTransaction', "The terminal's last transaction.", P.MerchantParamsC, (t, p, o) =>
-    t.recallLastTransaction$(p, o),
-  ),
-  operation('settlement', 'Settles the batch.', P.MerchantParamsC, (t, p, o) => t.settlement$(p, o)),
+  ...OPERATION_NAMES.map(tableOperation),
   operation('terminalInfo', 'Terminal information.', P.TerminalInfoParamsC, (t, _p, o) => t.terminalInfo$(o)),
   operation('setDateTime', "Sets the terminal's clock.", P.SetDateTimeParamsC, (t, p, o) => {
     const { at, utc } = p as { at?: string; utc?: boolean };

@@ -1,4 +1,4 @@
-import { actionFor } from './errors.js';
+import { actionFor, dataCodesOf } from './errors.js';
 import { RPC_CODES } from './jsonrpc.js';
 import { METHODS, type MethodSpec, NOTIFICATIONS, type NotificationSpec } from './methods.js';
 import { type JsonSchema, toJsonSchema } from './schema/json-schema.js';
@@ -6,55 +6,24 @@ import { type JsonSchema, toJsonSchema } from './schema/json-schema.js';
 /** Version of the bridge's JSON-RPC interface (the package version; a test keeps them equal). */
 export const BRIDGE_VERSION = '0.1.0';
 
-const CODE_TEXT: Readonly<Record<number, { message: string; dataCodes: readonly string[] }>> = {
-  [RPC_CODES.parseError]: { message: 'Parse error', dataCodes: ['parse_error'] },
-  [RPC_CODES.invalidRequest]: {
-    message: 'Invalid request',
-    dataCodes: ['invalid_request', 'message_too_large'],
-  },
-  [RPC_CODES.methodNotFound]: { message: 'Method not found', dataCodes: ['method_not_found'] },
-  [RPC_CODES.invalidParams]: {
-    message: 'Invalid params (data.path names the field)',
-    dataCodes: [
-      'invalid_params',
-      'invalid_amount',
-      'invalid_request',
-      'invalid_options',
-      'terminal_exists',
-      'flow_id_reused',
-    ],
-  },
-  [RPC_CODES.internalError]: { message: 'Internal error', dataCodes: ['internal'] },
-  [RPC_CODES.requestCancelled]: { message: 'Request cancelled ($/cancelRequest)', dataCodes: ['aborted'] },
-  [RPC_CODES.terminalBusy]: {
-    message: 'Terminal or bridge busy: nothing was sent',
-    dataCodes: ['busy', 'terminal_busy', 'queue_timeout'],
-  },
-  [RPC_CODES.outcomeUnknown]: {
-    message: 'Outcome unknown: reconcile before retrying',
-    dataCodes: [
-      'outcome_unknown',
-      'response_timeout',
-      'event_timeout',
-      'flow_timeout',
-      'ack_timeout',
-      'link_closed',
-      'session_closed',
-    ],
-  },
-  [RPC_CODES.refused]: { message: 'Refused by the terminal', dataCodes: ['refused'] },
-  [RPC_CODES.unreachable]: {
-    message: 'Terminal unreachable: nothing was sent',
-    dataCodes: ['connect_failed', 'send_failed'],
-  },
-  [RPC_CODES.recoveryPending]: { message: 'Recovery pending', dataCodes: ['recovery_pending'] },
-  [RPC_CODES.unknownTerminal]: { message: 'Unknown terminal id', dataCodes: ['unknown_terminal'] },
-  [RPC_CODES.journalFailed]: { message: 'Journal failed', dataCodes: ['journal_failed', 'journal_locked'] },
-  [RPC_CODES.closed]: { message: 'Closed', dataCodes: ['closed', 'session_closed'] },
-  [RPC_CODES.terminalError]: {
-    message: 'Terminal protocol error',
-    dataCodes: ['bad_response', 'consumer_error', 'ack_timeout'],
-  },
+/** The message of each JSON-RPC error code; the `data.code`s each carries come from `dataCodesOf`. */
+const CODE_TEXT: Readonly<Record<number, string>> = {
+  [RPC_CODES.parseError]: 'Parse error',
+  [RPC_CODES.invalidRequest]: 'Invalid request',
+  [RPC_CODES.methodNotFound]: 'Method not found',
+  [RPC_CODES.invalidParams]: 'Invalid params (data.path names the field)',
+  [RPC_CODES.internalError]: 'Internal error',
+  [RPC_CODES.requestCancelled]: 'Request cancelled ($/cancelRequest)',
+  [RPC_CODES.terminalBusy]: 'Terminal or bridge busy: nothing was sent',
+  [RPC_CODES.outcomeUnknown]:
+    'Outcome unknown: retry with the same idempotencyKey, or call outcome.get / reconcile; never resend blind',
+  [RPC_CODES.refused]: 'Refused by the terminal',
+  [RPC_CODES.unreachable]: 'Terminal unreachable: nothing was sent',
+  [RPC_CODES.recoveryPending]: 'Recovery pending',
+  [RPC_CODES.unknownTerminal]: 'Unknown terminal id',
+  [RPC_CODES.journalFailed]: 'Journal failed',
+  [RPC_CODES.closed]: 'Closed',
+  [RPC_CODES.terminalError]: 'Terminal protocol error',
 };
 
 /** Every error the bridge answers with: numeric code, message, and the `data.code`s it carries. */
@@ -63,14 +32,17 @@ export function errorTable(): {
   message: string;
   data: { codes: string[]; actions: Record<string, string> };
 }[] {
-  return Object.entries(CODE_TEXT).map(([code, { message, dataCodes }]) => ({
-    code: Number(code),
-    message,
-    data: {
-      codes: [...dataCodes],
-      actions: Object.fromEntries(dataCodes.map((c) => [c, actionFor(c)])),
-    },
-  }));
+  return Object.entries(CODE_TEXT).map(([code, message]) => {
+    const dataCodes = dataCodesOf(Number(code));
+    return {
+      code: Number(code),
+      message,
+      data: {
+        codes: [...dataCodes],
+        actions: Object.fromEntries(dataCodes.map((c) => [c, actionFor(c)])),
+      },
+    };
+  });
 }
 
 /** The JSON Schema of every error object's `data`. */

@@ -4,7 +4,7 @@ import { Bridge, RPC_CODES } from '../src/index.js';
 import { checkMessage } from '../src/message-check.js';
 import { nodeHooks } from '../src/node.js';
 import { decodeParams } from '../src/schema/decode.js';
-import { SaleParamsC } from '../src/schema/params.js';
+import { OPERATION_PARAMS } from '../src/schema/params.js';
 import { type Message, RpcClient, schema } from './support.js';
 
 // Issue 24, defects 1 to 3, at the dispatcher (both carriers feed it): input an attacker shaped gets one typed
@@ -65,7 +65,7 @@ const sales = (wire: readonly string[]) => wire.filter((text) => text.includes('
 describe('defect 1: deep nesting', () => {
   it('a wrong-typed param nested 5000 deep gets -32602 from the decoder, whose message stays short', () => {
     const amount = JSON.parse(nested(5000));
-    const decoded = decodeParams(SaleParamsC, { terminalId: 't1', amount });
+    const decoded = decodeParams(OPERATION_PARAMS.sale, { terminalId: 't1', amount });
     expect(decoded.ok).toBe(false);
     if (decoded.ok) return;
     expect(decoded.path).toBe('params.amount');

@@ -1,4 +1,4 @@
-import { ENDPOINTS, normalizePath } from '@bluechip-ws/protocol';
+import { ENDPOINTS, isTransaction, normalizePath } from '@bluechip-ws/protocol';
 import { outcomeMatches, type Reported } from './outcome.js';
 import { type CertifyScenario, CHECK_TITLES, type CheckId } from './scenarios.js';
 import type { WireEntry } from './wire.js';
@@ -32,17 +32,6 @@ export interface CheckContext {
  * another one reached a POS that stayed connected, and is never excused.)
  */
 export const CLOSING_GRACE_MS = 250;
-
-const MONEY_MOVING: ReadonlySet<string> = new Set([
-  'sale',
-  'refund',
-  'pre_auth',
-  'pre_auth_completion',
-  'force',
-  'auth_only',
-  'void',
-  'tip_adjust',
-]);
 
 type Frame = Extract<WireEntry, { kind: 'frame' }>;
 type Log = Extract<WireEntry, { kind: 'log' }>;
@@ -88,7 +77,7 @@ function envelopes(ctx: CheckContext): string[] {
       if (envelope === 'request' && f.frame.flowId !== undefined) {
         endpointOfFlow.set(f.frame.flowId, normalizePath(endpoint));
         const type = typeOf(f);
-        if (type !== undefined && MONEY_MOVING.has(type) && normalizePath(endpoint) !== ENDPOINTS.payment) {
+        if (type !== undefined && isTransaction(type) && normalizePath(endpoint) !== ENDPOINTS.payment) {
           problems.push(`a ${type} goes to "endpoint":"${ENDPOINTS.payment}", not "${endpoint}": ${where}`);
         }
       }
@@ -100,7 +89,7 @@ function envelopes(ctx: CheckContext): string[] {
       }
     } else if (envelope === 'request') {
       const type = typeOf(f);
-      if (type !== undefined && MONEY_MOVING.has(type) && f.path !== ENDPOINTS.payment) {
+      if (type !== undefined && isTransaction(type) && f.path !== ENDPOINTS.payment) {
         problems.push(`a ${type} is sent on ${ENDPOINTS.payment}, not ${f.path}: ${where}`);
       }
     }
@@ -267,7 +256,7 @@ function recallAfterDrop(ctx: CheckContext, notes: string[]): string[] {
     if (f.at <= dropAt) continue;
     const type = typeOf(f);
     if (type === 'recall_last_transaction') return [];
-    if (type !== undefined && MONEY_MOVING.has(type)) {
+    if (type !== undefined && isTransaction(type)) {
       return [
         `${rel(ctx, f.at)} a new ${type} was sent after the drop without asking the terminal first ` +
           `(recall_last_transaction): the first one may have been charged: ${short(f.text)}`,

@@ -10,7 +10,7 @@ export const EXIT = {
   cancelled: 3,
   /** No final result: the request may have gone through. Run `bluechip recall`. */
   unknown: 4,
-  /** The terminal is busy with another flow or another client. */
+  /** Busy: the terminal runs another flow or serves another client, or the queue is full or timed out. Nothing ran. */
   busy: 5,
   /** Approved for less (or more) than requested: the POS collects the difference another way. */
   partial: 6,

@@ -1,15 +1,13 @@
 import {
-  ClientError,
+  classifyFailure,
+  type Failure,
   FlowError,
   FlowRefusedError,
   OperationAbortedError,
   OutcomeUnknownError,
-  RecoveryError,
-  RecoveryPendingError,
   type TransactionOutcome,
 } from '@bluechip-ws/client';
-import { JournalError, TransportError } from '@bluechip-ws/core';
-import { AmountError, type ErrorInfo, formatAmount, type JsonObject } from '@bluechip-ws/protocol';
+import { type ErrorInfo, formatAmount, type JsonObject } from '@bluechip-ws/protocol';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { UsageError } from './options.js';
 
@@ -163,69 +161,63 @@ export function reportError(error: unknown, context: ErrorContext | string): Com
   if (error instanceof UsageError) {
     return fail(EXIT.error, 'error', 'usage', `${error.message} (see \`bluechip help\`)`);
   }
-  if (error instanceof AmountError) return fail(EXIT.error, 'error', 'invalid_amount', error.message);
-  if (error instanceof ClientError) return fail(EXIT.error, 'error', error.code, error.message);
-  if (error instanceof FlowRefusedError) {
-    return error.terminalBusy
-      ? fail(
-          EXIT.busy,
-          'error',
-          'terminal_busy',
-          `terminal busy: ${describeErrorInfo(error.errorInfo)}; try again when it is free`,
-        )
-      : fail(EXIT.error, 'error', 'refused', `terminal refused the request: ${describeErrorInfo(errorInfo)}`);
-  }
-  if (error instanceof FlowError) {
-    if (error.code === 'busy') return fail(EXIT.busy, 'error', 'busy', error.message);
-    if (error.code === 'connect_failed' && refusedAsBusy(error)) {
-      return fail(
-        EXIT.busy,
-        'error',
-        'terminal_busy',
-        `terminal busy: it already serves another client (${terminal}${from})`,
-      );
+  const failure = classifyFailure(error);
+  const exitCode = exitCodeOf(failure);
+  return fail(exitCode, exitCode === EXIT.unknown ? 'unknown' : 'error', failure.code, messageOf());
+
+  /** The CLI's words for the classifier's kind: where it dialed, what `bluechip` command to run next. */
+  function messageOf(): string {
+    switch (failure.kind) {
+      case 'busy':
+        if (error instanceof FlowRefusedError) {
+          return `terminal busy: ${describeErrorInfo(error.errorInfo)}; try again when it is free`;
+        }
+        return failure.code === 'terminal_busy'
+          ? `terminal busy: it already serves another client (${terminal}${from})`
+          : `${failure.message}; try again when the terminal is free`;
+      case 'unreachable':
+        return failure.code === 'connect_failed' && error instanceof Error
+          ? `cannot reach the terminal at ${terminal}${from}: ${rootCause(error)}`
+          : failure.message;
+      case 'refused':
+        return `terminal refused the request: ${describeErrorInfo(errorInfo)}`;
+      case 'unknown':
+        // An OutcomeUnknownError sent nothing: the earlier flow with this key may have charged the card.
+        return error instanceof OutcomeUnknownError
+          ? `not sent: ${failure.message}; ${reconcileHint(ctx)}`
+          : `outcome unknown: ${failure.message}; ${recoveryHint(ctx)}`;
+      case 'pending':
+        return `not sent: ${failure.message}; ${reconcileHint(ctx)}`;
+      case 'aborted':
+        return failure.outcomeUnknown
+          ? `interrupted; outcome unknown: ${recoveryHint(ctx)}`
+          : 'interrupted: not sent, nothing was charged';
+      case 'journal': {
+        const where =
+          ctx.journal === undefined
+            ? ''
+            : ` ${ctx.journal}${ctx.journalSource === undefined ? '' : ` (from ${ctx.journalSource})`}`;
+        return `journal${where}: ${failure.message}`;
+      }
+      default:
+        return failure.message;
     }
-    if (error.code === 'connect_failed') {
-      return fail(
-        EXIT.error,
-        'error',
-        error.code,
-        `cannot reach the terminal at ${terminal}${from}: ${rootCause(error)}`,
-      );
-    }
-    if (error.outcomeUnknown) {
-      return fail(
-        EXIT.unknown,
-        'unknown',
-        error.code,
-        `outcome unknown: ${error.message}; ${recoveryHint(ctx)}`,
-      );
-    }
-    return fail(EXIT.error, 'error', error.code, error.message);
   }
-  if (error instanceof OutcomeUnknownError) {
-    // Nothing was sent: the earlier flow with this key may have charged the card already.
-    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${reconcileHint(ctx)}`);
+}
+
+/** The exit code of a failure: the classifier's kind, as `bluechip help` documents the codes. */
+export function exitCodeOf(failure: Failure): ExitCode {
+  switch (failure.kind) {
+    case 'busy':
+      return EXIT.busy;
+    case 'unknown':
+    case 'pending':
+      return EXIT.unknown;
+    case 'aborted':
+      return failure.outcomeUnknown ? EXIT.unknown : EXIT.error;
+    default:
+      return EXIT.error;
   }
-  if (error instanceof RecoveryPendingError) {
-    return fail(EXIT.unknown, 'unknown', error.code, `not sent: ${error.message}; ${reconcileHint(ctx)}`);
-  }
-  if (error instanceof RecoveryError)
-    return fail(EXIT.error, 'error', `recovery_${error.code}`, error.message);
-  if (error instanceof JournalError) {
-    const where =
-      ctx.journal === undefined
-        ? ''
-        : ` ${ctx.journal}${ctx.journalSource === undefined ? '' : ` (from ${ctx.journalSource})`}`;
-    return fail(EXIT.error, 'error', `journal_${error.code}`, `journal${where}: ${error.message}`);
-  }
-  if (error instanceof OperationAbortedError) {
-    return error.outcomeUnknown
-      ? fail(EXIT.unknown, 'unknown', 'aborted', `interrupted; outcome unknown: ${recoveryHint(ctx)}`)
-      : fail(EXIT.error, 'error', 'aborted', 'interrupted: not sent, nothing was charged');
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return fail(EXIT.error, 'error', 'internal', message);
 }
 
 /** `"TSI busy" (code 0, extended 0)`: the text and both codes, as the terminal sent them. */
@@ -249,14 +241,6 @@ function rootCause(error: Error): string {
     } else break;
   }
   return message;
-}
-
-/** A handshake the terminal refused with 409: it serves another client (the transport says so, typed). */
-function refusedAsBusy(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e instanceof TransportError && e.status === 409) return true;
-  }
-  return false;
 }
 
 /**

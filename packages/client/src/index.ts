@@ -27,6 +27,17 @@ export {
 } from '@bluechip-ws/protocol';
 export { type ConnectOptions, connect } from './connect.js';
 export { ClientError, type ClientErrorCode, OperationAbortedError } from './errors.js';
+export {
+  type Classification,
+  type ClassKind,
+  classifyFailure,
+  classifyOutcome,
+  FAILURE_CODES,
+  type Failure,
+  type FailureKind,
+  type FailureRow,
+  failureOfCode,
+} from './failure.js';
 export type { FrameListener, FrameRecord } from './frame-tap.js';
 export {
   checkIdempotencyKey,

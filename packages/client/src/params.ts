@@ -1,118 +1,43 @@
-import type { Cents, ReportType } from '@bluechip-ws/protocol';
+import type {
+  CamelCase,
+  COMMON_PARAMETERS,
+  OperationParams,
+  PurchaseLevel2Params,
+  ReportType,
+  TENDER_TYPES,
+  TOKEN_PARAMETERS,
+} from '@bluechip-ws/protocol';
 
 /**
- * Typed parameters of each operation, in camelCase; `toWire` maps them to the wire's snake_case
+ * Typed parameters of each operation, in camelCase, computed from the protocol's operation table
+ * (`OPERATIONS`, `PARAMETERS`: what each field holds and means); `toWire` maps them to the wire's snake_case
  * (docs/protocol.md). Every amount is `Cents`: build it with `cents(6417)` or `parseAmount("64.17")`.
  */
 
-export type TenderType = 'all' | 'cash' | 'credit' | 'debit' | 'ebt' | 'gift';
-
-/** Accepted by most operations. */
-export interface CommonParams {
-  /** Multi-merchant selector. */
-  readonly merchantId?: string;
-  readonly clerkId?: string;
-  readonly invoiceNo?: string;
-}
-
-export interface TokenParams {
-  /** `"1"` asks the terminal for a token; exclusive with the three fields below. */
-  readonly tokenRequest?: string;
-  readonly token?: string;
-  readonly tokenExpDate?: string;
-  readonly tokenCardBrandValue?: string;
-}
+export type TenderType = (typeof TENDER_TYPES)[number];
 
 /** Level-2 purchase data, sent as `purchase_level_2`. */
-export interface PurchaseLevel2 {
-  readonly taxIndicator?: string;
-  readonly taxAmount?: Cents;
-  readonly vatTaxAmount?: Cents;
-  readonly vatTaxRate?: string;
-  readonly discountAmount?: Cents;
-  readonly freightAmount?: Cents;
-  readonly dutyAmount?: Cents;
-  readonly purchaseIdentifier?: string;
-  readonly destinationPostalCode?: string;
-  readonly destinationCountryCode?: string;
-  readonly shipFromPostalCode?: string;
-  readonly merchantTaxId?: string;
-  readonly productDescription?: string;
-  readonly purchaseCard3Details?: string;
-}
+export type PurchaseLevel2 = PurchaseLevel2Params;
 
-export interface SaleParams extends CommonParams, TokenParams {
-  readonly amount: Cents;
-  readonly tipAmount?: Cents;
-  readonly tenderType?: TenderType;
-  readonly orderNumber?: string;
-  readonly merchantTaxId?: string;
-  readonly supplierNo?: string;
-  readonly commercialCardIndicator?: string;
-  readonly purchaseLevel2?: PurchaseLevel2;
-}
+export type SaleParams = OperationParams<'sale'>;
+export type RefundParams = OperationParams<'refund'>;
+/** `referenceNo`: the terminal's `reference_no` of the transaction to void. */
+export type VoidParams = OperationParams<'void'>;
+export type PreAuthParams = OperationParams<'preAuth'>;
+/** `referenceNo`: the `reference_no` of the pre-auth being completed. */
+export type PreAuthCompletionParams = OperationParams<'preAuthCompletion'>;
+export type ForceParams = OperationParams<'force'>;
+export type TipAdjustParams = OperationParams<'tipAdjust'>;
+export type CardBalanceParams = OperationParams<'cardBalance'>;
+export type ReprintReceiptParams = OperationParams<'reprintReceipt'>;
+/** The parameters of `recallLastTransaction` and `settlement`: the merchant id only. */
+export type MerchantParams = OperationParams<'settlement'>;
 
-export interface RefundParams extends CommonParams, TokenParams {
-  readonly amount: Cents;
-  readonly tipAmount?: Cents;
-  readonly tenderType?: TenderType;
-  readonly hostTransactionId?: string;
-  readonly dccConversionRate?: string;
-  readonly dccCardHolderCurrencyCode?: string;
-  readonly dccAmount?: Cents;
-  readonly commercialCardIndicator?: string;
-}
+/** Accepted by most operations: the merchant (multi-merchant selector), clerk and invoice. */
+export type CommonParams = { readonly [K in (typeof COMMON_PARAMETERS)[number] as CamelCase<K>]?: string };
 
-export interface VoidParams {
-  /** The terminal's `reference_no` of the transaction to void. */
-  readonly referenceNo: string;
-  readonly merchantId?: string;
-}
-
-export interface PreAuthParams extends CommonParams, TokenParams {
-  readonly amount: Cents;
-  readonly tipAmount?: Cents;
-  readonly orderNumber?: string;
-  readonly purchaseLevel2?: PurchaseLevel2;
-}
-
-export interface PreAuthCompletionParams extends CommonParams, TokenParams {
-  readonly amount: Cents;
-  /** The `reference_no` of the pre-auth being completed. */
-  readonly referenceNo: string;
-  readonly orderNumber?: string;
-  readonly merchantTaxId?: string;
-  readonly supplierNo?: string;
-  readonly purchaseLevel2?: PurchaseLevel2;
-}
-
-export interface ForceParams extends CommonParams, TokenParams {
-  readonly amount: Cents;
-  readonly tenderType?: TenderType;
-  readonly orderNumber?: string;
-  readonly ebtVoucherNo?: string;
-  readonly ebtVoucherAppCode?: string;
-  readonly purchaseLevel2?: PurchaseLevel2;
-}
-
-export interface TipAdjustParams extends CommonParams {
-  readonly referenceNo: string;
-  readonly tipAmount: Cents;
-}
-
-export interface CardBalanceParams extends CommonParams, TokenParams {
-  readonly tenderType?: 'credit' | 'debit' | 'ebt' | 'gift';
-  readonly tipAmount?: Cents;
-}
-
-export interface ReprintReceiptParams {
-  readonly reprintType?: 'merchant_copy' | 'customer_copy';
-  readonly merchantId?: string;
-}
-
-export interface MerchantParams {
-  readonly merchantId?: string;
-}
+/** `tokenRequest: "1"` asks the terminal for a token; exclusive with the three other fields. */
+export type TokenParams = { readonly [K in (typeof TOKEN_PARAMETERS)[number] as CamelCase<K>]?: string };
 
 export interface SetDateTimeParams {
   /** The time to set; default now. */
@@ -121,9 +46,7 @@ export interface SetDateTimeParams {
   readonly utc?: boolean;
 }
 
-export interface ReportParams extends CommonParams {
-  /** For `parameters_report`: all, clerk, communication, receipt, security, setup… */
-  readonly parameterType?: string;
-}
+/** `parameterType`, for `parameters_report`: all, clerk, communication, receipt, security, setup… */
+export type ReportParams = CommonParams & { readonly parameterType?: string };
 
-export type { ReportType };
+export type { OperationParams, ReportType };

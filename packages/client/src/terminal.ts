@@ -11,7 +11,11 @@ import {
   ENDPOINTS,
   formatSetDateTime,
   type JsonObject,
+  OPERATIONS,
+  type OperationName,
+  type OperationParams,
   REPORT_TYPES,
+  REQUEST_TYPES,
   type ReportType,
 } from '@bluechip-ws/protocol';
 import { distinctUntilChanged, EMPTY, Observable } from 'rxjs';
@@ -45,9 +49,6 @@ export interface TerminalContext {
   /** Send sales and refunds of 0 (default false: refused with an `AmountError` before anything is sent). */
   readonly allowZeroAmount?: boolean;
 }
-
-/** Operations where an amount of 0 is almost surely a POS bug (an empty basket), not a request. */
-const NO_ZERO_AMOUNT: ReadonlySet<string> = new Set(['sale', 'refund']);
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
 
@@ -98,89 +99,106 @@ export class Terminal {
     return this.options.journal;
   }
 
-  // ── payment ─────────────────────────────────────────────────────────────────────────────────────────
+  // ── the operation table's operations (protocol's `OPERATIONS`) ─────────────────────────────────────
+
+  /** Any operation of the table by name: `perform('sale', { amount })` is `sale({ amount })`. */
+  perform<N extends OperationName>(
+    name: N,
+    params: OperationParams<N>,
+    options?: OperationOptions,
+  ): Promise<TransactionOutcome> {
+    return operation(this.context, tableOperation(name, params, this.options.allowZeroAmount), options);
+  }
+  /** Any operation of the table by name, as progress: `perform$('sale', { amount })` is `sale$({ amount })`. */
+  perform$<N extends OperationName>(
+    name: N,
+    params: OperationParams<N>,
+    options?: OperationOptions,
+  ): Observable<Progress> {
+    return operation$(this.context, tableOperation(name, params, this.options.allowZeroAmount), options);
+  }
 
   sale(params: SaleParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('sale', params, this.options.allowZeroAmount), options);
+    return this.perform('sale', params, options);
   }
   sale$(params: SaleParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('sale', params, this.options.allowZeroAmount), options);
+    return this.perform$('sale', params, options);
   }
 
   refund(params: RefundParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('refund', params, this.options.allowZeroAmount), options);
+    return this.perform('refund', params, options);
   }
   refund$(params: RefundParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('refund', params, this.options.allowZeroAmount), options);
+    return this.perform$('refund', params, options);
   }
 
   void(params: VoidParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('void', params), options);
+    return this.perform('void', params, options);
   }
   void$(params: VoidParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('void', params), options);
+    return this.perform$('void', params, options);
   }
 
   preAuth(params: PreAuthParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('pre_auth', params), options);
+    return this.perform('preAuth', params, options);
   }
   preAuth$(params: PreAuthParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('pre_auth', params), options);
+    return this.perform$('preAuth', params, options);
   }
 
   preAuthCompletion(
     params: PreAuthCompletionParams,
     options?: OperationOptions,
   ): Promise<TransactionOutcome> {
-    return operation(this.context, payment('pre_auth_completion', params), options);
+    return this.perform('preAuthCompletion', params, options);
   }
   preAuthCompletion$(params: PreAuthCompletionParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('pre_auth_completion', params), options);
+    return this.perform$('preAuthCompletion', params, options);
   }
 
   force(params: ForceParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('force', params), options);
+    return this.perform('force', params, options);
   }
   force$(params: ForceParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('force', params), options);
+    return this.perform$('force', params, options);
   }
 
   tipAdjust(params: TipAdjustParams, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('tip_adjust', params), options);
+    return this.perform('tipAdjust', params, options);
   }
   tipAdjust$(params: TipAdjustParams, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('tip_adjust', params), options);
+    return this.perform$('tipAdjust', params, options);
   }
 
   cardBalance(params: CardBalanceParams = {}, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('card_balance_inquiry', params), options);
+    return this.perform('cardBalance', params, options);
   }
   cardBalance$(params: CardBalanceParams = {}, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('card_balance_inquiry', params), options);
+    return this.perform$('cardBalance', params, options);
   }
 
   reprintReceipt(params: ReprintReceiptParams = {}, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('reprint_receipt', params), options);
+    return this.perform('reprintReceipt', params, options);
   }
   reprintReceipt$(params: ReprintReceiptParams = {}, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('reprint_receipt', params), options);
+    return this.perform$('reprintReceipt', params, options);
   }
 
   recallLastTransaction(
     params: MerchantParams = {},
     options?: OperationOptions,
   ): Promise<TransactionOutcome> {
-    return operation(this.context, payment('recall_last_transaction', params), options);
+    return this.perform('recallLastTransaction', params, options);
   }
   recallLastTransaction$(params: MerchantParams = {}, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('recall_last_transaction', params), options);
+    return this.perform$('recallLastTransaction', params, options);
   }
 
   settlement(params: MerchantParams = {}, options?: OperationOptions): Promise<TransactionOutcome> {
-    return operation(this.context, payment('settlement', params), options);
+    return this.perform('settlement', params, options);
   }
   settlement$(params: MerchantParams = {}, options?: OperationOptions): Observable<Progress> {
-    return operation$(this.context, payment('settlement', params), options);
+    return this.perform$('settlement', params, options);
   }
 
   // ── info, config, reports ───────────────────────────────────────────────────────────────────────────
@@ -267,9 +285,12 @@ function typed(endpoint: string, type: string, params: object) {
   return { endpoint, validate: true, build: (): JsonObject => ({ type, ...toWire(params) }) };
 }
 
-function payment(type: string, params: object, allowZero = false) {
-  const spec = typed(ENDPOINTS.payment, type, params);
-  if (allowZero || !NO_ZERO_AMOUNT.has(type)) return spec;
+/** The request of an operation row: its type, on its endpoint, with a zero amount refused where the row says. */
+function tableOperation(name: OperationName, params: object, allowZero = false) {
+  const type = OPERATIONS[name].type;
+  const row = REQUEST_TYPES[type];
+  const spec = typed(ENDPOINTS[row.endpoint], type, params);
+  if (allowZero || !('refusesZeroAmount' in row)) return spec;
   return {
     ...spec,
     build: (): JsonObject => {

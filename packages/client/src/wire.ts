@@ -1,16 +1,19 @@
-import { AmountError, cents, isJsonObject, type JsonObject } from '@bluechip-ws/protocol';
+import {
+  AmountError,
+  camelCase,
+  cents,
+  isJsonObject,
+  type JsonObject,
+  LEVEL2_PARAMETERS,
+  PARAMETERS,
+} from '@bluechip-ws/protocol';
 
-/** Parameters in cents, at any depth (`purchaseLevel2.taxAmount` too): each must be a valid `Cents`. */
-const CENTS_KEYS: ReadonlySet<string> = new Set([
-  'amount',
-  'tipAmount',
-  'dccAmount',
-  'taxAmount',
-  'vatTaxAmount',
-  'discountAmount',
-  'freightAmount',
-  'dutyAmount',
-]);
+/** Parameters in cents, at any depth (`purchaseLevel2.taxAmount` too), read off the protocol's parameter tables. */
+const CENTS_KEYS: ReadonlySet<string> = new Set(
+  [...Object.entries(PARAMETERS), ...Object.entries(LEVEL2_PARAMETERS)].flatMap(([name, row]) =>
+    row.kind === 'cents' ? [camelCase(name)] : [],
+  ),
+);
 
 /** `tipAmount` → `tip_amount`, `purchaseLevel2` → `purchase_level_2`, `purchaseCard3Details` → `purchase_card_3_details`. */
 export function snakeCase(key: string): string {

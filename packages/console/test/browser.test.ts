@@ -156,7 +156,7 @@ describe.skipIf(!chromiumAvailable('console'))('bluechip console in headless Chr
     await page.getByRole('button', { name: 'Send' }).click();
     const status = page.getByTestId('wb-status');
     await expect.poll(() => status.getAttribute('data-state')).toBe('invalid');
-    expect(await status.textContent()).toBe('amount has more than two decimals: "1.234"');
+    expect(await status.textContent()).toBe('Amount has more than two decimals: "1.234"');
     expect(await page.locator('#f-amount').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByTestId('receipt').count()).toBe(0);
     expect(errors).toEqual([]);

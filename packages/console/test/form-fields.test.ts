@@ -6,8 +6,9 @@ import { FieldError, formFor, resourceFrom } from '../src/page/form-fields.js';
 describe('the workbench form, from the protocol tables', () => {
   it('a sale: amount required (currency units), its own optional fields, then every other parameter', () => {
     const form = formFor('sale');
-    expect(form.fields[0]).toEqual({ name: 'amount', kind: 'amount', required: true });
+    expect(form.fields[0]).toEqual({ name: 'amount', label: 'Amount', kind: 'amount', required: true });
     expect(form.fields.find((f) => f.name === 'tender_type')).toMatchObject({
+      label: 'Tender type',
       kind: 'choice',
       choices: ['all', 'cash', 'credit', 'debit', 'ebt', 'gift'],
     });
@@ -16,6 +17,16 @@ describe('the workbench form, from the protocol tables', () => {
     expect(form.more.map((f) => f.name)).toContain('merchant_id');
     const names = [...form.fields, ...form.more].map((f) => f.name);
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("a card balance inquiry offers the row's narrower tender types; a reprint its copies", () => {
+    expect(formFor('card_balance_inquiry').fields.find((f) => f.name === 'tender_type')?.choices).toEqual([
+      'credit',
+      'debit',
+      'ebt',
+      'gift',
+    ]);
+    expect(formFor('reprint_receipt').fields[0]).toMatchObject({ label: 'Copy to reprint', kind: 'choice' });
   });
 
   it('every known type gets a form whose required fields are those the protocol requires', () => {
@@ -47,7 +58,7 @@ describe('the workbench form, from the protocol tables', () => {
       }
       throw new Error('accepted');
     };
-    expect(error([])).toMatchObject({ field: 'amount', message: 'amount is required for sale' });
+    expect(error([])).toMatchObject({ field: 'amount', message: 'Amount (amount) is required for sale' });
     expect(error([['amount', '12.345']])).toMatchObject({ field: 'amount' });
     expect(error([['amount', '-1']])).toBeInstanceOf(FieldError);
     expect(

@@ -28,6 +28,50 @@ export {
   tryCents,
   tryParseAmount,
 } from './money.js';
+export type {
+  ApiValue,
+  OperationParams,
+  OptionalParamsOperation,
+  PurchaseLevel2Params,
+} from './operations/api-params.js';
+export {
+  COMMON_PARAMETERS,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationName,
+  type OperationOf,
+  type OperationRow,
+  operationRow,
+  type SharedOf,
+  type SharedParameters,
+  sharedParameters,
+  TOKEN_PARAMETERS,
+} from './operations/operations.js';
+export {
+  type CamelCase,
+  CENTS_PARAMETERS,
+  camelCase,
+  LEVEL2_PARAMETERS,
+  type Level2Name,
+  PARAMETERS,
+  type ParameterKind,
+  type ParameterName,
+  type ParameterRow,
+  parameterLabel,
+  parameterRow,
+  TENDER_TYPES,
+} from './operations/parameters.js';
+export {
+  effectOf,
+  isTransaction,
+  REQUEST_TYPES,
+  type RequestEffect,
+  type RequestTypeRow,
+  requestTypeRow,
+  sendsAmountToHost,
+  type TypeOn,
+  typesWhere,
+} from './operations/request-types.js';
 export * from './refusal.js';
 export { classifyFinal, type Outcome, type OutcomeKind, type PartialApproval } from './resources/outcome.js';
 export * from './resources/params.js';

@@ -1,3 +1,4 @@
+import { effectOf } from '@bluechip-ws/protocol';
 import type { BatchTotals } from './settings.js';
 
 /** A transaction approved in the current batch. */
@@ -13,9 +14,6 @@ export interface BatchEntry {
   /** The result as last sent to the POS (kept for voids and tip adjustments). */
   readonly result: Readonly<Record<string, unknown>>;
 }
-
-/** Types whose approved transactions count as sales in the totals. */
-const SALE_TYPES: ReadonlySet<string> = new Set(['sale', 'force', 'pre_auth_completion', 'auth_only']);
 
 /**
  * The terminal's open batch: approved transactions by reference number, until a settlement closes it.
@@ -57,7 +55,7 @@ export class Batch {
       if (e.voided) {
         void_count++;
         void_amount += total;
-      } else if (SALE_TYPES.has(e.type)) {
+      } else if (effectOf(e.type) === 'charge') {
         sale_count++;
         sale_amount += total;
       } else if (e.type === 'refund') {

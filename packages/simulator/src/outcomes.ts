@@ -1,3 +1,5 @@
+import { sendsAmountToHost, typesWhere } from '@bluechip-ws/protocol';
+
 /** What the simulated terminal does with one sale-like request. */
 export type Outcome =
   | 'approved'
@@ -59,14 +61,9 @@ export const AMOUNT_TRIGGERS: readonly AmountTrigger[] = [
  * Types the amount triggers apply to: those that carry an `amount` and go to the card host. Other types
  * (void, tip_adjust, settlement, info…) ignore them.
  */
-export const SALE_LIKE_TYPES: ReadonlySet<string> = new Set([
-  'sale',
-  'refund',
-  'pre_auth',
-  'pre_auth_completion',
-  'force',
-  'auth_only',
-]);
+export const SALE_LIKE_TYPES: ReadonlySet<string> = new Set(
+  typesWhere((_row, type) => sendsAmountToHost(type)),
+);
 
 const byAmount = new Map(AMOUNT_TRIGGERS.map((t) => [t.amount, t.outcome]));
 

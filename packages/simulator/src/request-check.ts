@@ -1,4 +1,14 @@
-import { ENDPOINTS, endpointOfType, type JsonObject } from '@bluechip-ws/protocol';
+import {
+  CENTS_PARAMETERS,
+  ENDPOINTS,
+  endpointOfType,
+  isTransaction,
+  type JsonObject,
+  PARAMETERS,
+  type ParameterName,
+  type ParameterRow,
+  requestTypeRow,
+} from '@bluechip-ws/protocol';
 import { readCents } from '@bluechip-ws/protocol/internal';
 import { type Rejection, reject } from './plan.js';
 
@@ -9,22 +19,17 @@ export interface CheckedRequest {
   readonly amount: number | undefined;
 }
 
-const CENTS_PARAMS = ['amount', 'tip_amount', 'dcc_amount'] as const;
-const STRING_PARAMS = ['reference_no', 'invoice_no', 'clerk_id', 'merchant_id', 'order_number'] as const;
+/** The text parameters (a string, or a number some tools send), read off the protocol's parameter table. */
+const STRING_PARAMS: readonly string[] = (Object.keys(PARAMETERS) as ParameterName[]).filter((name) => {
+  const row: ParameterRow = PARAMETERS[name];
+  return row.kind === 'text' && row.orObject !== true;
+});
 
-const AMOUNT_REQUIRED: ReadonlySet<string> = new Set([
-  'sale',
-  'pre_auth',
-  'refund',
-  'force',
-  'pre_auth_completion',
-  'auth_only',
-]);
-const REFERENCE_REQUIRED: ReadonlySet<string> = new Set(['void', 'pre_auth_completion', 'tip_adjust']);
-
-/** Types accepted on more than one endpoint (docs/protocol.md caveats). */
-const ALSO_ON: Readonly<Record<string, string>> = {
-  recall_last_transaction: ENDPOINTS.reports,
+/** How the simulator names a missing required parameter of a transaction. */
+const MISSING: Readonly<Record<string, string>> = {
+  amount: 'an amount in cents',
+  reference_no: 'a reference_no',
+  tip_amount: 'a tip_amount in cents',
 };
 
 /**
@@ -39,10 +44,11 @@ export function checkRequest(resource: JsonObject, endpoint: string): CheckedReq
     return reject('invalid request: resource.type must be a non-empty string');
   const home = endpointOfType(type);
   if (home === undefined) return reject(`invalid request: unknown type "${type}"`);
-  if (home !== endpoint && ALSO_ON[type] !== endpoint) {
+  const alsoOn = requestTypeRow(type)?.alsoOn;
+  if (home !== endpoint && (alsoOn === undefined || ENDPOINTS[alsoOn] !== endpoint)) {
     return reject(`invalid request: type "${type}" is served on ${home}, not ${endpoint}`);
   }
-  for (const key of CENTS_PARAMS) {
+  for (const key of CENTS_PARAMETERS) {
     const value = resource[key];
     if (value !== undefined && readCents(value) === undefined) {
       return reject(
@@ -56,14 +62,13 @@ export function checkRequest(resource: JsonObject, endpoint: string): CheckedReq
       return reject(`invalid request: ${key} must be a string, got ${JSON.stringify(value)}`);
     }
   }
-  if (AMOUNT_REQUIRED.has(type) && resource.amount === undefined) {
-    return reject(`invalid request: ${type} needs an amount in cents`);
-  }
-  if (REFERENCE_REQUIRED.has(type) && resource.reference_no === undefined) {
-    return reject(`invalid request: ${type} needs a reference_no`);
-  }
-  if (type === 'tip_adjust' && resource.tip_amount === undefined) {
-    return reject('invalid request: tip_adjust needs a tip_amount in cents');
+  // The transactions are modelled: their required parameters (the request-type table) are checked.
+  if (isTransaction(type)) {
+    for (const name of requestTypeRow(type)?.requires ?? []) {
+      if (resource[name] === undefined) {
+        return reject(`invalid request: ${type} needs ${MISSING[name] ?? `a ${name}`}`);
+      }
+    }
   }
   if (type === 'set_date_time' && (typeof resource.date !== 'string' || typeof resource.time !== 'string')) {
     return reject('invalid request: set_date_time needs date (YYMMDD) and time (HHMMSS) strings');

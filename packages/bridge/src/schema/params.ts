@@ -1,4 +1,17 @@
-import { REPORT_TYPES } from '@bluechip-ws/protocol';
+import {
+  COMMON_PARAMETERS,
+  camelCase,
+  LEVEL2_PARAMETERS,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationName,
+  type OperationParams,
+  type OperationRow,
+  PARAMETERS,
+  type ParameterRow,
+  REPORT_TYPES,
+  sharedParameters,
+} from '@bluechip-ws/protocol';
 import * as t from 'io-ts';
 import { CentsC, described, JsonObjectC, NonEmptyString, NonNegativeInt, PositiveInt } from './annotate.js';
 
@@ -41,138 +54,72 @@ const CallOptions = t.partial({
   timeouts: TimeoutsC,
 });
 
-const Common = t.partial({ merchantId: t.string, clerkId: t.string, invoiceNo: t.string });
-const Token = t.partial({
-  tokenRequest: described(t.string, '"1" asks the terminal for a token.'),
-  token: t.string,
-  tokenExpDate: t.string,
-  tokenCardBrandValue: t.string,
-});
-const TenderTypeC = keyof(['all', 'cash', 'credit', 'debit', 'ebt', 'gift'], 'TenderType');
+/** The bridge codec of a parameter row: the API's shape (camelCase fields, integer cents), its doc attached. */
+function apiCodec(
+  row: ParameterRow,
+  choices?: { readonly name: string; readonly choices: readonly string[] },
+): t.Mixed {
+  const codec = ((): t.Mixed => {
+    switch (row.kind) {
+      case 'cents':
+        return CentsC;
+      case 'text':
+        return row.nonEmpty === true ? NonEmptyString : t.string;
+      case 'string':
+        return t.string;
+      case 'choice':
+        return keyof(choices?.choices ?? row.choices, choices?.name ?? row.name);
+      case 'level2':
+        return PurchaseLevel2C;
+    }
+  })();
+  return row.doc === undefined ? codec : described(codec, row.doc);
+}
+
+function apiProps(
+  rows: Readonly<Record<string, ParameterRow>>,
+  names: readonly string[],
+  choices: OperationRow['choices'] = {},
+): t.Props {
+  const narrower: Readonly<
+    Record<string, { readonly name: string; readonly choices: readonly string[] } | undefined>
+  > = choices;
+  return Object.fromEntries(
+    names.map((name) => {
+      const row = rows[name];
+      if (row === undefined) throw new Error(`no parameter row ${name}`);
+      return [camelCase(name), apiCodec(row, narrower[name])];
+    }),
+  );
+}
+
 const PurchaseLevel2C = t.partial(
-  {
-    taxIndicator: t.string,
-    taxAmount: CentsC,
-    vatTaxAmount: CentsC,
-    vatTaxRate: t.string,
-    discountAmount: CentsC,
-    freightAmount: CentsC,
-    dutyAmount: CentsC,
-    purchaseIdentifier: t.string,
-    destinationPostalCode: t.string,
-    destinationCountryCode: t.string,
-    shipFromPostalCode: t.string,
-    merchantTaxId: t.string,
-    productDescription: t.string,
-    purchaseCard3Details: t.string,
-  },
+  apiProps(LEVEL2_PARAMETERS, Object.keys(LEVEL2_PARAMETERS)),
   'PurchaseLevel2',
 );
-const Amount = described(CentsC, 'Integer cents: 1234 is 12.34.');
 
-const operation = (name: string, required: t.Props, optional: t.Props) =>
-  t.intersection(
-    [TerminalRef, t.type(required), t.partial({ ...optional, ...Common.props, ...Token.props }), CallOptions],
-    name,
-  );
+/** What every operation method takes besides its own parameters. */
+export type CallParams = t.TypeOf<typeof TerminalRef> & t.TypeOf<typeof CallOptions>;
 
-export const SaleParamsC = operation(
-  'SaleParams',
-  { amount: Amount },
-  {
-    tipAmount: CentsC,
-    tenderType: TenderTypeC,
-    orderNumber: t.string,
-    merchantTaxId: t.string,
-    supplierNo: t.string,
-    commercialCardIndicator: t.string,
-    purchaseLevel2: PurchaseLevel2C,
-  },
-);
+/** The params of an operation method: its row's parameters (required, optional, shared), then the call's. */
+function operationParams(name: OperationName): t.Mixed {
+  const row: OperationRow = OPERATIONS[name];
+  const required = apiProps(PARAMETERS, row.required, row.choices);
+  const optional = apiProps(PARAMETERS, [...row.optional, ...sharedParameters(row.shared)], row.choices);
+  const codecName = `${name.charAt(0).toUpperCase()}${name.slice(1)}Params`;
+  return row.required.length === 0
+    ? t.intersection([TerminalRef, t.partial(optional), CallOptions], codecName)
+    : t.intersection([TerminalRef, t.type(required), t.partial(optional), CallOptions], codecName);
+}
 
-export const RefundParamsC = operation(
-  'RefundParams',
-  { amount: Amount },
-  {
-    tipAmount: CentsC,
-    tenderType: TenderTypeC,
-    hostTransactionId: t.string,
-    dccConversionRate: t.string,
-    dccCardHolderCurrencyCode: t.string,
-    dccAmount: CentsC,
-    commercialCardIndicator: t.string,
-  },
-);
-
-export const VoidParamsC = t.intersection(
-  [
-    TerminalRef,
-    t.type({ referenceNo: described(NonEmptyString, 'The `referenceNo` of the transaction to void.') }),
-    t.partial({ merchantId: t.string }),
-    CallOptions,
-  ],
-  'VoidParams',
-);
-
-export const PreAuthParamsC = operation(
-  'PreAuthParams',
-  { amount: Amount },
-  { tipAmount: CentsC, orderNumber: t.string, purchaseLevel2: PurchaseLevel2C },
-);
-
-export const PreAuthCompletionParamsC = operation(
-  'PreAuthCompletionParams',
-  { amount: Amount, referenceNo: described(NonEmptyString, 'The `referenceNo` of the pre-auth.') },
-  { orderNumber: t.string, merchantTaxId: t.string, supplierNo: t.string, purchaseLevel2: PurchaseLevel2C },
-);
-
-export const ForceParamsC = operation(
-  'ForceParams',
-  { amount: Amount },
-  {
-    tenderType: TenderTypeC,
-    orderNumber: t.string,
-    ebtVoucherNo: t.string,
-    ebtVoucherAppCode: t.string,
-    purchaseLevel2: PurchaseLevel2C,
-  },
-);
-
-export const TipAdjustParamsC = t.intersection(
-  [TerminalRef, t.type({ referenceNo: NonEmptyString, tipAmount: CentsC }), Common, CallOptions],
-  'TipAdjustParams',
-);
-
-export const CardBalanceParamsC = t.intersection(
-  [
-    TerminalRef,
-    t.partial({
-      tenderType: keyof(['credit', 'debit', 'ebt', 'gift'], 'BalanceTender'),
-      tipAmount: CentsC,
-      ...Common.props,
-      ...Token.props,
-    }),
-    CallOptions,
-  ],
-  'CardBalanceParams',
-);
-
-export const ReprintReceiptParamsC = t.intersection(
-  [
-    TerminalRef,
-    t.partial({
-      reprintType: keyof(['merchant_copy', 'customer_copy'], 'ReprintType'),
-      merchantId: t.string,
-    }),
-    CallOptions,
-  ],
-  'ReprintReceiptParams',
-);
-
-export const MerchantParamsC = t.intersection(
-  [TerminalRef, t.partial({ merchantId: t.string }), CallOptions],
-  'MerchantParams',
-);
+/**
+ * The params codec of each operation of the table, by method name, typed as what the client's method of
+ * that name takes plus the call's parameters. The type restates what `operationParams` builds from the same
+ * rows (a test decodes every row's fields through it).
+ */
+export const OPERATION_PARAMS = Object.fromEntries(
+  OPERATION_NAMES.map((name) => [name, operationParams(name)]),
+) as unknown as { readonly [N in OperationName]: t.Type<CallParams & OperationParams<N>, unknown, unknown> };
 
 export const TerminalInfoParamsC = t.intersection([TerminalRef, CallOptions], 'TerminalInfoParams');
 
@@ -192,8 +139,7 @@ export const ReportParamsC = t.intersection(
   [
     TerminalRef,
     t.type({ reportType: keyof(REPORT_TYPES, 'ReportType') }),
-    t.partial({ parameterType: t.string }),
-    Common,
+    t.partial(apiProps(PARAMETERS, ['parameter_type', ...COMMON_PARAMETERS])),
     CallOptions,
   ],
   'ReportParams',

@@ -26,7 +26,7 @@ Exit codes:
   3  cancelled by the customer, or timed out waiting for the customer
   4  outcome unknown (link lost, no final event in time): run \`bluechip recall\`
      (with --journal, \`bluechip reconcile\`)
-  5  terminal busy
+  5  terminal busy (another flow or client, or the queue): nothing ran
   6  partially approved: less than requested was approved (both amounts printed); collect the rest
 
 Examples:

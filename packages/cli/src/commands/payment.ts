@@ -1,10 +1,11 @@
-import type { TenderType } from '@bluechip-ws/client';
 import {
   AmountError,
   type AmountErrorCode,
   type Cents,
   describeAmountProblem,
   formatAmount,
+  OPERATIONS,
+  TENDER_TYPES,
   tryParseAmount,
 } from '@bluechip-ws/protocol';
 import { type Command, operationCommand } from '../command.js';
@@ -66,8 +67,6 @@ function oneOf<T extends string>(
   return value as T;
 }
 
-const TENDERS: readonly TenderType[] = ['all', 'cash', 'credit', 'debit', 'ebt', 'gift'];
-
 /** Optional string parameters shared by several commands, dropped when absent. */
 function common(values: Parsed['values']) {
   return {
@@ -88,7 +87,7 @@ export const paymentCommands: readonly Command[] = [
       const params = {
         amount: money(values, 'amount', { nonZero: true }),
         tipAmount: optionalMoney(values, 'tip'),
-        tenderType: oneOf(values, 'tender', TENDERS),
+        tenderType: oneOf(values, 'tender', TENDER_TYPES),
         orderNumber: str(values.order),
         ...common(values),
       };
@@ -110,7 +109,7 @@ export const paymentCommands: readonly Command[] = [
       const params = {
         amount: money(values, 'amount', { nonZero: true }),
         tipAmount: optionalMoney(values, 'tip'),
-        tenderType: oneOf(values, 'tender', TENDERS),
+        tenderType: oneOf(values, 'tender', TENDER_TYPES),
         ...common(values),
       };
       return {
@@ -205,7 +204,7 @@ export const paymentCommands: readonly Command[] = [
     options: { ...tender, ...merchant },
     operation: ({ values }) => {
       const params = {
-        tenderType: oneOf(values, 'tender', ['credit', 'debit', 'ebt', 'gift'] as const),
+        tenderType: oneOf(values, 'tender', OPERATIONS.cardBalance.choices.tender_type.choices),
         merchantId: str(values.merchant),
       };
       return { label: 'balance', waiting: CARD, start: (t, o) => t.cardBalance$(params, o) };

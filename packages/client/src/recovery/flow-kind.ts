@@ -1,33 +1,14 @@
 import type { FlowSummary, JsonObject } from '@bluechip-ws/core';
-import { REPORT_TYPES } from '@bluechip-ws/protocol';
+import { effectOf, isTransaction } from '@bluechip-ws/protocol';
 
 /**
- * What recovery can do with a flow, by its request type:
+ * What recovery can do with a flow, by its request type (the `effect` column of the protocol's request-type
+ * table):
  *  - `transaction`: moves money and shows up in `recall_last_transaction`, so it can be matched;
  *  - `read_only`: moves nothing (info, reports, recall itself) or is safe to repeat (`set_date_time`);
  *  - `other`: changes terminal state but recall cannot show it (settlement, gift, tabs…): the operator checks.
  */
 export type FlowKind = 'transaction' | 'read_only' | 'other';
-
-const TRANSACTION_TYPES: ReadonlySet<string> = new Set([
-  'sale',
-  'refund',
-  'void',
-  'force',
-  'pre_auth',
-  'pre_auth_completion',
-  'auth_only',
-  'tip_adjust',
-]);
-
-const READ_ONLY_TYPES: ReadonlySet<string> = new Set([
-  ...REPORT_TYPES,
-  'recall_last_transaction',
-  'card_balance_inquiry',
-  'reprint_receipt',
-  'terminal_info',
-  'set_date_time',
-]);
 
 export function requestType(request: JsonObject | undefined): string {
   const type = request?.type;
@@ -35,9 +16,8 @@ export function requestType(request: JsonObject | undefined): string {
 }
 
 export function kindOfType(type: string): FlowKind {
-  if (TRANSACTION_TYPES.has(type)) return 'transaction';
-  if (READ_ONLY_TYPES.has(type)) return 'read_only';
-  return 'other';
+  if (isTransaction(type)) return 'transaction';
+  return effectOf(type) === 'read' ? 'read_only' : 'other';
 }
 
 export function flowKind(flow: FlowSummary): FlowKind {

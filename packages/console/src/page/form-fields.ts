@@ -1,20 +1,24 @@
 import {
   AmountError,
-  CentsParam,
   describeAmountProblem,
   type JsonObject,
-  PARAMETER_CODECS,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationRow,
+  PARAMETERS,
+  parameterLabel,
+  parameterRow,
   parseAmount,
   REQUEST_CODECS,
   REQUIRED_PARAMETERS,
-  StringParam,
-  TenderType,
 } from '@bluechip-ws/protocol';
-import type * as t from 'io-ts';
 
-/** One input of the workbench form, read off the protocol package's parameter tables. */
+/** One input of the workbench form, read off the protocol's operation and parameter tables. */
 export interface FieldSpec {
+  /** The wire name, sent as is. */
   readonly name: string;
+  /** What a person reads ("Tender type"): the parameter table's label. */
+  readonly label: string;
   /** amount: currency units in the form, cents on the wire; json: an object; choice: one of `choices`. */
   readonly kind: 'amount' | 'text' | 'json' | 'choice';
   readonly required: boolean;
@@ -28,56 +32,48 @@ export interface FormSpec {
   readonly more: readonly FieldSpec[];
 }
 
-function kindOf(codec: t.Mixed | undefined): Pick<FieldSpec, 'kind' | 'choices'> {
-  if (codec === CentsParam) return { kind: 'amount' };
-  if (codec === TenderType) return { kind: 'choice', choices: Object.keys(TenderType.keys) };
-  if (codec === StringParam) return { kind: 'text' };
-  const tag = (codec as { _tag?: string } | undefined)?._tag;
-  // Objects (purchase_level_2, purchase_card_3_details) are typed as JSON.
-  if (tag === 'PartialType' || tag === 'InterfaceType' || tag === 'UnionType') return { kind: 'json' };
-  return { kind: 'text' };
+type Narrower = Readonly<Record<string, { readonly choices: readonly string[] } | undefined>>;
+
+function spec(name: string, required: boolean, narrower: Narrower = {}): FieldSpec {
+  const base = { name, label: parameterLabel(name), required };
+  const row = parameterRow(name);
+  switch (row?.kind) {
+    case 'cents':
+      return { ...base, kind: 'amount' };
+    case 'choice':
+      return { ...base, kind: 'choice', choices: narrower[name]?.choices ?? row.choices };
+    case 'level2':
+      return { ...base, kind: 'json' };
+    default:
+      return { ...base, kind: 'text' };
+  }
 }
 
-function spec(name: string, codec: t.Mixed | undefined, required: boolean): FieldSpec {
-  return { name, required, ...kindOf(codec ?? PARAMETER_CODECS[name]) };
-}
-
-/** Props of an io-ts intersection's members: `t.type` ones are required, `t.partial` ones optional. */
-function membersOf(codec: t.Mixed): { props: Record<string, t.Mixed>; required: boolean }[] {
-  const types = (codec as unknown as { types?: t.Mixed[] }).types ?? [];
-  return types.map((member) => ({
-    props: (member as unknown as { props?: Record<string, t.Mixed> }).props ?? {},
-    required: (member as { _tag?: string })._tag === 'InterfaceType',
-  }));
+/** The operation row that sends `type`, if any. */
+function rowOf(type: string): OperationRow | undefined {
+  const name = OPERATION_NAMES.find((n) => OPERATIONS[n].type === type);
+  return name === undefined ? undefined : OPERATIONS[name];
 }
 
 /**
- * The form for a request type. Typed operations use their own request codec (required and optional
- * fields, types); every other type uses the table of required parameters, with all the known parameters
- * one step away.
+ * The form for a request type. A type of the operation table gets its row's own fields (required, then
+ * optional, with the row's choices); every other type gets the parameters the request-type table says it
+ * needs. All the other known parameters are one step away.
  */
 export function formFor(type: string): FormSpec {
-  const codec = REQUEST_CODECS[type];
+  const row = rowOf(type);
   const fields: FieldSpec[] = [];
-  const seen = new Set<string>(['type']);
-  if (codec !== undefined) {
-    const [head, own] = membersOf(codec);
-    for (const member of [head, own]) {
-      for (const [name, c] of Object.entries(member?.props ?? {})) {
-        if (seen.has(name)) continue;
-        seen.add(name);
-        fields.push(spec(name, c, member?.required ?? false));
-      }
-    }
+  if (row !== undefined) {
+    const narrower: Narrower = row.choices ?? {};
+    for (const name of row.required) fields.push(spec(name, true, narrower));
+    for (const name of row.optional) fields.push(spec(name, false, narrower));
   } else {
-    for (const name of REQUIRED_PARAMETERS.get(type) ?? []) {
-      seen.add(name);
-      fields.push(spec(name, undefined, true));
-    }
+    for (const name of REQUIRED_PARAMETERS.get(type) ?? []) fields.push(spec(name, true));
   }
-  const more = Object.keys(PARAMETER_CODECS)
+  const seen = new Set(fields.map((f) => f.name));
+  const more = Object.keys(PARAMETERS)
     .filter((name) => !seen.has(name))
-    .map((name) => spec(name, undefined, false));
+    .map((name) => spec(name, false));
   return { type, fields, more };
 }
 
@@ -102,7 +98,8 @@ export function resourceFrom(form: FormSpec, values: ReadonlyMap<string, string>
   for (const field of [...form.fields, ...form.more]) {
     const text = (values.get(field.name) ?? '').trim();
     if (text === '') {
-      if (field.required) throw new FieldError(field.name, `${field.name} is required for ${form.type}`);
+      if (field.required)
+        throw new FieldError(field.name, `${field.label} (${field.name}) is required for ${form.type}`);
       continue;
     }
     try {
@@ -110,11 +107,11 @@ export function resourceFrom(form: FormSpec, values: ReadonlyMap<string, string>
       else if (field.kind === 'json') resource[field.name] = JSON.parse(text);
       else resource[field.name] = text;
     } catch (cause) {
-      // The amount's own words name the field once ("amount has more than two decimals: …").
+      // The amount's own words name the field once ("Amount has more than two decimals: …").
       const message =
         cause instanceof AmountError
-          ? describeAmountProblem(field.name, text, cause.code)
-          : `${field.name}: ${(cause as Error).message}`;
+          ? describeAmountProblem(field.label, text, cause.code)
+          : `${field.label} (${field.name}): ${(cause as Error).message}`;
       throw new FieldError(field.name, message, { cause });
     }
   }

@@ -82,12 +82,16 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
       { class: 'field' },
       h(
         'label',
-        { for: id },
-        field.name,
+        { for: id, title: field.name },
+        field.label,
         field.required ? h('span', { class: 'req', 'aria-hidden': 'true' }, ' *') : null,
       ),
       control,
-      h('span', { id: `${id}-hint`, class: 'hint' }, `${field.required ? 'required · ' : ''}${hint}`),
+      h(
+        'span',
+        { id: `${id}-hint`, class: 'hint' },
+        `${field.required ? 'required · ' : ''}${field.name} · ${hint}`,
+      ),
     );
   };
 
@@ -105,7 +109,7 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
       typeSelect,
       TYPES_BY_ENDPOINT[name].map((t) => h('option', { value: t }, t)),
     );
-    typeSelect.value = type ?? TYPES_BY_ENDPOINT[name][0];
+    typeSelect.value = type ?? TYPES_BY_ENDPOINT[name][0] ?? '';
     pickType(typeSelect.value);
   };
   endpointSelect.addEventListener('change', () => pickEndpoint(endpointSelect.value as Endpoint));

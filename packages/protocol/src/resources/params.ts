@@ -1,5 +1,19 @@
 import * as t from 'io-ts';
 import { JsonObjectC } from '../envelope.js';
+import {
+  LEVEL2_PARAMETERS,
+  type Level2Name,
+  PARAMETERS,
+  type ParameterName,
+  type ParameterRow,
+  TENDER_TYPES,
+} from '../operations/parameters.js';
+import { REQUEST_TYPES, type RequestTypeRow } from '../operations/request-types.js';
+
+/**
+ * The wire codecs of the request parameters, derived from the parameter table (`operations/parameters.ts`):
+ * what a request resource may carry, checked before anything is sent.
+ */
 
 /** Integer cents as a JSON number or a digit string: Ingenico's tools send both (docs/protocol.md). */
 export const CentsParam = new t.Type<number | string, number | string, unknown>(
@@ -18,110 +32,69 @@ export const CentsParam = new t.Type<number | string, number | string, unknown>(
 /** A string, or a number that some tools send where the spec shows a string. */
 export const StringParam = t.union([t.string, t.number]);
 
-export const TenderType = t.keyof({
-  all: null,
-  cash: null,
-  credit: null,
-  debit: null,
-  ebt: null,
-  gift: null,
-});
+/** One of `choices`: what a typed request accepts for a `choice` parameter. */
+export function choiceCodec<const C extends readonly string[]>(
+  choices: C,
+  name?: string,
+): t.KeyofC<{ [K in C[number]]: null }> {
+  return t.keyof(Object.fromEntries(choices.map((c) => [c, null])) as { [K in C[number]]: null }, name);
+}
 
-/** Level-2 purchase data: an object of optional strings (docs/protocol.md). */
-export const PurchaseLevel2 = t.partial({
-  tax_indicator: StringParam,
-  tax_amount: CentsParam,
-  vat_tax_amount: CentsParam,
-  vat_tax_rate: StringParam,
-  discount_amount: CentsParam,
-  freight_amount: CentsParam,
-  duty_amount: CentsParam,
-  purchase_identifier: StringParam,
-  destination_postal_code: StringParam,
-  destination_country_code: StringParam,
-  ship_from_postal_code: StringParam,
-  merchant_tax_id: StringParam,
-  product_description: StringParam,
-  purchase_card_3_details: t.union([StringParam, JsonObjectC]),
-});
+export const TenderType = choiceCodec(TENDER_TYPES);
+
+/** The wire codec of a parameter of kind `R` (a `choice` takes any string here: typed requests narrow it). */
+export type WireCodec<R> = R extends { readonly kind: 'cents' }
+  ? typeof CentsParam
+  : R extends { readonly kind: 'text'; readonly orObject: true }
+    ? t.UnionC<[typeof StringParam, typeof JsonObjectC]>
+    : R extends { readonly kind: 'text' }
+      ? typeof StringParam
+      : R extends { readonly kind: 'level2' }
+        ? typeof PurchaseLevel2
+        : t.StringC;
+
+function wireCodec(row: ParameterRow): t.Mixed {
+  switch (row.kind) {
+    case 'cents':
+      return CentsParam;
+    case 'text':
+      return row.orObject === true ? t.union([StringParam, JsonObjectC]) : StringParam;
+    case 'level2':
+      return PurchaseLevel2;
+    case 'string':
+    case 'choice':
+      return t.string;
+  }
+}
+
+/** Codecs by name, in a prototype-free object: a lookup by a hostile key (`constructor`) finds nothing. */
+function codecsOf<T extends Readonly<Record<string, ParameterRow>>>(
+  rows: T,
+): { readonly [K in keyof T]: WireCodec<T[K]> } {
+  const codecs = Object.create(null) as Record<string, t.Mixed>;
+  for (const [name, row] of Object.entries(rows)) codecs[name] = wireCodec(row);
+  return Object.freeze(codecs) as { readonly [K in keyof T]: WireCodec<T[K]> };
+}
+
+/** Level-2 purchase data: an object of optional fields (docs/protocol.md). */
+export const PurchaseLevel2: t.PartialC<{
+  readonly [K in Level2Name]: WireCodec<(typeof LEVEL2_PARAMETERS)[K]>;
+}> = t.partial(codecsOf(LEVEL2_PARAMETERS));
 
 /** Every documented request parameter (docs/protocol.md) with its codec. Unknown parameters pass through untouched. */
-export const PARAMETER_CODECS: Readonly<Record<string, t.Mixed>> = {
-  amount: CentsParam,
-  tip_amount: CentsParam,
-  dcc_amount: CentsParam,
-  tender_type: t.string,
-  clerk_id: StringParam,
-  invoice_no: StringParam,
-  merchant_id: StringParam,
-  reference_no: StringParam,
-  host_approval_code: StringParam,
-  host_transaction_id: StringParam,
-  dcc_conversion_rate: StringParam,
-  dcc_card_holder_currency_code: StringParam,
-  ebt_voucher_no: StringParam,
-  ebt_voucher_app_code: StringParam,
-  merchant_tax_id: StringParam,
-  supplier_no: StringParam,
-  commercial_card_indicator: StringParam,
-  order_number: StringParam,
-  token_request: StringParam,
-  token: StringParam,
-  token_exp_date: StringParam,
-  token_card_brand_value: StringParam,
-  purchase_level_2: PurchaseLevel2,
-  parameter_type: t.string,
-  date: t.string,
-  time: t.string,
-  reprint_type: t.string,
-};
+export const PARAMETER_CODECS: { readonly [K in ParameterName]: WireCodec<(typeof PARAMETERS)[K]> } =
+  codecsOf(PARAMETERS);
 
-const AMOUNT_REQUIRED = [
-  'sale',
-  'pre_auth',
-  'refund',
-  'force',
-  'pre_auth_completion',
-  'auth_only',
-  'reload',
-  'activation',
-  'block_activation',
-  'redemption',
-  'add_tip',
-  'force_issuance',
-  'force_activation',
-  'force_redemption',
-  'reactivation',
-  'block_reactivation',
-  'tab_open',
-  'tab_open_force',
-  'force_pre_auth',
-  'tab_close',
-  'force_tab_close',
-  'transaction_adjustment',
-  'incremental_authorization',
-  'force_incremental_authorization',
-];
-const REFERENCE_REQUIRED = [
-  'void',
-  'pre_auth_completion',
-  'tab_close',
-  'force_tab_close',
-  'tab_delete',
-  'tip_adjust',
-  'transaction_adjustment',
-  'incremental_authorization',
-  'force_incremental_authorization',
-];
+/** The codec of a top-level parameter by wire name; `undefined` for one this library does not know. */
+export function parameterCodec(name: string): t.Mixed | undefined {
+  return Object.hasOwn(PARAMETER_CODECS, name)
+    ? (PARAMETER_CODECS as Readonly<Record<string, t.Mixed>>)[name]
+    : undefined;
+}
 
-/** Parameters a request of a type cannot do without (Ingenico's input map; the tool always sends `amount`). */
-export const REQUIRED_PARAMETERS: ReadonlyMap<string, readonly string[]> = (() => {
-  const required = new Map<string, string[]>();
-  const add = (type: string, param: string) => required.set(type, [...(required.get(type) ?? []), param]);
-  for (const type of AMOUNT_REQUIRED) add(type, 'amount');
-  for (const type of REFERENCE_REQUIRED) add(type, 'reference_no');
-  add('tip_adjust', 'tip_amount');
-  add('set_date_time', 'date');
-  add('set_date_time', 'time');
-  return required;
-})();
+/** Parameters a request of a type cannot do without: the `requires` column of the request-type table. */
+export const REQUIRED_PARAMETERS: ReadonlyMap<string, readonly string[]> = new Map(
+  Object.entries(REQUEST_TYPES as Readonly<Record<string, RequestTypeRow>>).flatMap(([type, row]) =>
+    row.requires === undefined ? [] : [[type, row.requires] as const],
+  ),
+);

@@ -1,120 +1,128 @@
 import * as t from 'io-ts';
-import { CentsParam, PurchaseLevel2, StringParam, TenderType } from './params.js';
+import { REPORT_TYPES } from '../endpoints.js';
+import {
+  COMMON_PARAMETERS,
+  OPERATIONS,
+  type OperationName,
+  type OperationOf,
+  TOKEN_PARAMETERS,
+} from '../operations/operations.js';
+import { PARAMETERS, type ParameterName } from '../operations/parameters.js';
+import { choiceCodec, PARAMETER_CODECS, type WireCodec } from './params.js';
 
 /**
  * Typed request resources for the operations a POS uses (docs/protocol.md). Each is `{type, ...params}` with
- * the optional ones optional; `KnownRequest` covers the remaining known types table-driven, and
- * `UnknownRequest` is the permissive fallback for types this library does not know yet.
+ * the optional ones optional, read off the operation table; `KnownRequest` covers the remaining known types
+ * table-driven, and `UnknownRequest` is the permissive fallback for types this library does not know yet.
  */
 
-const Common = t.partial({ merchant_id: StringParam, clerk_id: StringParam, invoice_no: StringParam });
-const Token = t.partial({
-  token_request: StringParam,
-  token: StringParam,
-  token_exp_date: StringParam,
-  token_card_brand_value: StringParam,
-});
+const pick = <K extends ParameterName>(names: readonly K[]) =>
+  Object.fromEntries(names.map((name) => [name, PARAMETER_CODECS[name]])) as unknown as {
+    [N in K]: WireCodec<(typeof PARAMETERS)[N]>;
+  };
 
-const typed = <T extends string, P extends t.Props, O extends t.Props>(type: T, required: P, optional: O) =>
-  t.intersection([t.type({ type: t.literal(type), ...required }), t.partial(optional), Common, Token], type);
+const Common = t.partial(pick(COMMON_PARAMETERS));
+const Token = t.partial(pick(TOKEN_PARAMETERS));
 
-export const SaleRequest = typed(
-  'sale',
-  { amount: CentsParam },
-  {
-    tip_amount: CentsParam,
-    tender_type: TenderType,
-    order_number: StringParam,
-    merchant_tax_id: StringParam,
-    supplier_no: StringParam,
-    commercial_card_indicator: StringParam,
-    purchase_level_2: PurchaseLevel2,
-  },
-);
-export const RefundRequest = typed(
-  'refund',
-  { amount: CentsParam },
-  {
-    tip_amount: CentsParam,
-    tender_type: TenderType,
-    host_transaction_id: StringParam,
-    dcc_conversion_rate: StringParam,
-    dcc_card_holder_currency_code: StringParam,
-    dcc_amount: CentsParam,
-    commercial_card_indicator: StringParam,
-  },
-);
-export const PreAuthRequest = typed(
-  'pre_auth',
-  { amount: CentsParam },
-  { tip_amount: CentsParam, order_number: StringParam, purchase_level_2: PurchaseLevel2 },
-);
-export const PreAuthCompletionRequest = typed(
-  'pre_auth_completion',
-  { amount: CentsParam, reference_no: StringParam },
-  {
-    order_number: StringParam,
-    merchant_tax_id: StringParam,
-    supplier_no: StringParam,
-    purchase_level_2: PurchaseLevel2,
-  },
-);
-export const ForceRequest = typed(
-  'force',
-  { amount: CentsParam },
-  {
-    tender_type: TenderType,
-    order_number: StringParam,
-    ebt_voucher_no: StringParam,
-    ebt_voucher_app_code: StringParam,
-    purchase_level_2: PurchaseLevel2,
-  },
-);
-export const VoidRequest = typed('void', { reference_no: StringParam }, {});
-export const TipAdjustRequest = typed(
-  'tip_adjust',
-  { reference_no: StringParam, tip_amount: CentsParam },
-  {},
-);
-export const CardBalanceInquiryRequest = typed(
-  'card_balance_inquiry',
-  {},
-  { tender_type: t.keyof({ credit: null, debit: null, ebt: null, gift: null }), tip_amount: CentsParam },
-);
-export const ReprintReceiptRequest = typed(
-  'reprint_receipt',
-  {},
-  { reprint_type: t.keyof({ merchant_copy: null, customer_copy: null }) },
-);
-export const RecallLastTransactionRequest = typed('recall_last_transaction', {}, {});
-export const SettlementRequest = typed('settlement', {}, {});
-export const AutoSettlementRequest = typed('auto_settlement', {}, {});
-export const TerminalInfoRequest = typed('terminal_info', {}, {});
+/** A parameter's codec in operation `O`'s typed request: its choices (the row's own, if narrower) checked. */
+type TypedCodec<O, K extends ParameterName> = O extends {
+  readonly choices: { readonly [P in K]: { readonly choices: infer C extends readonly string[] } };
+}
+  ? t.KeyofC<{ [V in C[number]]: null }>
+  : (typeof PARAMETERS)[K] extends {
+        readonly kind: 'choice';
+        readonly choices: infer C extends readonly string[];
+      }
+    ? t.KeyofC<{ [V in C[number]]: null }>
+    : WireCodec<(typeof PARAMETERS)[K]>;
+
+type PropsOf<O, K extends ParameterName> = { [P in K]: TypedCodec<O, P> };
+
+export type TypedRequestC<N extends OperationName> = t.IntersectionC<
+  [
+    t.TypeC<
+      { type: t.LiteralC<OperationOf<N>['type']> } & PropsOf<
+        OperationOf<N>,
+        OperationOf<N>['required'][number]
+      >
+    >,
+    t.PartialC<PropsOf<OperationOf<N>, OperationOf<N>['optional'][number]>>,
+    typeof Common,
+    typeof Token,
+  ]
+>;
+
+function typedCodecs(name: OperationName, params: readonly ParameterName[]): t.Props {
+  const row = OPERATIONS[name];
+  const narrower: Readonly<Record<string, { readonly choices: readonly string[] } | undefined>> =
+    'choices' in row ? row.choices : {};
+  return Object.fromEntries(
+    params.map((param) => {
+      const parameter = PARAMETERS[param];
+      const choices =
+        narrower[param]?.choices ?? (parameter.kind === 'choice' ? parameter.choices : undefined);
+      return [param, choices === undefined ? PARAMETER_CODECS[param] : choiceCodec(choices)];
+    }),
+  );
+}
+
+/** The typed request of an operation row; every typed request accepts the common and token fields. */
+function typedRequest<N extends OperationName>(name: N): TypedRequestC<N> {
+  const row: OperationOf<N> = OPERATIONS[name];
+  const made = t.intersection(
+    [
+      t.type({ type: t.literal(row.type), ...typedCodecs(name, row.required) }),
+      t.partial(typedCodecs(name, row.optional)),
+      Common,
+      Token,
+    ],
+    row.type,
+  ) as unknown as TypedRequestC<N>;
+  return made;
+}
+
+const typed = <T extends string, P extends t.Props>(type: T, required: P) =>
+  t.intersection([t.type({ type: t.literal(type), ...required }), t.partial({}), Common, Token], type);
+
+export const SaleRequest = typedRequest('sale');
+export const RefundRequest = typedRequest('refund');
+export const PreAuthRequest = typedRequest('preAuth');
+export const PreAuthCompletionRequest = typedRequest('preAuthCompletion');
+export const ForceRequest = typedRequest('force');
+export const VoidRequest = typedRequest('void');
+export const TipAdjustRequest = typedRequest('tipAdjust');
+export const CardBalanceInquiryRequest = typedRequest('cardBalance');
+export const ReprintReceiptRequest = typedRequest('reprintReceipt');
+export const RecallLastTransactionRequest = typedRequest('recallLastTransaction');
+export const SettlementRequest = typedRequest('settlement');
+
+/** The typed request of each operation row, by operation name. */
+export const OPERATION_REQUESTS: { readonly [N in OperationName]: TypedRequestC<N> } = {
+  sale: SaleRequest,
+  refund: RefundRequest,
+  void: VoidRequest,
+  preAuth: PreAuthRequest,
+  preAuthCompletion: PreAuthCompletionRequest,
+  force: ForceRequest,
+  tipAdjust: TipAdjustRequest,
+  cardBalance: CardBalanceInquiryRequest,
+  reprintReceipt: ReprintReceiptRequest,
+  recallLastTransaction: RecallLastTransactionRequest,
+  settlement: SettlementRequest,
+};
+export const AutoSettlementRequest = typed('auto_settlement', {});
+export const TerminalInfoRequest = typed('terminal_info', {});
 /** `date` is `YYMMDD`, `time` is `HHMMSS`. */
-export const SetDateTimeRequest = typed(
-  'set_date_time',
-  {
-    date: t.refinement(t.string, (s) => /^\d{6}$/.test(s), 'YYMMDD'),
-    time: t.refinement(t.string, (s) => /^\d{6}$/.test(s), 'HHMMSS'),
-  },
-  {},
-);
+export const SetDateTimeRequest = typed('set_date_time', {
+  date: t.refinement(t.string, (s) => /^\d{6}$/.test(s), 'YYMMDD'),
+  time: t.refinement(t.string, (s) => /^\d{6}$/.test(s), 'HHMMSS'),
+});
 export const ReportRequest = t.intersection(
   [
     t.type({
-      type: t.keyof({
-        detail_report: null,
-        summary_report: null,
-        emv_last_tx_report: null,
-        clerk_summary_report: null,
-        parameters_report: null,
-        activity_report: null,
-        recent_error: null,
-        clerk_id_list: null,
-        emv_key_date_report: null,
-      }),
+      type: choiceCodec(REPORT_TYPES),
     }),
-    t.partial({ parameter_type: t.string }),
+    t.partial({ parameter_type: PARAMETER_CODECS.parameter_type }),
     Common,
   ],
   'ReportRequest',
@@ -148,23 +156,16 @@ export type ReportRequest = t.TypeOf<typeof ReportRequest>;
 export type TraceRequest = t.TypeOf<typeof TraceRequest>;
 export type KnownRequest = t.TypeOf<typeof KnownRequest>;
 
-/** Codecs for the typed operations, by `type`. */
-export const REQUEST_CODECS: Readonly<Record<string, t.Mixed>> = {
-  sale: SaleRequest,
-  refund: RefundRequest,
-  pre_auth: PreAuthRequest,
-  pre_auth_completion: PreAuthCompletionRequest,
-  force: ForceRequest,
-  void: VoidRequest,
-  tip_adjust: TipAdjustRequest,
-  card_balance_inquiry: CardBalanceInquiryRequest,
-  reprint_receipt: ReprintReceiptRequest,
-  recall_last_transaction: RecallLastTransactionRequest,
-  settlement: SettlementRequest,
-  auto_settlement: AutoSettlementRequest,
-  terminal_info: TerminalInfoRequest,
-  set_date_time: SetDateTimeRequest,
-};
+/** Codecs for the typed operations, by `type` (a prototype-free object: a hostile `type` finds nothing). */
+export const REQUEST_CODECS: Readonly<Record<string, t.Mixed | undefined>> = Object.assign(
+  Object.create(null),
+  {
+    ...Object.fromEntries(Object.values(OPERATION_REQUESTS).map((codec) => [codec.name, codec])),
+    auto_settlement: AutoSettlementRequest,
+    terminal_info: TerminalInfoRequest,
+    set_date_time: SetDateTimeRequest,
+  },
+);
 
 /** The discriminated union on `type` of every typed request. */
 export type TypedRequest =

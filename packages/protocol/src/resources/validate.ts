@@ -2,7 +2,7 @@ import type * as t from 'io-ts';
 import { type Either, isLeft, left, right } from '#fp-ts/Either';
 import { isKnownType, REPORT_TYPES } from '../endpoints.js';
 import { isJsonObject, type JsonObject } from '../json.js';
-import { PARAMETER_CODECS, REQUIRED_PARAMETERS } from './params.js';
+import { parameterCodec, REQUIRED_PARAMETERS } from './params.js';
 import { REQUEST_CODECS, ReportRequest, type RequestResource, TraceRequest } from './requests.js';
 
 export type ResourceErrorKind = 'not_object' | 'missing_type' | 'unknown_type' | 'bad_parameter';
@@ -50,7 +50,7 @@ function checkTable(type: string, resource: JsonObject): Either<ResourceError, R
     }
   }
   for (const key of Object.keys(resource)) {
-    const codec = PARAMETER_CODECS[key];
+    const codec = parameterCodec(key);
     if (codec !== undefined && !codec.is(resource[key])) {
       return left({
         kind: 'bad_parameter',

@@ -1,4 +1,4 @@
-import type { JsonObject } from '@bluechip-ws/protocol';
+import { effectOf, type JsonObject, sendsAmountToHost } from '@bluechip-ws/protocol';
 import { readCents } from '@bluechip-ws/protocol/internal';
 import type { BatchEntry } from '../batch.js';
 import type { Outcome } from '../outcomes.js';
@@ -19,9 +19,6 @@ const RESULT_STATUS: Partial<Record<Outcome, string>> = {
   cancelled: 'cancelled_by_user',
   timed_out: 'timeout_on_user_input',
 };
-
-/** Types a void or tip_adjust may target. */
-const ADJUSTABLE: ReadonlySet<string> = new Set(['sale', 'force', 'pre_auth_completion', 'auth_only']);
 
 /** Records a result as the last transaction, nothing else. */
 function remember(state: TerminalState): (final: JsonObject | undefined) => void {
@@ -109,11 +106,7 @@ export const voidTransaction: Handler = (ctx) => {
   const { state, amountsAs } = ctx;
   const ref = referenceOf(ctx);
   const entry = state.batch.find(ref);
-  if (
-    entry === undefined ||
-    entry.voided ||
-    !(ADJUSTABLE.has(entry.type) || entry.type === 'refund' || entry.type === 'pre_auth')
-  ) {
+  if (entry === undefined || entry.voided || !sendsAmountToHost(entry.type)) {
     return { results: [notFoundResult(ctx, ref)], record: remember(state) };
   }
   const result = baseResult(ctx);
@@ -141,7 +134,7 @@ export const tipAdjust: Handler = (ctx) => {
   const { state, resource, amountsAs } = ctx;
   const ref = referenceOf(ctx);
   const entry = state.batch.find(ref);
-  if (entry === undefined || entry.voided || !ADJUSTABLE.has(entry.type)) {
+  if (entry === undefined || entry.voided || effectOf(entry.type) !== 'charge') {
     return { results: [notFoundResult(ctx, ref)], record: remember(state) };
   }
   const tip = readCents(resource.tip_amount) ?? 0;
