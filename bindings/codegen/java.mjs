@@ -508,7 +508,7 @@ function main() {
   if (process.argv.includes('--check')) {
     const stale = staleFiles(document);
     if (stale.length) {
-      console.error(`stale Java bindings (run npm run codegen:java):\n  ${stale.join('\n  ')}`);
+      console.error(`stale Java bindings (run npm run codegen):\n  ${stale.join('\n  ')}`);
       process.exit(1);
     }
     return;

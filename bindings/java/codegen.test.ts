@@ -5,7 +5,7 @@ import { generate, OPENRPC, staleFiles } from '../codegen/java.mjs';
 const document = () => JSON.parse(readFileSync(OPENRPC, 'utf8'));
 
 describe('the generated Java binding', () => {
-  it('is current with packages/bridge/openrpc.json (else run npm run codegen:java)', () => {
+  it('is current with packages/bridge/openrpc.json (else run npm run codegen)', () => {
     expect(staleFiles()).toEqual([]);
   });
 

@@ -101,11 +101,11 @@ class ConnectionState:
 @dataclass(frozen=True)
 class Screen:
     """
-    The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and
-    deadline (ms since the epoch).
+    The simulated terminal's screen as the customer sees it; present_card and enter_pin carry the amount
+    (cents) and deadline (ms since the epoch).
     """
 
-    kind: Literal["idle", "busy", "present_card", "approved", "declined", "wrong_pin", "cancelled", "timed_out", "link_lost"]
+    kind: Literal["idle", "busy", "present_card", "enter_pin", "approved", "declined", "wrong_pin", "cancelled", "timed_out", "link_lost"]
     flow_id: Optional[str] = None
     type: Optional[str] = None
     amount: Optional[int] = None
@@ -133,8 +133,8 @@ class CustomerAnswer:
 
     terminal_id: str
     accepted: bool
-    #: The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and
-    #: deadline (ms since the epoch).
+    #: The simulated terminal's screen as the customer sees it; present_card and enter_pin carry the amount
+    #: (cents) and deadline (ms since the epoch).
     screen: Screen
 
     @classmethod
@@ -560,8 +560,8 @@ class ScreenState:
     """
 
     terminal_id: str
-    #: The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and
-    #: deadline (ms since the epoch).
+    #: The simulated terminal's screen as the customer sees it; present_card and enter_pin carry the amount
+    #: (cents) and deadline (ms since the epoch).
     screen: Screen
 
     @classmethod

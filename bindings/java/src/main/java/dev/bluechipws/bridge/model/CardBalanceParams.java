@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record CardBalanceParams(
     @JsonProperty("tenderType") CardBalanceParamsTenderType tenderType,
     @JsonProperty("tipAmount") Long tipAmount,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

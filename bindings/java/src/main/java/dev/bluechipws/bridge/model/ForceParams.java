@@ -17,6 +17,7 @@ public record ForceParams(
     @JsonProperty("ebtVoucherNo") String ebtVoucherNo,
     @JsonProperty("ebtVoucherAppCode") String ebtVoucherAppCode,
     @JsonProperty("purchaseLevel2") PurchaseLevel2 purchaseLevel2,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

@@ -12,12 +12,13 @@ import java.util.Objects;
 public record PreAuthCompletionParams(
     /** Integer cents: 1234 is 12.34. */
     @JsonProperty("amount") Long amount,
-    /** The `referenceNo` of the pre-auth. */
+    /** The terminal's `referenceNo` of the earlier transaction. */
     @JsonProperty("referenceNo") String referenceNo,
     @JsonProperty("orderNumber") String orderNumber,
     @JsonProperty("merchantTaxId") String merchantTaxId,
     @JsonProperty("supplierNo") String supplierNo,
     @JsonProperty("purchaseLevel2") PurchaseLevel2 purchaseLevel2,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

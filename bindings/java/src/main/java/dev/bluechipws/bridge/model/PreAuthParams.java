@@ -15,6 +15,7 @@ public record PreAuthParams(
     @JsonProperty("tipAmount") Long tipAmount,
     @JsonProperty("orderNumber") String orderNumber,
     @JsonProperty("purchaseLevel2") PurchaseLevel2 purchaseLevel2,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RecallLastTransactionParams(
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     /** E.g. the POS order id: a retry with the same key returns the first outcome instead of charging again. */
     @JsonProperty("idempotencyKey") String idempotencyKey,

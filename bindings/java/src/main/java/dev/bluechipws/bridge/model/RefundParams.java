@@ -19,6 +19,7 @@ public record RefundParams(
     @JsonProperty("dccCardHolderCurrencyCode") String dccCardHolderCurrencyCode,
     @JsonProperty("dccAmount") Long dccAmount,
     @JsonProperty("commercialCardIndicator") String commercialCardIndicator,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

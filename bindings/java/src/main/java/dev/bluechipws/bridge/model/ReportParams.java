@@ -11,7 +11,9 @@ import java.util.Objects;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportParams(
     @JsonProperty("reportType") ReportParamsReportType reportType,
+    /** For parameters_report: all, clerk, communication, receipt, security, setup… */
     @JsonProperty("parameterType") String parameterType,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

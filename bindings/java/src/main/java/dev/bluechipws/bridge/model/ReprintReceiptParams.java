@@ -10,6 +10,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReprintReceiptParams(
     @JsonProperty("reprintType") ReprintReceiptParamsReprintType reprintType,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     /** E.g. the POS order id: a retry with the same key returns the first outcome instead of charging again. */
     @JsonProperty("idempotencyKey") String idempotencyKey,

@@ -19,6 +19,7 @@ public record SaleParams(
     @JsonProperty("supplierNo") String supplierNo,
     @JsonProperty("commercialCardIndicator") String commercialCardIndicator,
     @JsonProperty("purchaseLevel2") PurchaseLevel2 purchaseLevel2,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

@@ -10,7 +10,7 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SimulatorCustomerParams(
-    /** approve: present a test card; decline; wrong_pin; cancel; walk_away (customer timeout); pull_cable (the sale is recorded, the link drops before its result); busy: toggles an occupied terminal. */
+    /** approve: tap a test card (approved); insert_card: insert a chip card, the terminal asks for the PIN (screen enter_pin); enter_pin: the customer types the PIN (approved); decline; wrong_pin; cancel; walk_away (customer timeout); pull_cable (the sale is recorded, the link drops before its result); busy: toggles an occupied terminal. */
     @JsonProperty("action") SimulatorCustomerParamsAction action) {
 
   /** A builder: unset fields are left out of the JSON; required ones are checked by {@code build()}. */

@@ -4,10 +4,14 @@ package dev.bluechipws.bridge.model;
 import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** approve: present a test card; decline; wrong_pin; cancel; walk_away (customer timeout); pull_cable (the sale is recorded, the link drops before its result); busy: toggles an occupied terminal. */
+/** approve: tap a test card (approved); insert_card: insert a chip card, the terminal asks for the PIN (screen enter_pin); enter_pin: the customer types the PIN (approved); decline; wrong_pin; cancel; walk_away (customer timeout); pull_cable (the sale is recorded, the link drops before its result); busy: toggles an occupied terminal. */
 public enum SimulatorCustomerParamsAction {
   @JsonProperty("approve")
   APPROVE("approve"),
+  @JsonProperty("insert_card")
+  INSERT_CARD("insert_card"),
+  @JsonProperty("enter_pin")
+  ENTER_PIN("enter_pin"),
   @JsonProperty("decline")
   DECLINE("decline"),
   @JsonProperty("wrong_pin")

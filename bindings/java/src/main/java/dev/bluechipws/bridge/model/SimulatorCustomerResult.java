@@ -12,7 +12,7 @@ import java.util.Objects;
 public record SimulatorCustomerResult(
     @JsonProperty("terminalId") String terminalId,
     @JsonProperty("accepted") Boolean accepted,
-    /** The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and deadline (ms since the epoch). */
+    /** The simulated terminal's screen as the customer sees it; present_card and enter_pin carry the amount (cents) and deadline (ms since the epoch). */
     @JsonProperty("screen") SimulatorCustomerResultScreen screen) {
 
   /** A builder: unset fields are left out of the JSON; required ones are checked by {@code build()}. */

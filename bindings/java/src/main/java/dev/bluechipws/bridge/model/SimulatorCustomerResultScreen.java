@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
-/** The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and deadline (ms since the epoch). */
+/** The simulated terminal's screen as the customer sees it; present_card and enter_pin carry the amount (cents) and deadline (ms since the epoch). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SimulatorCustomerResultScreen(

@@ -12,6 +12,8 @@ public enum SimulatorCustomerResultScreenKind {
   BUSY("busy"),
   @JsonProperty("present_card")
   PRESENT_CARD("present_card"),
+  @JsonProperty("enter_pin")
+  ENTER_PIN("enter_pin"),
   @JsonProperty("approved")
   APPROVED("approved"),
   @JsonProperty("declined")

@@ -11,7 +11,7 @@ import java.util.Objects;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SimulatorScreenNotification(
     @JsonProperty("terminalId") String terminalId,
-    /** The simulated terminal's screen as the customer sees it; present_card carries the amount (cents) and deadline (ms since the epoch). */
+    /** The simulated terminal's screen as the customer sees it; present_card and enter_pin carry the amount (cents) and deadline (ms since the epoch). */
     @JsonProperty("screen") SimulatorCustomerResultScreen screen) {
 
   /** A builder: unset fields are left out of the JSON; required ones are checked by {@code build()}. */

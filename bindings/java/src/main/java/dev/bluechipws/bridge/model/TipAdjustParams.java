@@ -10,8 +10,10 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TipAdjustParams(
+    /** The terminal's `referenceNo` of the earlier transaction. */
     @JsonProperty("referenceNo") String referenceNo,
     @JsonProperty("tipAmount") Long tipAmount,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     @JsonProperty("clerkId") String clerkId,
     @JsonProperty("invoiceNo") String invoiceNo,

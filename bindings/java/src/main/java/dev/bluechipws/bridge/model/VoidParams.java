@@ -10,8 +10,9 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record VoidParams(
-    /** The `referenceNo` of the transaction to void. */
+    /** The terminal's `referenceNo` of the earlier transaction. */
     @JsonProperty("referenceNo") String referenceNo,
+    /** Multi-merchant selector. */
     @JsonProperty("merchantId") String merchantId,
     /** E.g. the POS order id: a retry with the same key returns the first outcome instead of charging again. */
     @JsonProperty("idempotencyKey") String idempotencyKey,
