@@ -1,4 +1,5 @@
 import { ENDPOINTS, normalizePath } from '@bluechip-ws/protocol';
+import { checkAcks } from './acks.js';
 import { outcomeMatches, type Reported } from './outcome.js';
 import { type CertifyScenario, CHECK_TITLES, type CheckId } from './scenarios.js';
 import type { WireEntry } from './wire.js';
@@ -25,13 +26,6 @@ export interface CheckContext {
   readonly ackBoundMs: number;
   readonly flowIds: FlowIdRegistry;
 }
-
-/**
- * The last repeat the terminal sent after the POS had acked an earlier copy, less than this long before the
- * POS closed its link, is not required to be acked: the POS was already closing. (A repeat followed by
- * another one reached a POS that stayed connected, and is never excused.)
- */
-export const CLOSING_GRACE_MS = 250;
 
 const MONEY_MOVING: ReadonlySet<string> = new Set([
   'sale',
@@ -133,105 +127,6 @@ function amounts(ctx: CheckContext): string[] {
   return problems;
 }
 
-/** When each connection closed (by either side), and which ones the simulator cut on purpose. */
-function closes(ctx: CheckContext): { closedAt: Map<number, number>; droppedBySim: Set<number> } {
-  const closedAt = new Map<number, number>();
-  const droppedBySim = new Set<number>();
-  for (const l of logs(ctx, 'connection_closed', 'link_dropped_by_simulator')) {
-    const conn = l.log.connection;
-    if (conn === undefined) continue;
-    if (l.log.kind === 'link_dropped_by_simulator') droppedBySim.add(conn);
-    else if (!closedAt.has(conn)) closedAt.set(conn, l.at);
-  }
-  return { closedAt, droppedBySim };
-}
-
-function acks(ctx: CheckContext, notes: string[]): string[] {
-  const problems: string[] = [];
-  const { closedAt, droppedBySim } = closes(ctx);
-  interface Copy {
-    readonly at: number;
-    readonly connection: number;
-    readonly afterAck: boolean;
-    readonly status: string;
-  }
-  const pending = new Map<string, Copy[]>();
-  const acked = new Map<string, number>();
-  const finalSent = new Set<string>();
-  for (const e of ctx.entries) {
-    if (e.kind !== 'frame' || e.frame.flowId === undefined) continue;
-    const flow = e.frame.flowId;
-    if (e.direction === 'out' && e.frame.envelope === 'event') {
-      const status = String(e.frame.resource?.status ?? '');
-      if (status !== 'proceed') finalSent.add(flow);
-      const list = pending.get(flow) ?? [];
-      list.push({ at: e.at, connection: e.connection, afterAck: (acked.get(flow) ?? 0) > 0, status });
-      pending.set(flow, list);
-    } else if (e.direction === 'in' && e.frame.envelope === 'event_ack') {
-      const copy = pending.get(flow)?.shift();
-      if (copy === undefined) {
-        problems.push(
-          `${rel(ctx, e.at)} event_ack for flow ${flow} with no event awaiting an ack ` +
-            `(acked before the event arrived, or one ack too many): ${short(e.text)}`,
-        );
-        continue;
-      }
-      acked.set(flow, (acked.get(flow) ?? 0) + 1);
-      const latency = e.at - copy.at;
-      if (latency > ctx.ackBoundMs) {
-        problems.push(
-          `${rel(ctx, e.at)} event_ack for flow ${flow} came ${Math.round(latency)} ms after the event ` +
-            `(bound ${ctx.ackBoundMs} ms)`,
-        );
-      }
-    }
-  }
-  for (const [flow, copies] of pending) {
-    for (const [i, copy] of copies.entries()) {
-      const closed = closedAt.get(copy.connection);
-      const last = i === copies.length - 1;
-      if (copy.afterAck && last && closed !== undefined && closed - copy.at < CLOSING_GRACE_MS) {
-        notes.push(
-          `the repeat of flow ${flow}'s event sent at ${rel(ctx, copy.at)} reached a POS that was closing its ` +
-            'link; not required to be acked',
-        );
-        continue;
-      }
-      problems.push(
-        `the "${copy.status}" event of flow ${flow} sent at ${rel(ctx, copy.at)} was never acked` +
-          (copy.afterAck ? ' (a repeat: the POS acked an earlier copy only)' : ''),
-      );
-    }
-  }
-  for (const l of logs(ctx, 'ack_ignored')) {
-    const flow = l.log.flow_id;
-    const resent = ctx.entries.some(
-      (e) =>
-        e.kind === 'frame' &&
-        e.direction === 'out' &&
-        e.at >= l.at &&
-        e.frame.envelope === 'event' &&
-        e.frame.flowId === flow,
-    );
-    if (!resent) {
-      notes.push(
-        `the POS closed its link before the terminal resent flow ${flow}'s event: the repeat was not exercised`,
-      );
-    }
-  }
-  for (const l of logs(ctx, 'link_dropped_mid_flow')) {
-    const { connection, flow_id: flow } = l.log;
-    if (connection === undefined || flow === undefined || droppedBySim.has(connection)) continue;
-    if (!finalSent.has(flow)) {
-      problems.push(
-        `${rel(ctx, l.at)} the POS closed its link while flow ${flow} was still running on the terminal ` +
-          '(before its final event)',
-      );
-    }
-  }
-  return problems;
-}
-
 function flowIds(ctx: CheckContext): string[] {
   const problems: string[] = [];
   for (const f of requests(ctx)) {
@@ -310,7 +205,7 @@ function outcome(ctx: CheckContext, notes: string[]): string[] {
 const CHECKS: Readonly<Record<CheckId, (ctx: CheckContext, notes: string[]) => string[]>> = {
   envelopes,
   amounts,
-  acks,
+  acks: checkAcks,
   'flow-ids': flowIds,
   'one-at-a-time': oneAtATime,
   'recall-after-drop': recallAfterDrop,
