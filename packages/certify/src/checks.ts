@@ -58,6 +58,18 @@ function typeOf(f: Frame): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
+/** Why an ack's resource is not `{"status":"ok"}` (the one shape every TSI client sends), or undefined. */
+function wrongAckResource(resource: Readonly<Record<string, unknown>>): string | undefined {
+  const keys = Object.keys(resource);
+  if (keys.length === 1 && resource.status === 'ok') return undefined;
+  const echoed =
+    Object.hasOwn(resource, 'results') || ['completed', 'proceed', 'error'].includes(String(resource.status));
+  return (
+    `an event_ack's resource is {"status":"ok"}, not ${short(JSON.stringify(resource))}` +
+    (echoed ? ' (the event echoed back)' : '')
+  );
+}
+
 function envelopes(ctx: CheckContext): string[] {
   const problems: string[] = [];
   const single = ctx.scenario.endpointMode === 'single';
@@ -73,6 +85,10 @@ function envelopes(ctx: CheckContext): string[] {
     }
     if (envelope === 'request' && typeOf(f) === undefined)
       problems.push(`request without resource.type: ${where}`);
+    if (envelope === 'event_ack' && f.frame.resource !== undefined) {
+      const wrong = wrongAckResource(f.frame.resource);
+      if (wrong !== undefined) problems.push(`${wrong}: ${where}`);
+    }
     if (f.path === '/' || single) {
       const endpoint = f.frame.endpoint;
       if (endpoint === undefined) {
@@ -121,7 +137,14 @@ function amounts(ctx: CheckContext): string[] {
     if (cents === undefined) {
       problems.push(`amount ${JSON.stringify(amount)} is not integer cents: ${where}`);
     } else if (cents !== ctx.scenario.amount) {
-      problems.push(`amount ${cents} cents, but the sale asked was ${ctx.scenario.amount} cents: ${where}`);
+      // 4.35 * 100 is 434.99999999999994 in binary floating point: truncating it loses a cent.
+      const truncated =
+        cents === ctx.scenario.amount - 1
+          ? ' (one cent short: the amount truncated from a float, x * 100?)'
+          : '';
+      problems.push(
+        `amount ${cents} cents, but the sale asked was ${ctx.scenario.amount} cents${truncated}: ${where}`,
+      );
     }
   }
   return problems;
@@ -143,8 +166,37 @@ function flowIds(ctx: CheckContext): string[] {
   return problems;
 }
 
+/** Flow ids the terminal answered "busy" (a response with status error whose text says busy). */
+function busyAnswered(ctx: CheckContext): Map<string, number> {
+  const busy = new Map<string, number>();
+  for (const e of ctx.entries) {
+    if (e.kind !== 'frame' || e.direction !== 'out' || e.frame.envelope !== 'response') continue;
+    const info = e.frame.resource?.error_info;
+    const text = typeof info === 'object' && info !== null ? (info as { text?: unknown }).text : undefined;
+    if (e.frame.resource?.status === 'error' && typeof text === 'string' && /busy/i.test(text)) {
+      if (e.frame.flowId !== undefined && !busy.has(e.frame.flowId)) busy.set(e.frame.flowId, e.at);
+    }
+  }
+  return busy;
+}
+
 function oneAtATime(ctx: CheckContext): string[] {
-  return logs(ctx, 'busy').map((l) => `${rel(ctx, l.at)} ${l.log.message}`);
+  const problems = logs(ctx, 'busy').map(
+    (l) => `${rel(ctx, l.at)} a second request reached the terminal while it was busy: ${l.log.message}`,
+  );
+  // After "busy" the sale did not happen; selling again unasked charges a customer the POS told it failed.
+  const busy = busyAnswered(ctx);
+  if (busy.size === 0) return problems;
+  const firstBusy = Math.min(...busy.values());
+  for (const f of requests(ctx)) {
+    const type = typeOf(f);
+    if (f.at <= firstBusy || type === undefined || !MONEY_MOVING.has(type)) continue;
+    problems.push(
+      `${rel(ctx, f.at)} a second ${type} reached the terminal after it answered busy: the POS sold again on ` +
+        `its own (flow ${f.frame.flowId ?? '?'}): ${short(f.text)}`,
+    );
+  }
+  return problems;
 }
 
 function dropTimes(ctx: CheckContext): number[] {
@@ -189,10 +241,20 @@ function outcome(ctx: CheckContext, notes: string[]): string[] {
     return [];
   }
   const problems: string[] = [];
+  const expectedAmount = scenario.expected.amount;
   if (!outcomeMatches(reported.outcome, scenario.expected.outcome)) {
     problems.push(`reported ${reported.outcome} (${reported.source}), expected ${scenario.expected.outcome}`);
+  } else if (
+    scenario.expected.outcome === 'partially_approved' &&
+    reported.outcome === 'approved' &&
+    reported.amount === undefined
+  ) {
+    // The mistake that hands over goods for money never received: "approved" read as the amount asked.
+    problems.push(
+      `reported approved (${reported.source}) without an amount for a partial approval: the terminal approved ` +
+        `${expectedAmount} of the ${scenario.amount} cents asked; report partially_approved, or the approved amount`,
+    );
   }
-  const expectedAmount = scenario.expected.amount;
   if (expectedAmount !== undefined && reported.amount !== undefined && reported.amount !== expectedAmount) {
     problems.push(`reported an amount of ${reported.amount} cents, the terminal approved ${expectedAmount}`);
   }
