@@ -1,4 +1,5 @@
 import { ENDPOINTS, isTransaction, normalizePath } from '@bluechip-ws/protocol';
+import { checkAcks } from './acks.js';
 import { outcomeMatches, type Reported } from './outcome.js';
 import { type CertifyScenario, CHECK_TITLES, type CheckId } from './scenarios.js';
 import type { WireEntry } from './wire.js';
@@ -26,13 +27,6 @@ export interface CheckContext {
   readonly flowIds: FlowIdRegistry;
 }
 
-/**
- * The last repeat the terminal sent after the POS had acked an earlier copy, less than this long before the
- * POS closed its link, is not required to be acked: the POS was already closing. (A repeat followed by
- * another one reached a POS that stayed connected, and is never excused.)
- */
-export const CLOSING_GRACE_MS = 250;
-
 type Frame = Extract<WireEntry, { kind: 'frame' }>;
 type Log = Extract<WireEntry, { kind: 'log' }>;
 
@@ -53,6 +47,18 @@ function typeOf(f: Frame): string | undefined {
   return typeof type === 'string' ? type : undefined;
 }
 
+/** Why an ack's resource is not `{"status":"ok"}` (the one shape every TSI client sends), or undefined. */
+function wrongAckResource(resource: Readonly<Record<string, unknown>>): string | undefined {
+  const keys = Object.keys(resource);
+  if (keys.length === 1 && resource.status === 'ok') return undefined;
+  const echoed =
+    Object.hasOwn(resource, 'results') || ['completed', 'proceed', 'error'].includes(String(resource.status));
+  return (
+    `an event_ack's resource is {"status":"ok"}, not ${short(JSON.stringify(resource))}` +
+    (echoed ? ' (the event echoed back)' : '')
+  );
+}
+
 function envelopes(ctx: CheckContext): string[] {
   const problems: string[] = [];
   const single = ctx.scenario.endpointMode === 'single';
@@ -68,6 +74,10 @@ function envelopes(ctx: CheckContext): string[] {
     }
     if (envelope === 'request' && typeOf(f) === undefined)
       problems.push(`request without resource.type: ${where}`);
+    if (envelope === 'event_ack' && f.frame.resource !== undefined) {
+      const wrong = wrongAckResource(f.frame.resource);
+      if (wrong !== undefined) problems.push(`${wrong}: ${where}`);
+    }
     if (f.path === '/' || single) {
       const endpoint = f.frame.endpoint;
       if (endpoint === undefined) {
@@ -116,105 +126,13 @@ function amounts(ctx: CheckContext): string[] {
     if (cents === undefined) {
       problems.push(`amount ${JSON.stringify(amount)} is not integer cents: ${where}`);
     } else if (cents !== ctx.scenario.amount) {
-      problems.push(`amount ${cents} cents, but the sale asked was ${ctx.scenario.amount} cents: ${where}`);
-    }
-  }
-  return problems;
-}
-
-/** When each connection closed (by either side), and which ones the simulator cut on purpose. */
-function closes(ctx: CheckContext): { closedAt: Map<number, number>; droppedBySim: Set<number> } {
-  const closedAt = new Map<number, number>();
-  const droppedBySim = new Set<number>();
-  for (const l of logs(ctx, 'connection_closed', 'link_dropped_by_simulator')) {
-    const conn = l.log.connection;
-    if (conn === undefined) continue;
-    if (l.log.kind === 'link_dropped_by_simulator') droppedBySim.add(conn);
-    else if (!closedAt.has(conn)) closedAt.set(conn, l.at);
-  }
-  return { closedAt, droppedBySim };
-}
-
-function acks(ctx: CheckContext, notes: string[]): string[] {
-  const problems: string[] = [];
-  const { closedAt, droppedBySim } = closes(ctx);
-  interface Copy {
-    readonly at: number;
-    readonly connection: number;
-    readonly afterAck: boolean;
-    readonly status: string;
-  }
-  const pending = new Map<string, Copy[]>();
-  const acked = new Map<string, number>();
-  const finalSent = new Set<string>();
-  for (const e of ctx.entries) {
-    if (e.kind !== 'frame' || e.frame.flowId === undefined) continue;
-    const flow = e.frame.flowId;
-    if (e.direction === 'out' && e.frame.envelope === 'event') {
-      const status = String(e.frame.resource?.status ?? '');
-      if (status !== 'proceed') finalSent.add(flow);
-      const list = pending.get(flow) ?? [];
-      list.push({ at: e.at, connection: e.connection, afterAck: (acked.get(flow) ?? 0) > 0, status });
-      pending.set(flow, list);
-    } else if (e.direction === 'in' && e.frame.envelope === 'event_ack') {
-      const copy = pending.get(flow)?.shift();
-      if (copy === undefined) {
-        problems.push(
-          `${rel(ctx, e.at)} event_ack for flow ${flow} with no event awaiting an ack ` +
-            `(acked before the event arrived, or one ack too many): ${short(e.text)}`,
-        );
-        continue;
-      }
-      acked.set(flow, (acked.get(flow) ?? 0) + 1);
-      const latency = e.at - copy.at;
-      if (latency > ctx.ackBoundMs) {
-        problems.push(
-          `${rel(ctx, e.at)} event_ack for flow ${flow} came ${Math.round(latency)} ms after the event ` +
-            `(bound ${ctx.ackBoundMs} ms)`,
-        );
-      }
-    }
-  }
-  for (const [flow, copies] of pending) {
-    for (const [i, copy] of copies.entries()) {
-      const closed = closedAt.get(copy.connection);
-      const last = i === copies.length - 1;
-      if (copy.afterAck && last && closed !== undefined && closed - copy.at < CLOSING_GRACE_MS) {
-        notes.push(
-          `the repeat of flow ${flow}'s event sent at ${rel(ctx, copy.at)} reached a POS that was closing its ` +
-            'link; not required to be acked',
-        );
-        continue;
-      }
+      // 4.35 * 100 is 434.99999999999994 in binary floating point: truncating it loses a cent.
+      const truncated =
+        cents === ctx.scenario.amount - 1
+          ? ' (one cent short: the amount truncated from a float, x * 100?)'
+          : '';
       problems.push(
-        `the "${copy.status}" event of flow ${flow} sent at ${rel(ctx, copy.at)} was never acked` +
-          (copy.afterAck ? ' (a repeat: the POS acked an earlier copy only)' : ''),
-      );
-    }
-  }
-  for (const l of logs(ctx, 'ack_ignored')) {
-    const flow = l.log.flow_id;
-    const resent = ctx.entries.some(
-      (e) =>
-        e.kind === 'frame' &&
-        e.direction === 'out' &&
-        e.at >= l.at &&
-        e.frame.envelope === 'event' &&
-        e.frame.flowId === flow,
-    );
-    if (!resent) {
-      notes.push(
-        `the POS closed its link before the terminal resent flow ${flow}'s event: the repeat was not exercised`,
-      );
-    }
-  }
-  for (const l of logs(ctx, 'link_dropped_mid_flow')) {
-    const { connection, flow_id: flow } = l.log;
-    if (connection === undefined || flow === undefined || droppedBySim.has(connection)) continue;
-    if (!finalSent.has(flow)) {
-      problems.push(
-        `${rel(ctx, l.at)} the POS closed its link while flow ${flow} was still running on the terminal ` +
-          '(before its final event)',
+        `amount ${cents} cents, but the sale asked was ${ctx.scenario.amount} cents${truncated}: ${where}`,
       );
     }
   }
@@ -237,8 +155,37 @@ function flowIds(ctx: CheckContext): string[] {
   return problems;
 }
 
+/** Flow ids the terminal answered "busy" (a response with status error whose text says busy). */
+function busyAnswered(ctx: CheckContext): Map<string, number> {
+  const busy = new Map<string, number>();
+  for (const e of ctx.entries) {
+    if (e.kind !== 'frame' || e.direction !== 'out' || e.frame.envelope !== 'response') continue;
+    const info = e.frame.resource?.error_info;
+    const text = typeof info === 'object' && info !== null ? (info as { text?: unknown }).text : undefined;
+    if (e.frame.resource?.status === 'error' && typeof text === 'string' && /busy/i.test(text)) {
+      if (e.frame.flowId !== undefined && !busy.has(e.frame.flowId)) busy.set(e.frame.flowId, e.at);
+    }
+  }
+  return busy;
+}
+
 function oneAtATime(ctx: CheckContext): string[] {
-  return logs(ctx, 'busy').map((l) => `${rel(ctx, l.at)} ${l.log.message}`);
+  const problems = logs(ctx, 'busy').map(
+    (l) => `${rel(ctx, l.at)} a second request reached the terminal while it was busy: ${l.log.message}`,
+  );
+  // After "busy" the sale did not happen; selling again unasked charges a customer the POS told it failed.
+  const busy = busyAnswered(ctx);
+  if (busy.size === 0) return problems;
+  const firstBusy = Math.min(...busy.values());
+  for (const f of requests(ctx)) {
+    const type = typeOf(f);
+    if (f.at <= firstBusy || type === undefined || !isTransaction(type)) continue;
+    problems.push(
+      `${rel(ctx, f.at)} a second ${type} reached the terminal after it answered busy: the POS sold again on ` +
+        `its own (flow ${f.frame.flowId ?? '?'}): ${short(f.text)}`,
+    );
+  }
+  return problems;
 }
 
 function dropTimes(ctx: CheckContext): number[] {
@@ -283,10 +230,20 @@ function outcome(ctx: CheckContext, notes: string[]): string[] {
     return [];
   }
   const problems: string[] = [];
+  const expectedAmount = scenario.expected.amount;
   if (!outcomeMatches(reported.outcome, scenario.expected.outcome)) {
     problems.push(`reported ${reported.outcome} (${reported.source}), expected ${scenario.expected.outcome}`);
+  } else if (
+    scenario.expected.outcome === 'partially_approved' &&
+    reported.outcome === 'approved' &&
+    reported.amount === undefined
+  ) {
+    // The mistake that hands over goods for money never received: "approved" read as the amount asked.
+    problems.push(
+      `reported approved (${reported.source}) without an amount for a partial approval: the terminal approved ` +
+        `${expectedAmount} of the ${scenario.amount} cents asked; report partially_approved, or the approved amount`,
+    );
   }
-  const expectedAmount = scenario.expected.amount;
   if (expectedAmount !== undefined && reported.amount !== undefined && reported.amount !== expectedAmount) {
     problems.push(`reported an amount of ${reported.amount} cents, the terminal approved ${expectedAmount}`);
   }
@@ -299,7 +256,7 @@ function outcome(ctx: CheckContext, notes: string[]): string[] {
 const CHECKS: Readonly<Record<CheckId, (ctx: CheckContext, notes: string[]) => string[]>> = {
   envelopes,
   amounts,
-  acks,
+  acks: checkAcks,
   'flow-ids': flowIds,
   'one-at-a-time': oneAtATime,
   'recall-after-drop': recallAfterDrop,

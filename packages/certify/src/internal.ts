@@ -1,6 +1,7 @@
 /** Everything `@bluechip-ws/certify` exports, plus its building blocks, for tests. No stability promise. */
 
-export { type CheckContext, CLOSING_GRACE_MS, type FlowIdRegistry, runChecks } from './checks.js';
+export { CLOSING_GRACE_MS } from './acks.js';
+export { type CheckContext, type FlowIdRegistry, runChecks } from './checks.js';
 export * from './index.js';
 export { interactiveDriver, parseAnswer } from './interactive.js';
 export type { DriveHooks, DriveResult, PosDriver, SaleJob } from './job.js';

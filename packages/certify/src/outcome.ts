@@ -34,6 +34,7 @@ const LABELS: Readonly<Record<string, ReportedOutcome>> = {
   failed: 'error',
   busy: 'busy',
   unknown: 'unknown',
+  not_found: 'unknown',
 };
 
 /**
@@ -96,7 +97,9 @@ export function readReport(exitCode: number | null, stdout: string): Reported {
   const json = lastJsonObject(stdout);
   const byCode = outcomeOfExitCode(exitCode);
   if (json === undefined) return { outcome: byCode, source: `exit code ${exitCode ?? 'none (killed)'}` };
-  const label = typeof json.outcome === 'string' ? LABELS[json.outcome.toLowerCase()] : undefined;
+  const word = typeof json.outcome === 'string' ? json.outcome.toLowerCase() : '';
+  // Own properties only: "constructor" is no outcome.
+  const label = Object.hasOwn(LABELS, word) ? LABELS[word] : undefined;
   let outcome = label ?? byCode;
   const errorCode = isObject(json.error) && typeof json.error.code === 'string' ? json.error.code : '';
   if (outcome === 'error' && (exitCode === 5 || /busy/i.test(errorCode))) outcome = 'busy';

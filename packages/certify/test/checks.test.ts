@@ -39,7 +39,10 @@ class Timeline {
   }
 }
 
-const req = (flow_id: string, amount: unknown = 500, type = 'sale') => ({
+/** The amount the `approved` scenario asks for, in cents. */
+const A = scenario('approved').amount;
+
+const req = (flow_id: string, amount: unknown = A, type = 'sale') => ({
   request: { flow_id, resource: { type, amount } },
 });
 const ack = (flow_id: string, endpoint?: string) => ({
@@ -54,13 +57,23 @@ function check(t: Timeline, id = 'approved', extra: Partial<CheckContext> = {}) 
     scenario: scenario(id),
     entries: t.entries,
     origin: 0,
-    reported: { outcome: 'approved', amount: 500, source: 'test' },
+    reported: { outcome: 'approved', amount: A, source: 'test' },
     ackBoundMs: 1000,
     flowIds: new Map(),
     ...extra,
   });
   return Object.fromEntries(results.map((r) => [r.id, r.problems]));
 }
+
+describe('the scenarios', () => {
+  it('ask amounts a float POS gets wrong: Math.floor(x * 100) loses a cent of every one', () => {
+    for (const s of SCENARIOS) {
+      const text = (s.amount / 100).toFixed(2);
+      expect(Math.floor(Number.parseFloat(text) * 100), s.id).toBe(s.amount - 1);
+    }
+    expect(new Set(SCENARIOS.map((s) => s.amount)).size).toBe(SCENARIOS.length);
+  });
+});
 
 describe('wire checks', () => {
   it('a clean flow passes every check', () => {
@@ -74,12 +87,16 @@ describe('wire checks', () => {
   it('an ack before the event, a late ack and an un-acked repeat are each named', () => {
     const early = new Timeline().in(0, req('1')).in(1, ack('1')).out(10, event('1')).in(11, ack('1'));
     expect(check(early).acks).toEqual([
-      expect.stringMatching(/\+1 ms event_ack for flow 1 with no event awaiting/),
+      expect.stringMatching(
+        /\+1 ms event_ack for flow 1 on connection #1 came before the flow's first event/,
+      ),
     ]);
     const late = new Timeline().in(0, req('1')).out(10, event('1')).in(2000, ack('1'));
-    expect(check(late).acks).toEqual([expect.stringMatching(/1990 ms after the event \(bound 1000 ms\)/)]);
+    expect(check(late).acks).toEqual([expect.stringMatching(/came 1990 ms after it \(bound 1000 ms\)/)]);
     const repeat = new Timeline().in(0, req('1')).out(10, event('1')).out(11, event('1')).in(12, ack('1'));
-    expect(check(repeat).acks).toEqual([expect.stringMatching(/sent at \+11 ms was never acked/)]);
+    expect(check(repeat).acks).toEqual([
+      expect.stringMatching(/copy 2: a repeat\) sent at \+11 ms .*never acked/),
+    ]);
   });
 
   it('a repeat reaching a POS already closing after its ack is excused, one it kept ignoring is not', () => {
@@ -97,7 +114,9 @@ describe('wire checks', () => {
     expect(excused.notes[0]).toMatch(/reached a POS that was closing/);
     const lingering = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
     lingering.log(900, 'connection_closed', { connection: 1 });
-    expect(check(lingering).acks).toEqual([expect.stringMatching(/never acked \(a repeat/)]);
+    expect(check(lingering).acks).toEqual([
+      expect.stringMatching(/never acked .*\(the POS acked an earlier copy only\)/),
+    ]);
     // The terminal took the ack as late, but the POS hung up before the repeat: noted, not a failure.
     const gone = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1'));
     gone.log(13, 'ack_ignored', { flow_id: '1' }).log(20, 'connection_closed', { connection: 1 });
@@ -113,7 +132,9 @@ describe('wire checks', () => {
     // A repeat followed by another reached a POS that stayed: never excused, however soon it closed after.
     const twice = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
     twice.out(110, event('1')).log(120, 'connection_closed', { connection: 1 });
-    expect(check(twice).acks).toEqual([expect.stringMatching(/sent at \+60 ms was never acked \(a repeat/)]);
+    expect(check(twice).acks).toEqual([
+      expect.stringMatching(/sent at \+60 ms on connection #1 was never acked .*earlier copy only/),
+    ]);
   });
 
   it('closing the link while the terminal still runs the flow (after proceed) fails; a drop by the terminal does not', () => {
@@ -125,13 +146,27 @@ describe('wire checks', () => {
     expect(check(dropped).acks).toEqual([]);
   });
 
+  it('a POS that hangs up after acking "proceed" fails however late its close reaches the terminal', () => {
+    // On a loaded machine the close can reach the terminal after it sent "completed" (here 30 ms before the
+    // close). That event is not a repeat of the acked "proceed": it was never acked, and is no excuse.
+    const slow = new Timeline().in(0, req('1')).out(10, event('1', 'proceed')).in(11, ack('1'));
+    slow.out(30, event('1')).log(60, 'connection_closed', { connection: 1 });
+    slow.log(60, 'link_dropped_mid_flow', { connection: 1, flow_id: '1' });
+    expect(check(slow).acks).toEqual([
+      expect.stringMatching(
+        /the "completed" event of flow 1 sent at \+30 ms on connection #1 was never acked/,
+      ),
+    ]);
+  });
+
   it('flow ids are unique across the run, amounts are integer cents of the amount asked', () => {
     const flowIds = new Map([['7', 'declined']]);
     const t = new Timeline()
       .in(0, req('7', 5.5))
-      .in(5, req('8', '5.00'))
+      .in(5, req('8', '4.35'))
       .in(6, req('9', 510))
-      .in(7, req('9', '500'));
+      .in(7, req('9', String(A)))
+      .in(8, req('10', A - 1));
     const problems = check(t, 'approved', { flowIds });
     expect(problems['flow-ids']).toEqual([
       expect.stringMatching(/flow_id "7" was already used in scenario "declined"/),
@@ -139,8 +174,9 @@ describe('wire checks', () => {
     ]);
     expect(problems.amounts).toEqual([
       expect.stringMatching(/amount 5.5 is not integer cents/),
-      expect.stringMatching(/amount "5.00" is not integer cents/),
-      expect.stringMatching(/amount 510 cents, but the sale asked was 500/),
+      expect.stringMatching(/amount "4.35" is not integer cents/),
+      expect.stringMatching(/amount 510 cents, but the sale asked was 435 cents: /),
+      expect.stringMatching(/amount 434 cents, but the sale asked was 435 cents \(one cent short: .* float/),
     ]);
   });
 
@@ -176,10 +212,24 @@ describe('wire checks', () => {
     ]);
   });
 
+  it('envelopes: an ack whose resource is not {"status":"ok"} fails, an echo of the event is named', () => {
+    const t = new Timeline().in(0, req('1')).out(10, event('1'));
+    t.in(11, { event_ack: { flow_id: '1', resource: event('1').event.resource } });
+    t.in(12, { event_ack: { flow_id: '1', resource: { status: 'OK' } } });
+    t.in(13, { event_ack: { flow_id: '1', resource: { status: 'ok', extra: 1 } } });
+    expect(check(t).envelopes).toEqual([
+      expect.stringMatching(
+        /^an event_ack's resource is \{"status":"ok"\}, not \{"status":"completed","results":\[\]\} \(the event echoed back\): \+11 ms/,
+      ),
+      expect.stringMatching(/not \{"status":"OK"\}: \+12 ms/),
+      expect.stringMatching(/not \{"status":"ok","extra":1\}: \+13 ms/),
+    ]);
+  });
+
   it('after a drop: a new sale before any recall fails, a recall first passes, no reconnection fails', () => {
     const base = () =>
-      new Timeline().in(0, req('1', 600)).log(5, 'link_dropped_by_simulator', { connection: 1 });
-    const resold = base().log(50, 'connection_opened', { connection: 2 }).in(60, req('2', 600), 2);
+      new Timeline().in(0, req('1', 502)).log(5, 'link_dropped_by_simulator', { connection: 1 });
+    const resold = base().log(50, 'connection_opened', { connection: 2 }).in(60, req('2', 502), 2);
     expect(check(resold, 'drop-after-started')['recall-after-drop']).toEqual([
       expect.stringMatching(/a new sale was sent after the drop without asking/),
     ]);
@@ -197,16 +247,37 @@ describe('wire checks', () => {
   it('a request while the terminal is busy fails one-at-a-time', () => {
     const t = new Timeline().log(3, 'busy', { message: 'request 2 while flow 1 is active' });
     const problems = check(t);
-    expect(problems['one-at-a-time']).toEqual(['+3 ms request 2 while flow 1 is active']);
+    expect(problems['one-at-a-time']).toEqual([
+      '+3 ms a second request reached the terminal while it was busy: request 2 while flow 1 is active',
+    ]);
+    // Told "busy", the POS sells again on its own: the damage is named (a second sale reached the terminal).
+    const busy = scenario('busy');
+    const resold = new Timeline()
+      .in(0, req('1', busy.amount))
+      .out(1, { response: { flow_id: '1', resource: { status: 'error', error_info: { text: 'TSI busy' } } } })
+      .in(5, req('2', busy.amount));
+    expect(check(resold, 'busy')['one-at-a-time']).toEqual([
+      expect.stringMatching(
+        /^\+5 ms a second sale reached the terminal after it answered busy: the POS sold again/,
+      ),
+    ]);
     expect(problems.amounts).toEqual(['the POS sent no sale request']);
   });
 
   it('outcome: a wrong outcome or amount fails, exit code 3 covers cancelled and timed out', () => {
     const none = new Timeline();
     expect(
-      check(none, 'partial-approval', { reported: { outcome: 'approved', amount: 5000, source: 'x' } })
+      check(none, 'partial-approval', { reported: { outcome: 'approved', amount: 4030, source: 'x' } })
         .outcome,
-    ).toEqual(['reported an amount of 5000 cents, the terminal approved 3000']);
+    ).toEqual(['reported an amount of 4030 cents, the terminal approved 3000']);
+    // A partial approval: partially_approved, or approved with the approved amount; plain approved fails.
+    const partial = (reported: CheckContext['reported']) =>
+      check(none, 'partial-approval', { reported }).outcome;
+    expect(partial({ outcome: 'partially_approved', source: 'exit code 6' })).toEqual([]);
+    expect(partial({ outcome: 'approved', amount: 3000, source: 'x' })).toEqual([]);
+    expect(partial({ outcome: 'approved', source: 'exit code 0' })).toEqual([
+      expect.stringMatching(/^reported approved \(exit code 0\) without an amount for a partial approval/),
+    ]);
     expect(
       check(none, 'declined', { reported: { outcome: 'approved', source: 'exit code 0' } }).outcome,
     ).toEqual(['reported approved (exit code 0), expected declined']);

@@ -1,29 +1,40 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import {
-  CertifyError,
-  type CertifyScenario,
-  formatAmountForTest,
-  runCertification,
-} from './interactive-support.js';
+import { SCENARIOS, summaryTable } from '../src/index.js';
+import { CertifyError, formatAmountForTest, runCertification } from './interactive-support.js';
 import { FIXTURES } from './support.js';
+
+/** The "person at the POS" starts the mini POS by hand, as it were; resolves with what it printed on exit. */
+function runPos(url: string, amount: string): Promise<string> {
+  const pos = spawn(
+    process.execPath,
+    [`${FIXTURES}correct-pos.mjs`, '--url', url, '--amount', amount, '--mode', 'multi'],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  let out = '';
+  pos.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+  });
+  return new Promise((resolve) => pos.on('close', () => resolve(out.trim())));
+}
 
 describe('interactive mode', () => {
   it('prompts for each sale, checks the wire of whatever POS connects, and asks what it reported', async () => {
     let url = '';
-    let current: CertifyScenario | undefined;
+    const only = ['approved', 'declined', 'drop-after-started'];
     const prompts: string[] = [];
     const questions: string[] = [];
+    // What the POS on screen shows: its report line, once it has finished (exited).
+    let shown: Promise<string> | undefined;
     const report = await runCertification(
       {
         port: 0,
         timeScale: 0.01,
         ackTimeoutMs: 2000,
-        only: ['approved', 'declined', 'drop-after-started'],
-        interactive: { waitMs: 15_000, quietMs: 400, answerMs: 1000 },
+        only,
+        interactive: { waitMs: 15_000, quietMs: 400, answerMs: 30_000 },
         onProgress: (e) => {
           if (e.type === 'listening') url = e.url;
-          if (e.type === 'scenario_started') current = e.scenario;
         },
       },
       {
@@ -32,28 +43,29 @@ describe('interactive mode', () => {
             const match = /start a sale of ([\d.]+) on your POS now/.exec(text);
             if (match) {
               prompts.push(match[1]!);
-              // The "person at the POS": the mini POS, started by hand as it were.
-              spawn(
-                process.execPath,
-                [`${FIXTURES}correct-pos.mjs`, '--url', url, '--amount', match[1]!, '--mode', 'multi'],
-                {
-                  stdio: 'ignore',
-                },
-              );
+              shown = runPos(url, match[1]!);
             }
             return true;
           },
         },
+        // The person answers once the POS shows its result, as a person would. The kit prompts the next
+        // sale only after this answer, so the next POS starts after this one has hung up: the terminal serves
+        // one client at a time, and a POS started while the previous one lingers is refused.
         ask: async (question) => {
           questions.push(question);
-          return current?.id === 'declined' ? 'd' : 'approved';
+          const line = await shown;
+          return (JSON.parse(line ?? '{}') as { outcome?: string }).outcome;
         },
       },
     );
-    expect(prompts).toEqual([formatAmountForTest(500), formatAmountForTest(510), formatAmountForTest(600)]);
+    const asked = SCENARIOS.filter((s) => only.includes(s.id)).map((s) => formatAmountForTest(s.amount));
+    expect(prompts).toEqual(asked);
     expect(questions).toHaveLength(3);
     expect(report.mode).toBe('interactive');
-    expect(report.results.map((r) => [r.scenario.id, r.passed, r.reported?.outcome])).toEqual([
+    expect(
+      report.results.map((r) => [r.scenario.id, r.passed, r.reported?.outcome]),
+      summaryTable(report),
+    ).toEqual([
       ['approved', true, 'approved'],
       ['declined', true, 'declined'],
       ['drop-after-started', true, 'approved'],

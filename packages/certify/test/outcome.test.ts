@@ -35,6 +35,21 @@ describe('reading what a POS reported', () => {
     expect(lastJsonObject('[1,2]\n"x"')).toBeUndefined();
   });
 
+  it('reads the partial-approval and not-found labels, and exit code 6; no prototype member is a label', () => {
+    expect(readReport(6, '')).toMatchObject({ outcome: 'partially_approved' });
+    expect(readReport(0, '{"outcome":"partial","amount":3000}')).toMatchObject({
+      outcome: 'partially_approved',
+      amount: 3000,
+    });
+    expect(readReport(4, '{"outcome":"not_found"}')).toMatchObject({ outcome: 'unknown' });
+    for (const word of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      expect(readReport(1, JSON.stringify({ outcome: word }))).toEqual({
+        outcome: 'error',
+        source: 'exit code 1',
+      });
+    }
+  });
+
   it("reads an operator's answer", () => {
     expect(parseAnswer('a')).toBe('approved');
     expect(parseAnswer(' Timed out ')).toBe('timed_out');

@@ -9,6 +9,7 @@ import {
   maskPan,
   normalizePath,
 } from '@bluechip-ws/protocol';
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 import { asyncScheduler, type Observable, type SchedulerLike, Subject, type Subscription } from 'rxjs';
 import { Batch, type BatchEntry } from './batch.js';
 import { formatErrorTime, TerminalClock } from './clock.js';
@@ -103,6 +104,12 @@ export interface SimulatorSnapshot {
   readonly activeFlow: string | undefined;
   readonly connections: number;
   readonly clock: Date;
+}
+
+/** An ack's resource is exactly `{"status":"ok"}` (confirmed: every TSI client sends that, nothing else). */
+function isOkAckResource(resource: JsonObject): boolean {
+  const keys = Object.keys(resource);
+  return keys.length === 1 && keys[0] === 'status' && resource.status === 'ok';
 }
 
 const SETTING_KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof SimulatorSettings)[];
@@ -411,6 +418,16 @@ export class SimulatorEngine {
         flow_id: flow.flowId,
       });
       return;
+    }
+    if (!isOkAckResource(envelope.resource)) {
+      const ignored = this.state.settings.onWrongAck === 'ignore';
+      this.note(
+        'ack_wrong_resource',
+        `event_ack for ${flow.flowId} with resource ${renderUntrusted(envelope.resource, { maxChars: 200 })}, ` +
+          `not {"status":"ok"}${ignored ? ': not taken as an ack (onWrongAck: ignore)' : ''}`,
+        { connection: conn.id, flow_id: flow.flowId },
+      );
+      if (ignored) return;
     }
     if (flow.acksToIgnore > 0) {
       flow.acksToIgnore--;

@@ -23,6 +23,8 @@ export type LogKind =
   | 'event_resent'
   | 'ack_ignored'
   | 'stray_ack'
+  /** An `event_ack` whose resource is not `{"status":"ok"}` (see the `onWrongAck` setting). */
+  | 'ack_wrong_resource'
   | 'flow_abandoned'
   | 'link_dropped_mid_flow'
   | 'link_dropped_by_simulator'

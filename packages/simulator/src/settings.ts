@@ -14,6 +14,12 @@ export type AmountsAs = 'number' | 'string';
  * transaction, so `recall_last_transaction` finds it after a reconnect; `cancel` — it is forgotten.
  */
 export type LinkDropPolicy = 'complete' | 'cancel';
+/**
+ * What an `event_ack` whose resource is not `{"status":"ok"}` gets (the shape is confirmed; what a real
+ * terminal does with another is unknown): `accept` (default) — logged as `ack_wrong_resource` and taken as
+ * the ack; `ignore` — logged and not taken, so the event is re-sent.
+ */
+export type WrongAckPolicy = 'accept' | 'ignore';
 
 /** Batch totals in cents, the input of the `terminal_total` shape. */
 export interface BatchTotals {
@@ -48,6 +54,7 @@ export interface SimulatorSettings {
   /** `error_info.text` of the busy response. Default "TSI busy". */
   readonly busyText: string;
   readonly onLinkDrop: LinkDropPolicy;
+  readonly onWrongAck: WrongAckPolicy;
   readonly terminalId: string;
   readonly merchantId: string;
   /** Most transactions the batch holds before sale-like requests are refused until a settlement. */
@@ -65,6 +72,7 @@ export const DEFAULT_SETTINGS: SimulatorSettings = {
   settlementShape: 'object',
   busyText: 'TSI busy',
   onLinkDrop: 'complete',
+  onWrongAck: 'accept',
   terminalId: '001',
   merchantId: 'VISAMID0123',
   batchLimit: 50_000,
@@ -76,6 +84,7 @@ const choices: Partial<Record<keyof SimulatorSettings, readonly string[]>> = {
   finalStatus: ['completed', 'ok'],
   amountsAs: ['number', 'string'],
   onLinkDrop: ['complete', 'cancel'],
+  onWrongAck: ['accept', 'ignore'],
 };
 const counts = ['eventDelayMs', 'ackTimeoutMs', 'resendLimit', 'batchLimit'] as const;
 const texts = ['busyText', 'terminalId', 'merchantId'] as const;

@@ -51,6 +51,30 @@ describe('engine in virtual time', () => {
     expect(engine.busy).toBe(false);
   });
 
+  it('an ack whose resource is not {"status":"ok"} is logged; taken by default, not under onWrongAck "ignore"', () => {
+    const echo = (link: FakeLink) => {
+      link.request('1', { type: 'sale', amount: 100 });
+      return link;
+    };
+    const lenient = setup();
+    echo(lenient.link);
+    lenient.advanceTo(300);
+    const event = lenient.link.messages[1].event;
+    lenient.link.receive({ event_ack: { flow_id: '1', resource: event.resource } });
+    expect(lenient.engine.busy).toBe(false);
+    expect(lenient.logs.find((l) => l.kind === 'ack_wrong_resource')?.message).toMatch(
+      /^event_ack for 1 with resource \{"status":"completed","results":.*not \{"status":"ok"\}$/,
+    );
+    const strict = setup({ onWrongAck: 'ignore' });
+    echo(strict.link);
+    strict.advanceTo(300);
+    strict.link.receive({ event_ack: { flow_id: '1', resource: { status: 'ok', note: 'x' } } });
+    expect(strict.engine.busy).toBe(true);
+    expect(strict.logs.filter((l) => l.kind === 'ack_wrong_resource')).toHaveLength(1);
+    strict.link.ack('1');
+    expect(strict.engine.busy).toBe(false);
+  });
+
   it('handles an ack sent synchronously from inside send', () => {
     const { link, advanceTo, engine, logs } = setup();
     link.onSend = (text) => {

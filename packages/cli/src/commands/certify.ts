@@ -15,8 +15,10 @@ Options:
                           {amount} (5.00) {cents} (500) {type} (sale) {reference} {url} (ws://host:port)
                           {host} {port} {mode} (multi|single) {state} (a directory for the POS's state)
                           {scenario}. Its exit code (0 approved, 2 declined, 3 cancelled/timed out,
-                          4 unknown, 5 busy, other error) and its stdout JSON {"outcome","amount"} give
-                          the outcome it reported. Reporting "unknown" gets it run again for the same order.
+                          4 unknown, 5 busy, 6 partially approved, other error) and its stdout JSON
+                          {"outcome","amount"} give the outcome it reported (outcome: approved,
+                          partially_approved or partial, declined, cancelled, timed_out, error, busy,
+                          unknown or not_found). Reporting "unknown" gets it run again for the same order.
   --port <n>              simulator port (default 50000; 0 = any free port, given to the command as {port})
   --host <addr>           address to listen on (default 127.0.0.1)
   --only <ids>            run these scenarios only (comma-separated; repeatable); --list shows the ids
