@@ -1,4 +1,4 @@
-import type { EventState } from './event-state.js';
+import { type EventState, markPinned } from './event-state.js';
 
 /** Bounds of one flow's record of received events (see docs/architecture.md, "Bounds"). */
 export interface SeenEventsLimits {
@@ -42,7 +42,7 @@ export class SeenEvents {
 
   /** Marks the flow's first final: never forgotten, and what its later copies are answered with. */
   pin(state: EventState): void {
-    state.pinned = true;
+    markPinned(state);
     this.firstFinal ??= state;
   }
 

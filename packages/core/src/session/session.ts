@@ -24,6 +24,7 @@ import { Acks } from './acks.js';
 import { GuardedObservable } from './consumer-guard.js';
 import { Deadlines } from './deadlines.js';
 import { type Diagnostic, FlowError } from './errors.js';
+import { EventPath } from './event-path.js';
 import { Flow, type FlowContext } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
@@ -71,6 +72,7 @@ export class Session {
   private readonly unclaimedSubject = new ReplaySubject<UnclaimedEvent>(64);
   private readonly acks: Acks;
   private readonly unclaimed: UnclaimedEvents;
+  private readonly events: EventPath;
   private readonly diagnosticsSubject = new Subject<Diagnostic>();
   private readonly linkSubscription: Subscription;
   private closed = false;
@@ -104,10 +106,6 @@ export class Session {
       (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
       (error) => this.diagnose({ kind: 'internal_error', error }),
     );
-    this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, () => this.dispatch(), {
-      ...DEFAULT_SEEN_EVENTS_LIMITS,
-      ...options.seenEvents,
-    });
     const diagnose = (diagnostic: Diagnostic) => this.diagnose(diagnostic);
     this.acks = new Acks(
       this.recorder,
@@ -115,12 +113,18 @@ export class Session {
       diagnose,
     );
     this.unclaimed = new UnclaimedEvents(
-      this.table,
       this.recorder,
       this.acks,
       options.unclaimedAck ?? 'after_journal',
       (item) => this.unclaimedSubject.next(item),
-      diagnose,
+    );
+    this.events = new EventPath(this.recorder, this.acks, this.unclaimed, diagnose);
+    this.table = new FlowTable(
+      options.memory ?? 1024,
+      options.suffixMatch ?? false,
+      () => this.dispatch(),
+      { ...DEFAULT_SEEN_EVENTS_LIMITS, ...options.seenEvents },
+      { recorder: this.recorder, unclaimed: this.unclaimed },
     );
     this.connection = new Connection(transport, {
       scheduler: this.scheduler,
@@ -133,6 +137,7 @@ export class Session {
       recorder: this.recorder,
       acks: this.acks,
       unclaimed: this.unclaimed,
+      events: this.events,
       deadlines: this.deadlines,
       table: this.table,
       links: this.connection,
@@ -328,7 +333,7 @@ export class Session {
     // No flow of this session takes it.
     switch (envelope.kind) {
       case 'event':
-        this.unclaimed.onOrphanEvent(link, envelope, frame);
+        this.events.receive(this.table.orphan(envelope.flow_id), link, envelope, frame);
         return;
       case 'response':
         this.diagnose({ kind: 'late_response', flowId: envelope.flow_id, status: envelope.resource.status });
