@@ -167,7 +167,9 @@ export class Flow extends FlowClock implements EventOwner {
       },
       error: (err: unknown) =>
         this.fail(
-          new FlowError('connect_failed', `could not connect: ${describe(err)}`, this.id, false, {
+          new FlowError('connect_failed', `could not connect: ${describe(err)}`, {
+            flowId: this.id,
+            outcomeUnknown: false,
             cause: err,
           }),
         ),
@@ -195,13 +197,14 @@ export class Flow extends FlowClock implements EventOwner {
       // Nothing went out: either the dial or the journal write of the request is still pending.
       this.fail(
         this.connecting === undefined
-          ? new FlowError(
-              'journal_failed',
-              `the journal did not record the request within ${ms} ms`,
-              this.id,
-              false,
-            )
-          : new FlowError('connect_failed', `could not connect within ${ms} ms`, this.id, false),
+          ? new FlowError('journal_failed', `the journal did not record the request within ${ms} ms`, {
+              flowId: this.id,
+              outcomeUnknown: false,
+            })
+          : new FlowError('connect_failed', `could not connect within ${ms} ms`, {
+              flowId: this.id,
+              outcomeUnknown: false,
+            }),
       );
       return;
     }
@@ -212,12 +215,10 @@ export class Flow extends FlowClock implements EventOwner {
   linkClosed(link: Link, reason: string): void {
     if (this.link !== link || this.state === 'final') return;
     this.fail(
-      new FlowError(
-        'link_closed',
-        `link closed during the flow (${reason}); the outcome is unknown`,
-        this.id,
-        true,
-      ),
+      new FlowError('link_closed', `link closed during the flow (${reason}); the outcome is unknown`, {
+        flowId: this.id,
+        outcomeUnknown: true,
+      }),
       'link_closed',
     );
   }
@@ -234,7 +235,9 @@ export class Flow extends FlowClock implements EventOwner {
 
   /** The session is closing. */
   close(): void {
-    this.fail(new FlowError('session_closed', 'session closed', this.id, this.sent));
+    this.fail(
+      new FlowError('session_closed', 'session closed', { flowId: this.id, outcomeUnknown: this.sent }),
+    );
   }
 
   /**
@@ -267,7 +270,12 @@ export class Flow extends FlowClock implements EventOwner {
       return;
     }
     if (!link.isOpen) {
-      this.fail(new FlowError('send_failed', 'the link closed before the request was sent', this.id, false));
+      this.fail(
+        new FlowError('send_failed', 'the link closed before the request was sent', {
+          flowId: this.id,
+          outcomeUnknown: false,
+        }),
+      );
       return;
     }
     const endpoint = this.context.endpointMode === 'single' ? this.path : undefined;
@@ -275,7 +283,9 @@ export class Flow extends FlowClock implements EventOwner {
       link.send(encodeRequest(this.id, this.resource, endpoint));
     } catch (cause) {
       this.fail(
-        new FlowError('send_failed', `could not send the request: ${describe(cause)}`, this.id, false, {
+        new FlowError('send_failed', `could not send the request: ${describe(cause)}`, {
+          flowId: this.id,
+          outcomeUnknown: false,
           cause,
         }),
       );
@@ -310,7 +320,10 @@ export class Flow extends FlowClock implements EventOwner {
     } else {
       this.context.diagnose({ kind: 'unknown_status', flowId: this.id, status });
       this.fail(
-        new FlowError('bad_response', `unknown response status ${JSON.stringify(status)}`, this.id, true),
+        new FlowError('bad_response', `unknown response status ${JSON.stringify(status)}`, {
+          flowId: this.id,
+          outcomeUnknown: true,
+        }),
       );
     }
   }
@@ -322,7 +335,7 @@ export class Flow extends FlowClock implements EventOwner {
     const subscriber = this.subscriber;
     if (subscriber === undefined) return;
     const offered = offer<FlowUpdate>(subscriber, { type: 'started', flowId: this.id, resource });
-    if (offered.refused) this.consumerRefused(subscriber, offered.error, true);
+    if (offered.refused) this.consumerRefused(subscriber, offered.error, { outcomeUnknown: true });
   }
 
   // ── its part of the event path (`EventPath` runs the steps; a flow's own state is written only here) ──
@@ -373,7 +386,12 @@ export class Flow extends FlowClock implements EventOwner {
     // Not recorded, so not delivered nor acked: the terminal resends, and the resend is tried afresh.
     this.forget(state);
     if (this.firstFinal === envelope.resource) this.firstFinal = undefined;
-    this.fail(new FlowError('journal_failed', 'the journal could not record an event', this.id, true));
+    this.fail(
+      new FlowError('journal_failed', 'the journal could not record an event', {
+        flowId: this.id,
+        outcomeUnknown: true,
+      }),
+    );
   }
 
   /** The journal knows no more of a flow this session runs than the session does. */
@@ -397,7 +415,7 @@ export class Flow extends FlowClock implements EventOwner {
     );
     const offered = offer(subscriber, event);
     if (offered.refused) {
-      this.consumerRefused(subscriber, offered.error, !final);
+      this.consumerRefused(subscriber, offered.error, { outcomeUnknown: !final });
       // The event was not accepted: it is surfaced as unclaimed, and acked only under that policy.
       this.context.unclaimed.emit(this.id, 'consumer_error', this.resource, link, envelope, state, final);
       if (final) this.exit('consumer_error');
@@ -437,7 +455,7 @@ export class Flow extends FlowClock implements EventOwner {
     const offered = offer(subscriber, event);
     if (offered.refused) {
       done = true;
-      this.consumerRefused(subscriber, offered.error, false);
+      this.consumerRefused(subscriber, offered.error, { outcomeUnknown: false });
       this.surfaceFinalResponse('consumer_error', resource);
     } else if (acksAtOnce(this.receiver)) event.ack();
     else if (!done) {
@@ -471,7 +489,7 @@ export class Flow extends FlowClock implements EventOwner {
     this.awaitingAck = undefined;
     const final = pending?.final === true;
     // After a final result the outcome is known (journaled and surfaced); after a proceed it is not.
-    this.fail(new FlowTimeoutError('ack_timeout', this.id, ms, !final), 'timed_out');
+    this.fail(new FlowTimeoutError('ack_timeout', this.id, ms, { outcomeUnknown: !final }), 'timed_out');
     if (pending?.frame !== undefined) {
       const { link, envelope, state } = pending.frame;
       this.context.unclaimed.emit(this.id, 'timed_out', this.resource, link, envelope, state, final);
@@ -483,11 +501,17 @@ export class Flow extends FlowClock implements EventOwner {
   }
 
   /** The consumer threw: it gets a typed error, and the flow's events go to `unclaimed$` from now on. */
-  private consumerRefused(subscriber: Subscriber<FlowUpdate>, error: unknown, unknown: boolean): void {
+  private consumerRefused(
+    subscriber: Subscriber<FlowUpdate>,
+    error: unknown,
+    { outcomeUnknown }: { readonly outcomeUnknown: boolean },
+  ): void {
     this.context.diagnose({ kind: 'consumer_error', flowId: this.id, error });
     this.detachedAs = 'consumer_error';
     subscriber.error(
-      new FlowError('consumer_error', `the flow's consumer threw: ${describe(error)}`, this.id, unknown, {
+      new FlowError('consumer_error', `the flow's consumer threw: ${describe(error)}`, {
+        flowId: this.id,
+        outcomeUnknown,
         cause: error,
       }),
     );
@@ -559,7 +583,12 @@ export class Flow extends FlowClock implements EventOwner {
   /** Runs `next` once the record is durable; a journal that cannot record fails the flow instead. */
   private journaled(record: JournalRecord, next: () => void): void {
     this.journalThen(record, next, () =>
-      this.fail(new FlowError('journal_failed', 'the journal could not record the flow', this.id, this.sent)),
+      this.fail(
+        new FlowError('journal_failed', 'the journal could not record the flow', {
+          flowId: this.id,
+          outcomeUnknown: this.sent,
+        }),
+      ),
     );
   }
 }

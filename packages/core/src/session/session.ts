@@ -174,8 +174,7 @@ export class Session {
     throw new FlowError(
       'flow_id_reused',
       `no unused flow id in ${MAX_FLOW_ID_DRAWS} draws: every id drawn is in flight or in the journal`,
-      undefined,
-      false,
+      { outcomeUnknown: false },
     );
   }
 
@@ -194,7 +193,10 @@ export class Session {
         subscriber.error(
           cause instanceof FlowError
             ? cause
-            : new FlowError('invalid_request', 'no flow id could be generated', undefined, false, { cause }),
+            : new FlowError('invalid_request', 'no flow id could be generated', {
+                outcomeUnknown: false,
+                cause,
+              }),
         );
         return;
       }
@@ -250,22 +252,27 @@ export class Session {
   // ── admission and dispatch ────────────────────────────────────────────────────────────────────────────
 
   private refuse(id: string, path: string, resource: JsonObject): FlowError | undefined {
-    if (this.closed) return new FlowError('session_closed', 'session is closed', id, false);
+    if (this.closed)
+      return new FlowError('session_closed', 'session is closed', { flowId: id, outcomeUnknown: false });
     if (this.table.has(id)) {
-      return new FlowError('invalid_request', `flow id ${id} is already in flight`, id, false);
+      return new FlowError('invalid_request', `flow id ${id} is already in flight`, {
+        flowId: id,
+        outcomeUnknown: false,
+      });
     }
     if (this.recorder.knows(id)) {
       return new FlowError(
         'flow_id_reused',
         `flow id ${id} belongs to a flow the journal still keeps; a new request needs a new id`,
-        id,
-        false,
+        { flowId: id, outcomeUnknown: false },
       );
     }
     if (this.validate && path !== ENDPOINTS.trace) {
       const checked = validateRequest(resource);
       if (checked._tag === 'Left') {
-        return new FlowError('invalid_request', `invalid request: ${checked.left.message}`, id, false, {
+        return new FlowError('invalid_request', `invalid request: ${checked.left.message}`, {
+          flowId: id,
+          outcomeUnknown: false,
           cause: checked.left,
         });
       }
@@ -276,7 +283,7 @@ export class Session {
         this.whenBusy === 'fail'
           ? 'a flow is already in flight'
           : `${this.table.queued} flows already waiting`;
-      return new FlowError('busy', `session busy: ${why}`, id, false);
+      return new FlowError('busy', `session busy: ${why}`, { flowId: id, outcomeUnknown: false });
     }
     return undefined;
   }
