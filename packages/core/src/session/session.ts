@@ -317,11 +317,15 @@ export class Session {
   }
 
   private onFrame(link: Link, frame: Frame): void {
+    // Every record the frame causes (its event, its ack, an ending) carries one time: one clock read.
+    this.recorder.beginFrame();
     try {
       this.route(link, frame);
     } catch (error) {
       // A bug here must not take the session down with it; it is reported like any odd frame.
       this.diagnose({ kind: 'internal_error', error });
+    } finally {
+      this.recorder.endFrame();
     }
   }
 
