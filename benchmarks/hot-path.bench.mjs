@@ -1,20 +1,16 @@
 // Hot path: one event frame through the session (decode → route → deliver → ack) with N open flows,
 // measured beside its floor (parse + ack encode of the same frames) in the same process.
-import { MemoryJournal } from '@bluechip-ws/core';
 import { do_not_optimize } from 'mitata';
-import { proceedFrames } from './lib/frames.mjs';
 import { ns, printTable, QUICK, ratio, report, timed } from './lib/measure.mjs';
-import { nullJournal } from './lib/null-journal.mjs';
 import { flowObjects, openSession } from './lib/open-flows.mjs';
 import { pairedRatio } from './lib/paired.mjs';
-
-/** A flow's dedupe map is cleared after this many events: a sale sees a handful of proceed events. */
-const EVENTS_PER_FLOW = 16;
+import { EVENTS_PER_FLOW, fillToSteadyState, JOURNALS, steadyFrames } from './lib/steady-state.mjs';
 
 /**
  * Each case: open flows, and the journal the session writes to. `small` keeps EVENTS_PER_FLOW events per
- * flow, matching the dedupe-map reset below; `default` is MemoryJournal's default (1000 events per flow),
- * which a flow receiving thousands of proceed events fills up; `none` keeps nothing (the session alone).
+ * flow, matching the dedupe-map reset of lib/steady-state.mjs; `default` is MemoryJournal's default (1000
+ * events per flow), which a flow receiving thousands of proceed events fills up; `none` keeps nothing (the
+ * session alone). Every case starts in the steady state of lib/steady-state.mjs.
  */
 const CASES = [
   { count: 1, journal: 'small' },
@@ -25,34 +21,14 @@ const CASES = [
   { count: 100, journal: 'none' },
 ];
 
-const journals = {
-  small: () => ({ journal: new MemoryJournal({ maxEventsPerFlow: EVENTS_PER_FLOW }) }),
-  default: () => ({}),
-  none: () => ({ journal: nullJournal }),
-};
 const ROUNDS = QUICK ? 1 : 3;
 /** Paired blocks (see lib/paired.mjs): the ratio the targets use, as drift cancels within a pair. */
 const PAIRS = QUICK ? 11 : 61;
 const PAIR_BLOCK = 2000;
 const cpuMs = QUICK ? 60 : 200;
 
-const nextFrame = proceedFrames();
-
-/** Round-robin over the open flows; every frame is new (the sequence number changes). */
-function frameSource(ids, flows) {
-  let cursor = 0;
-  let seq = 0;
-  const counts = new Uint8Array(ids.length);
-  return () => {
-    const i = cursor;
-    cursor = cursor + 1 === ids.length ? 0 : cursor + 1;
-    if (flows !== undefined && ++counts[i] >= EVENTS_PER_FLOW) {
-      counts[i] = 0;
-      flows[i].seen?.clear();
-    }
-    return nextFrame(ids[i], seq++);
-  };
-}
+/** Round-robin over the open flows from the shared steady state; every frame is new. */
+const frameSource = steadyFrames;
 
 /** What any client pays per frame: parse it and encode its ack. */
 function floor(frame) {
@@ -107,7 +83,9 @@ function pairedCase(open) {
 const rows = [];
 for (const { count, journal } of CASES) {
   const built = performance.now();
-  const open = openSession(count, journals[journal]());
+  const journalInstance = JOURNALS[journal]();
+  const open = openSession(count, { journal: journalInstance });
+  fillToSteadyState(open, journalInstance, journal);
   const setupMs = performance.now() - built;
   const sentBefore = open.link.sent;
   let floor;

@@ -113,7 +113,12 @@ async function runOperation<A>(
         complete: () => {
           end();
           if (outcome === undefined) {
-            reject(new FlowError('bad_response', 'the flow ended without a final event', flowId, true));
+            reject(
+              new FlowError('bad_response', 'the flow ended without a final event', {
+                flowId,
+                outcomeUnknown: true,
+              }),
+            );
           } else resolve(outcomeJson(outcome));
         },
       });

@@ -67,7 +67,9 @@ export function awaitOutcome(
       error: reject,
       complete: () => {
         if (outcome === undefined) {
-          reject(new FlowError('bad_response', 'the flow ended without a final event', undefined, true));
+          reject(
+            new FlowError('bad_response', 'the flow ended without a final event', { outcomeUnknown: true }),
+          );
         }
       },
     });

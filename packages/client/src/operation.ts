@@ -229,7 +229,12 @@ export function operation(
       error: reject,
       complete: () => {
         if (outcome === undefined) {
-          reject(new FlowError('bad_response', 'the flow ended without a final event', flowId, true));
+          reject(
+            new FlowError('bad_response', 'the flow ended without a final event', {
+              flowId,
+              outcomeUnknown: true,
+            }),
+          );
         }
       },
     });
@@ -238,12 +243,17 @@ export function operation(
 
 function checkResource(resource: JsonObject, validate: boolean, flowId: string): string {
   if (!isJsonObject(resource)) {
-    throw new FlowError('invalid_request', 'resource must be a JSON object', flowId, false);
+    throw new FlowError('invalid_request', 'resource must be a JSON object', {
+      flowId,
+      outcomeUnknown: false,
+    });
   }
   if (validate) {
     const checked = validateRequest(resource);
     if (checked._tag === 'Left') {
-      throw new FlowError('invalid_request', `invalid request: ${checked.left.message}`, flowId, false, {
+      throw new FlowError('invalid_request', `invalid request: ${checked.left.message}`, {
+        flowId,
+        outcomeUnknown: false,
         cause: checked.left,
       });
     }

@@ -231,7 +231,7 @@ describe('Gate: what an operation may do before it is sent', () => {
 describe('flow tracker: how an admitted operation ended', () => {
   const busy = new FlowRefusedError('f1', { code: '0', text: 'TSI busy' }, {});
   const refused = new FlowRefusedError('f1', { code: '5', text: 'PINPAD not ready' }, {});
-  const lost = new FlowError('link_closed', 'link closed', 'f1', true);
+  const lost = new FlowError('link_closed', 'link closed', { flowId: 'f1', outcomeUnknown: true });
 
   it('classifies endings: only those that may hide a result the terminal ran ask for a look', () => {
     expect(endingOf('sale', 'complete')).toBe('settled');

@@ -185,7 +185,7 @@ describe('one coded error base across packages', () => {
     const client = await import('../src/index.js');
     const cause = new Error('underneath');
     const errors = [
-      new core.FlowError('busy', 'm', '1', false, { cause }),
+      new core.FlowError('busy', 'm', { flowId: '1', outcomeUnknown: false, cause }),
       new core.JournalError('locked', 'm', { cause }),
       new core.TransportError('not_open', 'm', { cause }),
       new client.ClientError('invalid_params', 'm', { cause }),

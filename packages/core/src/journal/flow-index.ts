@@ -79,13 +79,19 @@ export class FlowIndex {
       this.remove(record.flowId);
     }
     let flow = this.flows.get(record.flowId);
-    const previousKey = flow?.idempotencyKey;
     if (flow === undefined) {
       flow = emptyFlow(record.flowId);
       this.flows.set(record.flowId, flow);
+      applyRecord(flow, record, this.limits);
+      this.put(flow, undefined);
+      return flow;
     }
+    const previousKey = flow.idempotencyKey;
+    const wasOpen = isOpenFlow(flow);
     applyRecord(flow, record, this.limits);
-    this.put(flow, previousKey);
+    if (previousKey !== flow.idempotencyKey || wasOpen !== isOpenFlow(flow)) this.put(flow, previousKey);
+    // Neither its key nor open/settled changed (every proceed event of a live flow): the sets stay as they
+    // are, and nothing new is kept, so the bound needs no look.
     return flow;
   }
 

@@ -1,7 +1,7 @@
 import { encodeEventAck } from '@bluechip-ws/protocol';
 import type { Link } from '../transport.js';
 import type { Diagnostic } from './errors.js';
-import type { EventState } from './event-state.js';
+import { type EventState, holdCopy, markAcked, takeHeld } from './event-state.js';
 import type { FlowRecorder } from './flow-recorder.js';
 
 /**
@@ -19,9 +19,8 @@ export class Acks {
 
   /** The event was accepted: each copy the terminal sent gets its ack, including repeats held meanwhile. */
   first(flowId: string, link: Link, state: EventState): void {
-    state.acked = true;
-    for (let copies = 1 + state.held; copies > 0; copies--) this.send(flowId, link, state);
-    state.held = 0;
+    markAcked(state);
+    for (let copies = 1 + takeHeld(state); copies > 0; copies--) this.send(flowId, link, state);
   }
 
   /**
@@ -30,7 +29,7 @@ export class Acks {
    */
   repeat(flowId: string, link: Link, seen: EventState, fromJournal = false): void {
     if (seen.acked || fromJournal) {
-      seen.acked = true;
+      markAcked(seen);
       this.send(flowId, link, seen);
       this.diagnose({
         kind: 'duplicate_event',
@@ -39,7 +38,7 @@ export class Acks {
         ...(fromJournal ? { fromJournal } : {}),
       });
     } else {
-      seen.held++;
+      holdCopy(seen);
       this.diagnose({ kind: 'duplicate_event', flowId, reacked: false });
     }
   }

@@ -30,16 +30,23 @@ export type FlowErrorCode =
   | 'consumer_error'
   | 'bad_response';
 
+/** What a `FlowError` says besides its code and message. */
+export interface FlowErrorOptions {
+  /** The flow it ended, if one was admitted. */
+  readonly flowId?: string | undefined;
+  /** Whether the terminal may have run the request (reconcile before retrying): always said, never defaulted. */
+  readonly outcomeUnknown: boolean;
+  readonly cause?: unknown;
+}
+
 export class FlowError extends CodedError<FlowErrorCode> {
   override readonly name: string = 'FlowError';
-  constructor(
-    code: FlowErrorCode,
-    message: string,
-    readonly flowId: string | undefined,
-    readonly outcomeUnknown: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(code, message, options);
+  readonly flowId: string | undefined;
+  readonly outcomeUnknown: boolean;
+  constructor(code: FlowErrorCode, message: string, options: FlowErrorOptions) {
+    super(code, message, Object.hasOwn(options, 'cause') ? { cause: options.cause } : undefined);
+    this.flowId = options.flowId;
+    this.outcomeUnknown = options.outcomeUnknown;
   }
 }
 
@@ -54,7 +61,7 @@ export class FlowRefusedError extends FlowError {
     readonly resource: { readonly [key: string]: unknown },
   ) {
     const text = errorInfo?.text ?? 'no error_info';
-    super('refused', `terminal refused the request: ${text}`, flowId, false);
+    super('refused', `terminal refused the request: ${text}`, { flowId, outcomeUnknown: false });
     this.terminalBusy = refusalKind(errorInfo) === 'busy';
   }
 }
@@ -65,8 +72,10 @@ export class FlowTimeoutError extends FlowError {
     code: TimeoutCode,
     flowId: string,
     readonly afterMs: number,
-    /** Defaults to the stage's rule (`TIMEOUT_STAGES`); an ack timeout after a final result knows it. */
-    outcomeUnknown: boolean = TIMEOUT_STAGES[stageOf(code)].outcomeUnknown,
+    /** `outcomeUnknown` defaults to the stage's rule (`TIMEOUT_STAGES`); an ack timeout after a final result knows it. */
+    {
+      outcomeUnknown = TIMEOUT_STAGES[stageOf(code)].outcomeUnknown,
+    }: { readonly outcomeUnknown?: boolean } = {},
   ) {
     const what = TIMEOUT_STAGES[stageOf(code)].what;
     const advice = outcomeUnknown
@@ -74,7 +83,7 @@ export class FlowTimeoutError extends FlowError {
       : code === 'ack_timeout'
         ? 'the final result is journaled and surfaced on unclaimed$'
         : 'nothing was sent';
-    super(code, `${what} within ${afterMs} ms; ${advice}`, flowId, outcomeUnknown);
+    super(code, `${what} within ${afterMs} ms; ${advice}`, { flowId, outcomeUnknown });
   }
 }
 

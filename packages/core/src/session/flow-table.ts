@@ -1,19 +1,9 @@
-import { flowIdMatches, type JsonObject } from '@bluechip-ws/protocol';
+import { flowIdMatches } from '@bluechip-ws/protocol';
 import { BoundedMap } from './bounded-map.js';
 import type { Flow } from './flow.js';
+import { Orphan, type OrphanContext } from './orphan.js';
 import { SeenEvents, type SeenEventsLimits } from './seen-events.js';
 import type { UnclaimedReason } from './types.js';
-
-/** What is remembered of a finished or unknown flow: enough to re-ack duplicates and explain late events. */
-export interface Orphan {
-  readonly reason: UnclaimedReason;
-  readonly request: JsonObject | undefined;
-  readonly seen: SeenEvents;
-  /** The first final answer seen for it, by this session or (looked up) by an earlier one on the journal. */
-  final: JsonObject | undefined;
-  /** Set once the journal was asked about an unknown flow id, so it is asked once. */
-  lookedUp: boolean;
-}
 
 /**
  * The one owner of the flow table: live flows by id, the queue of admitted flows waiting for a slot, the
@@ -31,6 +21,7 @@ export class FlowTable {
     private readonly suffixMatch: boolean,
     private readonly onSlotFreed: () => void,
     private readonly seenLimits: SeenEventsLimits,
+    private readonly orphanContext: OrphanContext,
   ) {
     this.orphans = new BoundedMap(memory);
   }
@@ -107,20 +98,17 @@ export class FlowTable {
   orphan(flowId: string): Orphan {
     let orphan = this.orphans.get(flowId);
     if (orphan === undefined) {
-      orphan = {
+      orphan = new Orphan(this.orphanContext, {
+        id: flowId,
         reason: 'unknown_flow',
         request: undefined,
         seen: this.newSeenEvents(),
         final: undefined,
         lookedUp: false,
-      };
+      });
       this.orphans.set(flowId, orphan);
     }
     return orphan;
-  }
-
-  peekOrphan(flowId: string): Orphan | undefined {
-    return this.orphans.get(flowId);
   }
 
   /**
@@ -129,14 +117,18 @@ export class FlowTable {
    */
   finish(flow: Flow, reason: UnclaimedReason, heldSlot: boolean): void {
     this.live.delete(flow.id);
-    this.orphans.set(flow.id, {
-      reason,
-      request: flow.resource,
-      seen: flow.seen?.keepFinals() ?? this.newSeenEvents(),
-      final: flow.final,
-      // The journal knows no more of a flow this session ran than the session does.
-      lookedUp: true,
-    });
+    this.orphans.set(
+      flow.id,
+      new Orphan(this.orphanContext, {
+        id: flow.id,
+        reason,
+        request: flow.resource,
+        seen: flow.seen?.keepFinals() ?? this.newSeenEvents(),
+        final: flow.final,
+        // The journal knows no more of a flow this session ran than the session does.
+        lookedUp: true,
+      }),
+    );
     if (heldSlot) {
       this.inFlightCount--;
       this.onSlotFreed();

@@ -16,7 +16,9 @@ import { offer } from './consumer-guard.js';
 import { type Deadlines, FlowClock } from './deadlines.js';
 import { DeliveredEvent } from './delivered-event.js';
 import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from './errors.js';
-import { type EventState, eventState } from './event-state.js';
+import type { EventOwner } from './event-owner.js';
+import type { EventPath } from './event-path.js';
+import { type EventState, markAcked } from './event-state.js';
 import type { FlowRecorder } from './flow-recorder.js';
 import type { FlowTable } from './flow-table.js';
 import type { SeenEvents } from './seen-events.js';
@@ -29,6 +31,19 @@ import type { UnclaimedEvents } from './unclaimed-events.js';
  * (outcome known, waiting for the consumer's ack) → done. Any phase can go to done: that is the one exit.
  */
 export type FlowPhase = 'queued' | 'connecting' | 'sent' | 'started' | 'final' | 'done';
+
+/**
+ * Every phase change a flow may make, in one table (`moveTo` refuses any other). `sent → final` is a
+ * `completed` response; `sent → started` also happens when an event comes before the response.
+ */
+const TRANSITIONS: Readonly<Record<FlowPhase, readonly FlowPhase[]>> = {
+  queued: ['connecting', 'done'],
+  connecting: ['sent', 'done'],
+  sent: ['started', 'final', 'done'],
+  started: ['final', 'done'],
+  final: ['done'],
+  done: [],
+};
 
 /** Where a flow gets its link from (the session's `Connection`), which it holds from start to exit. */
 export interface LinkSource {
@@ -43,6 +58,7 @@ export interface FlowContext {
   readonly recorder: FlowRecorder;
   readonly acks: Acks;
   readonly unclaimed: UnclaimedEvents;
+  readonly events: EventPath;
   readonly deadlines: Deadlines;
   readonly table: FlowTable;
   readonly links: LinkSource;
@@ -69,7 +85,7 @@ interface PendingAck {
  * leaving (`detach`); every way out goes through `exit`, which runs the same cleanup. Nothing else writes
  * a flow's fields.
  */
-export class Flow extends FlowClock {
+export class Flow extends FlowClock implements EventOwner {
   /** Who this flow's events go to, for the ack decision (`acksAtOnce`); says its ack mode and trace. */
   private readonly receiver: ConsumerReceiver;
   readonly idempotencyKey: string | undefined;
@@ -135,7 +151,7 @@ export class Flow extends FlowClock {
 
   /** The flow got a slot: the request is journaled, then sent on `open` or on a link acquired for its path. */
   start(open: Link | undefined): void {
-    this.state = 'connecting';
+    this.moveTo('connecting');
     const linkPath = this.linkPath;
     this.context.links.hold(linkPath);
     this.context.deadlines.startFlow(this);
@@ -151,7 +167,9 @@ export class Flow extends FlowClock {
       },
       error: (err: unknown) =>
         this.fail(
-          new FlowError('connect_failed', `could not connect: ${describe(err)}`, this.id, false, {
+          new FlowError('connect_failed', `could not connect: ${describe(err)}`, {
+            flowId: this.id,
+            outcomeUnknown: false,
             cause: err,
           }),
         ),
@@ -163,7 +181,7 @@ export class Flow extends FlowClock {
   /** A frame of this flow id. Returns false when the flow takes no frames yet (nothing sent) or of this kind. */
   handle(link: Link, envelope: Envelope, text: string): boolean {
     if (!this.sent) return false;
-    if (envelope.kind === 'event') this.onEvent(link, envelope, text);
+    if (envelope.kind === 'event') this.context.events.receive(this, link, envelope, text);
     else if (envelope.kind === 'response') this.onResponse(envelope);
     else return false;
     return true;
@@ -179,13 +197,14 @@ export class Flow extends FlowClock {
       // Nothing went out: either the dial or the journal write of the request is still pending.
       this.fail(
         this.connecting === undefined
-          ? new FlowError(
-              'journal_failed',
-              `the journal did not record the request within ${ms} ms`,
-              this.id,
-              false,
-            )
-          : new FlowError('connect_failed', `could not connect within ${ms} ms`, this.id, false),
+          ? new FlowError('journal_failed', `the journal did not record the request within ${ms} ms`, {
+              flowId: this.id,
+              outcomeUnknown: false,
+            })
+          : new FlowError('connect_failed', `could not connect within ${ms} ms`, {
+              flowId: this.id,
+              outcomeUnknown: false,
+            }),
       );
       return;
     }
@@ -196,12 +215,10 @@ export class Flow extends FlowClock {
   linkClosed(link: Link, reason: string): void {
     if (this.link !== link || this.state === 'final') return;
     this.fail(
-      new FlowError(
-        'link_closed',
-        `link closed during the flow (${reason}); the outcome is unknown`,
-        this.id,
-        true,
-      ),
+      new FlowError('link_closed', `link closed during the flow (${reason}); the outcome is unknown`, {
+        flowId: this.id,
+        outcomeUnknown: true,
+      }),
       'link_closed',
     );
   }
@@ -218,7 +235,9 @@ export class Flow extends FlowClock {
 
   /** The session is closing. */
   close(): void {
-    this.fail(new FlowError('session_closed', 'session closed', this.id, this.sent));
+    this.fail(
+      new FlowError('session_closed', 'session closed', { flowId: this.id, outcomeUnknown: this.sent }),
+    );
   }
 
   /**
@@ -251,7 +270,12 @@ export class Flow extends FlowClock {
       return;
     }
     if (!link.isOpen) {
-      this.fail(new FlowError('send_failed', 'the link closed before the request was sent', this.id, false));
+      this.fail(
+        new FlowError('send_failed', 'the link closed before the request was sent', {
+          flowId: this.id,
+          outcomeUnknown: false,
+        }),
+      );
       return;
     }
     const endpoint = this.context.endpointMode === 'single' ? this.path : undefined;
@@ -259,14 +283,16 @@ export class Flow extends FlowClock {
       link.send(encodeRequest(this.id, this.resource, endpoint));
     } catch (cause) {
       this.fail(
-        new FlowError('send_failed', `could not send the request: ${describe(cause)}`, this.id, false, {
+        new FlowError('send_failed', `could not send the request: ${describe(cause)}`, {
+          flowId: this.id,
+          outcomeUnknown: false,
           cause,
         }),
       );
       return;
     }
     this.link = link;
-    this.state = 'sent';
+    this.moveTo('sent');
     this.context.deadlines.step(this, 'response');
   }
 
@@ -285,7 +311,7 @@ export class Flow extends FlowClock {
       this.fail(new FlowRefusedError(this.id, classifyFinal(envelope.resource).errorInfo, envelope.resource));
     } else if (status === 'completed') {
       // A final result with no events (docs/protocol.md): nothing to ack, but it is journaled first.
-      this.state = 'final';
+      this.moveTo('final');
       this.firstFinal = envelope.resource;
       this.context.deadlines.clear(this);
       this.journaled(this.context.recorder.event(this.id, envelope.resource, true, false), () =>
@@ -294,74 +320,88 @@ export class Flow extends FlowClock {
     } else {
       this.context.diagnose({ kind: 'unknown_status', flowId: this.id, status });
       this.fail(
-        new FlowError('bad_response', `unknown response status ${JSON.stringify(status)}`, this.id, true),
+        new FlowError('bad_response', `unknown response status ${JSON.stringify(status)}`, {
+          flowId: this.id,
+          outcomeUnknown: true,
+        }),
       );
     }
   }
 
   private markStarted(resource: JsonObject): void {
-    this.state = 'started';
+    this.moveTo('started');
     this.context.deadlines.step(this, 'event_gap');
     this.context.recorder.started(this.id);
     const subscriber = this.subscriber;
     if (subscriber === undefined) return;
     const offered = offer<FlowUpdate>(subscriber, { type: 'started', flowId: this.id, resource });
-    if (offered.refused) this.consumerRefused(subscriber, offered.error, true);
+    if (offered.refused) this.consumerRefused(subscriber, offered.error, { outcomeUnknown: true });
   }
 
-  private onEvent(link: Link, envelope: Envelope, key: string): void {
-    // Trace events are never acked, so never resent: remembering them would only grow without bound.
-    const seen = this.trace ? undefined : this.seenEvents?.find(key);
-    if (seen !== undefined) {
-      this.context.acks.repeat(this.id, link, seen);
-      return;
-    }
+  // ── its part of the event path (`EventPath` runs the steps; a flow's own state is written only here) ──
+
+  /** A live flow's events go to its consumer while it has one. */
+  get unclaimed(): boolean {
+    return false;
+  }
+
+  get request(): JsonObject {
+    return this.resource;
+  }
+
+  /** Trace events are never acked, so never resent: none is judged final nor remembered. */
+  judgesFinal(status: unknown): boolean {
+    return !this.trace && isFinalEventStatus(status);
+  }
+
+  arrive(envelope: Envelope): void {
     this.checkEndpoint(envelope);
     if (this.state === 'sent') {
       this.context.diagnose({ kind: 'out_of_order', flowId: this.id, detail: 'event before the response' });
       this.markStarted({ status: 'started' });
     }
-    const final = !this.trace && isFinalEventStatus(envelope.resource.status);
-    const state = eventState(key, envelope.endpoint, String(envelope.resource.status), final);
-    if (!this.trace) {
-      this.seenEvents ??= this.context.table.newSeenEvents();
-      this.seenEvents.add(state);
-    }
-    if (final && this.firstFinal !== undefined) {
-      // The flow has its outcome already: a second final never replaces it nor reaches the consumer.
-      this.context.unclaimed.secondFinal(
-        this.id,
-        this.firstFinal,
-        this.resource,
-        link,
-        envelope,
-        state,
-        this,
-      );
-      return;
-    }
+  }
+
+  remember(state: EventState): void {
+    if (this.trace) return;
+    this.seenEvents ??= this.context.table.newSeenEvents();
+    this.seenEvents.add(state);
+  }
+
+  forget(state: EventState): void {
+    this.seenEvents?.forget(state.text);
+  }
+
+  accept(envelope: Envelope, state: EventState): void {
     this.context.deadlines.clearStep(this);
-    if (final) {
-      this.state = 'final';
+    if (state.final) {
+      this.moveTo('final');
       this.firstFinal = envelope.resource;
       this.seenEvents?.pin(state);
       this.context.deadlines.clear(this);
     }
-    this.journalThen(
-      this.context.recorder.event(this.id, envelope.resource, final, false),
-      () => this.deliverEvent(link, envelope, state),
-      () => {
-        // Not recorded, so not delivered nor acked: the terminal resends, and the resend is tried afresh.
-        this.seenEvents?.forget(key);
-        if (this.firstFinal === envelope.resource) this.firstFinal = undefined;
-        this.fail(new FlowError('journal_failed', 'the journal could not record an event', this.id, true));
-      },
+  }
+
+  notJournaled(envelope: Envelope, state: EventState): void {
+    // Not recorded, so not delivered nor acked: the terminal resends, and the resend is tried afresh.
+    this.forget(state);
+    if (this.firstFinal === envelope.resource) this.firstFinal = undefined;
+    this.fail(
+      new FlowError('journal_failed', 'the journal could not record an event', {
+        flowId: this.id,
+        outcomeUnknown: true,
+      }),
     );
+  }
+
+  /** The journal knows no more of a flow this session runs than the session does. */
+  lookUpFirstFinal(): boolean {
+    return false;
   }
 
   // ── delivery and acks ─────────────────────────────────────────────────────────────────────────────────
 
-  private deliverEvent(link: Link, envelope: Envelope, state: EventState): void {
+  deliver(link: Link, envelope: Envelope, state: EventState): void {
     const final = state.final;
     const subscriber = this.subscriber;
     if (subscriber === undefined) {
@@ -375,7 +415,7 @@ export class Flow extends FlowClock {
     );
     const offered = offer(subscriber, event);
     if (offered.refused) {
-      this.consumerRefused(subscriber, offered.error, !final);
+      this.consumerRefused(subscriber, offered.error, { outcomeUnknown: !final });
       // The event was not accepted: it is surfaced as unclaimed, and acked only under that policy.
       this.context.unclaimed.emit(this.id, 'consumer_error', this.resource, link, envelope, state, final);
       if (final) this.exit('consumer_error');
@@ -415,7 +455,7 @@ export class Flow extends FlowClock {
     const offered = offer(subscriber, event);
     if (offered.refused) {
       done = true;
-      this.consumerRefused(subscriber, offered.error, false);
+      this.consumerRefused(subscriber, offered.error, { outcomeUnknown: false });
       this.surfaceFinalResponse('consumer_error', resource);
     } else if (acksAtOnce(this.receiver)) event.ack();
     else if (!done) {
@@ -433,7 +473,7 @@ export class Flow extends FlowClock {
   /** The consumer accepted an event: its ack goes out; a final one ends the flow. */
   private ackEvent(link: Link, state: EventState): void {
     if (state.acked) return;
-    state.acked = true;
+    markAcked(state);
     if (this.awaitingAck?.frame?.state === state) this.awaitingAck = undefined;
     if (!this.trace) this.context.acks.first(this.id, link, state);
     if (state.final) this.completed();
@@ -449,7 +489,7 @@ export class Flow extends FlowClock {
     this.awaitingAck = undefined;
     const final = pending?.final === true;
     // After a final result the outcome is known (journaled and surfaced); after a proceed it is not.
-    this.fail(new FlowTimeoutError('ack_timeout', this.id, ms, !final), 'timed_out');
+    this.fail(new FlowTimeoutError('ack_timeout', this.id, ms, { outcomeUnknown: !final }), 'timed_out');
     if (pending?.frame !== undefined) {
       const { link, envelope, state } = pending.frame;
       this.context.unclaimed.emit(this.id, 'timed_out', this.resource, link, envelope, state, final);
@@ -461,11 +501,17 @@ export class Flow extends FlowClock {
   }
 
   /** The consumer threw: it gets a typed error, and the flow's events go to `unclaimed$` from now on. */
-  private consumerRefused(subscriber: Subscriber<FlowUpdate>, error: unknown, unknown: boolean): void {
+  private consumerRefused(
+    subscriber: Subscriber<FlowUpdate>,
+    error: unknown,
+    { outcomeUnknown }: { readonly outcomeUnknown: boolean },
+  ): void {
     this.context.diagnose({ kind: 'consumer_error', flowId: this.id, error });
     this.detachedAs = 'consumer_error';
     subscriber.error(
-      new FlowError('consumer_error', `the flow's consumer threw: ${describe(error)}`, this.id, unknown, {
+      new FlowError('consumer_error', `the flow's consumer threw: ${describe(error)}`, {
+        flowId: this.id,
+        outcomeUnknown,
         cause: error,
       }),
     );
@@ -499,7 +545,7 @@ export class Flow extends FlowClock {
   private exit(reason: UnclaimedReason, end?: FlowError | 'complete'): void {
     if (this.state === 'done') return;
     const heldSlot = this.state !== 'queued';
-    this.state = 'done';
+    this.moveTo('done');
     this.awaitingAck = undefined;
     this.context.deadlines.clear(this);
     this.connecting?.unsubscribe();
@@ -515,6 +561,14 @@ export class Flow extends FlowClock {
 
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
 
+  /** The one place a flow changes phase, along `TRANSITIONS` only (anything else is a bug, reported). */
+  private moveTo(next: FlowPhase): void {
+    if (!TRANSITIONS[this.state].includes(next)) {
+      throw new Error(`flow ${this.id}: no transition from ${this.state} to ${next}`);
+    }
+    this.state = next;
+  }
+
   private checkEndpoint(envelope: Envelope): void {
     if (envelope.endpoint !== undefined && normalizePath(envelope.endpoint) !== this.path) {
       this.context.diagnose({
@@ -529,7 +583,12 @@ export class Flow extends FlowClock {
   /** Runs `next` once the record is durable; a journal that cannot record fails the flow instead. */
   private journaled(record: JournalRecord, next: () => void): void {
     this.journalThen(record, next, () =>
-      this.fail(new FlowError('journal_failed', 'the journal could not record the flow', this.id, this.sent)),
+      this.fail(
+        new FlowError('journal_failed', 'the journal could not record the flow', {
+          flowId: this.id,
+          outcomeUnknown: this.sent,
+        }),
+      ),
     );
   }
 }

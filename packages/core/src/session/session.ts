@@ -24,6 +24,7 @@ import { Acks } from './acks.js';
 import { GuardedObservable } from './consumer-guard.js';
 import { Deadlines } from './deadlines.js';
 import { type Diagnostic, FlowError } from './errors.js';
+import { EventPath } from './event-path.js';
 import { Flow, type FlowContext } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
@@ -71,6 +72,7 @@ export class Session {
   private readonly unclaimedSubject = new ReplaySubject<UnclaimedEvent>(64);
   private readonly acks: Acks;
   private readonly unclaimed: UnclaimedEvents;
+  private readonly events: EventPath;
   private readonly diagnosticsSubject = new Subject<Diagnostic>();
   private readonly linkSubscription: Subscription;
   private closed = false;
@@ -104,10 +106,6 @@ export class Session {
       (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
       (error) => this.diagnose({ kind: 'internal_error', error }),
     );
-    this.table = new FlowTable(options.memory ?? 1024, options.suffixMatch ?? false, () => this.dispatch(), {
-      ...DEFAULT_SEEN_EVENTS_LIMITS,
-      ...options.seenEvents,
-    });
     const diagnose = (diagnostic: Diagnostic) => this.diagnose(diagnostic);
     this.acks = new Acks(
       this.recorder,
@@ -115,12 +113,18 @@ export class Session {
       diagnose,
     );
     this.unclaimed = new UnclaimedEvents(
-      this.table,
       this.recorder,
       this.acks,
       options.unclaimedAck ?? 'after_journal',
       (item) => this.unclaimedSubject.next(item),
-      diagnose,
+    );
+    this.events = new EventPath(this.recorder, this.acks, this.unclaimed, diagnose);
+    this.table = new FlowTable(
+      options.memory ?? 1024,
+      options.suffixMatch ?? false,
+      () => this.dispatch(),
+      { ...DEFAULT_SEEN_EVENTS_LIMITS, ...options.seenEvents },
+      { recorder: this.recorder, unclaimed: this.unclaimed },
     );
     this.connection = new Connection(transport, {
       scheduler: this.scheduler,
@@ -133,6 +137,7 @@ export class Session {
       recorder: this.recorder,
       acks: this.acks,
       unclaimed: this.unclaimed,
+      events: this.events,
       deadlines: this.deadlines,
       table: this.table,
       links: this.connection,
@@ -169,8 +174,7 @@ export class Session {
     throw new FlowError(
       'flow_id_reused',
       `no unused flow id in ${MAX_FLOW_ID_DRAWS} draws: every id drawn is in flight or in the journal`,
-      undefined,
-      false,
+      { outcomeUnknown: false },
     );
   }
 
@@ -189,7 +193,10 @@ export class Session {
         subscriber.error(
           cause instanceof FlowError
             ? cause
-            : new FlowError('invalid_request', 'no flow id could be generated', undefined, false, { cause }),
+            : new FlowError('invalid_request', 'no flow id could be generated', {
+                outcomeUnknown: false,
+                cause,
+              }),
         );
         return;
       }
@@ -245,22 +252,27 @@ export class Session {
   // ── admission and dispatch ────────────────────────────────────────────────────────────────────────────
 
   private refuse(id: string, path: string, resource: JsonObject): FlowError | undefined {
-    if (this.closed) return new FlowError('session_closed', 'session is closed', id, false);
+    if (this.closed)
+      return new FlowError('session_closed', 'session is closed', { flowId: id, outcomeUnknown: false });
     if (this.table.has(id)) {
-      return new FlowError('invalid_request', `flow id ${id} is already in flight`, id, false);
+      return new FlowError('invalid_request', `flow id ${id} is already in flight`, {
+        flowId: id,
+        outcomeUnknown: false,
+      });
     }
     if (this.recorder.knows(id)) {
       return new FlowError(
         'flow_id_reused',
         `flow id ${id} belongs to a flow the journal still keeps; a new request needs a new id`,
-        id,
-        false,
+        { flowId: id, outcomeUnknown: false },
       );
     }
     if (this.validate && path !== ENDPOINTS.trace) {
       const checked = validateRequest(resource);
       if (checked._tag === 'Left') {
-        return new FlowError('invalid_request', `invalid request: ${checked.left.message}`, id, false, {
+        return new FlowError('invalid_request', `invalid request: ${checked.left.message}`, {
+          flowId: id,
+          outcomeUnknown: false,
           cause: checked.left,
         });
       }
@@ -271,7 +283,7 @@ export class Session {
         this.whenBusy === 'fail'
           ? 'a flow is already in flight'
           : `${this.table.queued} flows already waiting`;
-      return new FlowError('busy', `session busy: ${why}`, id, false);
+      return new FlowError('busy', `session busy: ${why}`, { flowId: id, outcomeUnknown: false });
     }
     return undefined;
   }
@@ -305,11 +317,15 @@ export class Session {
   }
 
   private onFrame(link: Link, frame: Frame): void {
+    // Every record the frame causes (its event, its ack, an ending) carries one time: one clock read.
+    this.recorder.beginFrame();
     try {
       this.route(link, frame);
     } catch (error) {
       // A bug here must not take the session down with it; it is reported like any odd frame.
       this.diagnose({ kind: 'internal_error', error });
+    } finally {
+      this.recorder.endFrame();
     }
   }
 
@@ -328,7 +344,7 @@ export class Session {
     // No flow of this session takes it.
     switch (envelope.kind) {
       case 'event':
-        this.unclaimed.onOrphanEvent(link, envelope, frame);
+        this.events.receive(this.table.orphan(envelope.flow_id), link, envelope, frame);
         return;
       case 'response':
         this.diagnose({ kind: 'late_response', flowId: envelope.flow_id, status: envelope.resource.status });

@@ -1,0 +1,81 @@
+// One measured run for instructions.mjs, meant to be run under `valgrind --tool=callgrind`:
+//   node instructions-child.mjs hot <build|floor|hot> <flows> <frames> <journal>
+//   node instructions-child.mjs e2e <session|raw> <flows> <inFlight> <url>
+// Each run does its set-up and warm-up, then `frames` frames (or `flows` flows); instructions.mjs runs it
+// at two or more counts and takes the slope, so set-up, warm-up and start-up cancel out.
+import { do_not_optimize } from 'mitata';
+import { flowObjects, openSession } from './open-flows.mjs';
+import { fillToSteadyState, JOURNALS, steadyFrames } from './steady-state.mjs';
+
+/** Frames pushed before the measured ones, the same in every run: the JIT settles on the hot path. */
+const WARMUP_FRAMES = 4000;
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === 'hot') await hot(...args);
+else if (mode === 'e2e') await e2e(...args);
+else throw new Error(`unknown mode ${mode}`);
+
+/** What any client pays per frame: parse it and encode its ack (the floor of hot-path.bench.mjs). */
+function floor(frame) {
+  const flowId = JSON.parse(frame).event.flow_id;
+  return JSON.stringify({ event_ack: { flow_id: flowId, resource: { status: 'ok' } } });
+}
+
+async function hot(kind, flowsArg, framesArg, setting) {
+  const count = Number(flowsArg);
+  const frames = Number(framesArg);
+  const journal = JOURNALS[setting]();
+  // Every kind opens the same session and fills it, so each run's set-up is the same whatever is measured.
+  const open = openSession(count, { journal });
+  fillToSteadyState(open, journal, setting);
+  const next = steadyFrames(open.ids, flowObjects(open.session, open.ids));
+  let sink = 0;
+  const step =
+    kind === 'build'
+      ? (frame) => {
+          sink += frame.length;
+        }
+      : kind === 'floor'
+        ? (frame) => {
+            sink += floor(frame).length;
+          }
+        : (frame) => {
+            open.link.push(frame);
+          };
+  for (let i = 0; i < WARMUP_FRAMES + frames; i++) step(next());
+  do_not_optimize(sink);
+  if (open.session.openFlows !== count) throw new Error('a flow ended during the hot path');
+  if (kind === 'hot' && open.link.sent < frames) throw new Error('acks missing');
+  console.log(JSON.stringify({ kind, count, frames, acks: open.link.sent, sink }));
+  open.close();
+}
+
+async function e2e(kind, flowsArg, inFlightArg, url) {
+  const { Session } = await import('@bluechip-ws/core');
+  const { createWsTransport } = await import('@bluechip-ws/transport-ws');
+  const { lastValueFrom } = await import('rxjs');
+  const { RawClient } = await import('./raw-client.mjs');
+  const { SALE_REQUEST } = await import('./frames.mjs');
+  const flows = Number(flowsArg);
+  const inFlight = Number(inFlightArg);
+  const client =
+    kind === 'raw'
+      ? await RawClient.connect(`${url}/tsi/v1/payment`)
+      : new Session(createWsTransport({ url }), { maxInFlight: inFlight, reconnect: false });
+  const sale = () =>
+    kind === 'raw' ? client.sale(SALE_REQUEST) : lastValueFrom(client.flow('payment', SALE_REQUEST));
+  const run = async (total) => {
+    let started = 0;
+    const worker = async () => {
+      while (started < total) {
+        started++;
+        await sale();
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, worker));
+  };
+  await run(WARMUP_FRAMES / 4);
+  await run(flows);
+  client.close();
+  console.log(JSON.stringify({ kind, flows, inFlight }));
+}
