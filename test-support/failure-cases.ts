@@ -17,13 +17,11 @@ import { AmountError } from '@bluechip-ws/protocol';
 
 /** The one place these tests build a `FlowError` (its constructor's options may change). */
 export function flowError(code: FlowErrorCode, outcomeUnknown: boolean, cause?: unknown): FlowError {
-  return new FlowError(
-    code,
-    `${code} in test`,
-    'f-1',
+  return new FlowError(code, `${code} in test`, {
+    flowId: 'f-1',
     outcomeUnknown,
-    cause === undefined ? undefined : { cause },
-  );
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 export interface FailureCase {
