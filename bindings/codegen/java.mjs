@@ -233,7 +233,7 @@ function recordSource(name, description, components) {
     .join('\n\n');
   const requiredChecks = components
     .filter((c) => c.required)
-    .map((c) => `      Objects.requireNonNull(${c.java}, "${c.json} is required");`)
+    .map((c) => `    Objects.requireNonNull(${c.java}, "${c.json} is required");`)
     .join('\n');
   const body = `${javadoc(description ?? `The ${name} shape of the bridge's OpenRPC document.`)}@JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -72,7 +72,7 @@ public record ConnectionState(
     }
 
     public ConnectionState build() {
-      Objects.requireNonNull(kind, "kind is required");
+    Objects.requireNonNull(kind, "kind is required");
       return new ConnectionState(kind, path, attempt, delayMs, lastClose, reason, disposed);
     }
   }

@@ -61,8 +61,8 @@ public record ErrorData(
     }
 
     public ErrorData build() {
-      Objects.requireNonNull(code, "code is required");
-      Objects.requireNonNull(action, "action is required");
+    Objects.requireNonNull(code, "code is required");
+    Objects.requireNonNull(action, "action is required");
       return new ErrorData(code, action, path, flowId, outcomeUnknown);
     }
   }

@@ -74,10 +74,10 @@ public record FlowProgressNotification(
     }
 
     public FlowProgressNotification build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(requestId, "requestId is required");
-      Objects.requireNonNull(flowId, "flowId is required");
-      Objects.requireNonNull(type, "type is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(requestId, "requestId is required");
+    Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(type, "type is required");
       return new FlowProgressNotification(terminalId, requestId, flowId, type, status, results, resource);
     }
   }

@@ -138,7 +138,7 @@ public record ForceParams(
     }
 
     public ForceParams build() {
-      Objects.requireNonNull(amount, "amount is required");
+    Objects.requireNonNull(amount, "amount is required");
       return new ForceParams(amount, tenderType, orderNumber, ebtVoucherNo, ebtVoucherAppCode, purchaseLevel2, merchantId, clerkId, invoiceNo, tokenRequest, token, tokenExpDate, tokenCardBrandValue, idempotencyKey, flowId, timeouts);
     }
   }

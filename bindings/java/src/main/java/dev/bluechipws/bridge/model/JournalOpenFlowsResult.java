@@ -37,8 +37,8 @@ public record JournalOpenFlowsResult(
     }
 
     public JournalOpenFlowsResult build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(flows, "flows is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(flows, "flows is required");
       return new JournalOpenFlowsResult(terminalId, flows);
     }
   }

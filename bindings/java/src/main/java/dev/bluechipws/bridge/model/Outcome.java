@@ -113,13 +113,13 @@ public record Outcome(
     }
 
     public Outcome build() {
-      Objects.requireNonNull(kind, "kind is required");
-      Objects.requireNonNull(flowId, "flowId is required");
-      Objects.requireNonNull(type, "type is required");
-      Objects.requireNonNull(status, "status is required");
-      Objects.requireNonNull(results, "results is required");
-      Objects.requireNonNull(source, "source is required");
-      Objects.requireNonNull(raw, "raw is required");
+    Objects.requireNonNull(kind, "kind is required");
+    Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(type, "type is required");
+    Objects.requireNonNull(status, "status is required");
+    Objects.requireNonNull(results, "results is required");
+    Objects.requireNonNull(source, "source is required");
+    Objects.requireNonNull(raw, "raw is required");
       return new Outcome(kind, flowId, type, status, results, source, raw, resultStatus, result, errorInfo, partial, replayed);
     }
   }

@@ -79,8 +79,8 @@ public record OutcomeGetResult(
     }
 
     public OutcomeGetResult build() {
-      Objects.requireNonNull(flowId, "flowId is required");
-      Objects.requireNonNull(state, "state is required");
+    Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(state, "state is required");
       return new OutcomeGetResult(flowId, state, type, idempotencyKey, sentAt, outcome, error, note);
     }
   }

@@ -36,8 +36,8 @@ public record OutcomeGetResultError(
     }
 
     public OutcomeGetResultError build() {
-      Objects.requireNonNull(code, "code is required");
-      Objects.requireNonNull(message, "message is required");
+    Objects.requireNonNull(code, "code is required");
+    Objects.requireNonNull(message, "message is required");
       return new OutcomeGetResultError(code, message);
     }
   }

@@ -36,8 +36,8 @@ public record OutcomePartial(
     }
 
     public OutcomePartial build() {
-      Objects.requireNonNull(requested, "requested is required");
-      Objects.requireNonNull(approved, "approved is required");
+    Objects.requireNonNull(requested, "requested is required");
+    Objects.requireNonNull(approved, "approved is required");
       return new OutcomePartial(requested, approved);
     }
   }

@@ -73,10 +73,10 @@ public record OutcomeUnclaimedNotification(
     }
 
     public OutcomeUnclaimedNotification build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(flowId, "flowId is required");
-      Objects.requireNonNull(reason, "reason is required");
-      Objects.requireNonNull(final_, "final is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(reason, "reason is required");
+    Objects.requireNonNull(final_, "final is required");
       return new OutcomeUnclaimedNotification(terminalId, flowId, reason, final_, outcome, resource, idempotencyKey);
     }
   }

@@ -139,8 +139,8 @@ public record PreAuthCompletionParams(
     }
 
     public PreAuthCompletionParams build() {
-      Objects.requireNonNull(amount, "amount is required");
-      Objects.requireNonNull(referenceNo, "referenceNo is required");
+    Objects.requireNonNull(amount, "amount is required");
+    Objects.requireNonNull(referenceNo, "referenceNo is required");
       return new PreAuthCompletionParams(amount, referenceNo, orderNumber, merchantTaxId, supplierNo, purchaseLevel2, merchantId, clerkId, invoiceNo, tokenRequest, token, tokenExpDate, tokenCardBrandValue, idempotencyKey, flowId, timeouts);
     }
   }

@@ -124,7 +124,7 @@ public record PreAuthParams(
     }
 
     public PreAuthParams build() {
-      Objects.requireNonNull(amount, "amount is required");
+    Objects.requireNonNull(amount, "amount is required");
       return new PreAuthParams(amount, tipAmount, orderNumber, purchaseLevel2, merchantId, clerkId, invoiceNo, tokenRequest, token, tokenExpDate, tokenCardBrandValue, idempotencyKey, flowId, timeouts);
     }
   }

@@ -62,8 +62,8 @@ public record RawParams(
     }
 
     public RawParams build() {
-      Objects.requireNonNull(endpoint, "endpoint is required");
-      Objects.requireNonNull(resource, "resource is required");
+    Objects.requireNonNull(endpoint, "endpoint is required");
+    Objects.requireNonNull(resource, "resource is required");
       return new RawParams(endpoint, resource, idempotencyKey, flowId, timeouts);
     }
   }

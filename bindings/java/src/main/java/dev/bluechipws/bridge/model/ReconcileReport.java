@@ -51,9 +51,9 @@ public record ReconcileReport(
     }
 
     public ReconcileReport build() {
-      Objects.requireNonNull(at, "at is required");
-      Objects.requireNonNull(flows, "flows is required");
-      Objects.requireNonNull(unresolved, "unresolved is required");
+    Objects.requireNonNull(at, "at is required");
+    Objects.requireNonNull(flows, "flows is required");
+    Objects.requireNonNull(unresolved, "unresolved is required");
       return new ReconcileReport(at, flows, unresolved, recall);
     }
   }

@@ -85,11 +85,11 @@ public record ReconcileReportFlow(
     }
 
     public ReconcileReportFlow build() {
-      Objects.requireNonNull(flowId, "flowId is required");
-      Objects.requireNonNull(type, "type is required");
-      Objects.requireNonNull(verdict, "verdict is required");
-      Objects.requireNonNull(source, "source is required");
-      Objects.requireNonNull(note, "note is required");
+    Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(type, "type is required");
+    Objects.requireNonNull(verdict, "verdict is required");
+    Objects.requireNonNull(source, "source is required");
+    Objects.requireNonNull(note, "note is required");
       return new ReconcileReportFlow(flowId, type, verdict, source, note, amount, idempotencyKey, sentAt, outcome);
     }
   }

@@ -51,8 +51,8 @@ public record ReconcileReportRecall(
     }
 
     public ReconcileReportRecall build() {
-      Objects.requireNonNull(status, "status is required");
-      Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(status, "status is required");
+    Objects.requireNonNull(flowId, "flowId is required");
       return new ReconcileReportRecall(status, flowId, transaction, reason);
     }
   }

@@ -152,7 +152,7 @@ public record RefundParams(
     }
 
     public RefundParams build() {
-      Objects.requireNonNull(amount, "amount is required");
+    Objects.requireNonNull(amount, "amount is required");
       return new RefundParams(amount, tipAmount, tenderType, hostTransactionId, dccConversionRate, dccCardHolderCurrencyCode, dccAmount, commercialCardIndicator, merchantId, clerkId, invoiceNo, tokenRequest, token, tokenExpDate, tokenCardBrandValue, idempotencyKey, flowId, timeouts);
     }
   }

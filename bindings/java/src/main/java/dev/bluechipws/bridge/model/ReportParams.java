@@ -80,7 +80,7 @@ public record ReportParams(
     }
 
     public ReportParams build() {
-      Objects.requireNonNull(reportType, "reportType is required");
+    Objects.requireNonNull(reportType, "reportType is required");
       return new ReportParams(reportType, parameterType, merchantId, clerkId, invoiceNo, idempotencyKey, flowId, timeouts);
     }
   }

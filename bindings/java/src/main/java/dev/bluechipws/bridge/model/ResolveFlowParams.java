@@ -53,8 +53,8 @@ public record ResolveFlowParams(
     }
 
     public ResolveFlowParams build() {
-      Objects.requireNonNull(flowId, "flowId is required");
-      Objects.requireNonNull(verdict, "verdict is required");
+    Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(verdict, "verdict is required");
       return new ResolveFlowParams(flowId, verdict, resource, note);
     }
   }

@@ -43,9 +43,9 @@ public record ResolveFlowResult(
     }
 
     public ResolveFlowResult build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(flowId, "flowId is required");
-      Objects.requireNonNull(verdict, "verdict is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(flowId, "flowId is required");
+    Objects.requireNonNull(verdict, "verdict is required");
       return new ResolveFlowResult(terminalId, flowId, verdict);
     }
   }

@@ -152,7 +152,7 @@ public record SaleParams(
     }
 
     public SaleParams build() {
-      Objects.requireNonNull(amount, "amount is required");
+    Objects.requireNonNull(amount, "amount is required");
       return new SaleParams(amount, tipAmount, tenderType, orderNumber, merchantTaxId, supplierNo, commercialCardIndicator, purchaseLevel2, merchantId, clerkId, invoiceNo, tokenRequest, token, tokenExpDate, tokenCardBrandValue, idempotencyKey, flowId, timeouts);
     }
   }

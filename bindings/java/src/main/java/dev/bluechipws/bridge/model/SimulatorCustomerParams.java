@@ -30,7 +30,7 @@ public record SimulatorCustomerParams(
     }
 
     public SimulatorCustomerParams build() {
-      Objects.requireNonNull(action, "action is required");
+    Objects.requireNonNull(action, "action is required");
       return new SimulatorCustomerParams(action);
     }
   }

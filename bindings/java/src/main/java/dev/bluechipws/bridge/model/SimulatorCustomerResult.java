@@ -44,9 +44,9 @@ public record SimulatorCustomerResult(
     }
 
     public SimulatorCustomerResult build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(accepted, "accepted is required");
-      Objects.requireNonNull(screen, "screen is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(accepted, "accepted is required");
+    Objects.requireNonNull(screen, "screen is required");
       return new SimulatorCustomerResult(terminalId, accepted, screen);
     }
   }

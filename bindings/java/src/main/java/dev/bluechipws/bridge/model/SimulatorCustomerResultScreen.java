@@ -64,7 +64,7 @@ public record SimulatorCustomerResultScreen(
     }
 
     public SimulatorCustomerResultScreen build() {
-      Objects.requireNonNull(kind, "kind is required");
+    Objects.requireNonNull(kind, "kind is required");
       return new SimulatorCustomerResultScreen(kind, flowId, type, amount, deadline, timeoutMs);
     }
   }

@@ -37,8 +37,8 @@ public record SimulatorScreenNotification(
     }
 
     public SimulatorScreenNotification build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(screen, "screen is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(screen, "screen is required");
       return new SimulatorScreenNotification(terminalId, screen);
     }
   }

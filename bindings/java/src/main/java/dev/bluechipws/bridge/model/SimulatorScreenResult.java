@@ -37,8 +37,8 @@ public record SimulatorScreenResult(
     }
 
     public SimulatorScreenResult build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(screen, "screen is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(screen, "screen is required");
       return new SimulatorScreenResult(terminalId, screen);
     }
   }

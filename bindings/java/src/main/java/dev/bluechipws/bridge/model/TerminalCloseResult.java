@@ -36,8 +36,8 @@ public record TerminalCloseResult(
     }
 
     public TerminalCloseResult build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(closed, "closed is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(closed, "closed is required");
       return new TerminalCloseResult(terminalId, closed);
     }
   }

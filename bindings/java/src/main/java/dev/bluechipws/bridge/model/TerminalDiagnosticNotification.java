@@ -44,9 +44,9 @@ public record TerminalDiagnosticNotification(
     }
 
     public TerminalDiagnosticNotification build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(kind, "kind is required");
-      Objects.requireNonNull(detail, "detail is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(kind, "kind is required");
+    Objects.requireNonNull(detail, "detail is required");
       return new TerminalDiagnosticNotification(terminalId, kind, detail);
     }
   }

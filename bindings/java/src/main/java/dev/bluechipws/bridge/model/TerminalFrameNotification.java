@@ -59,11 +59,11 @@ public record TerminalFrameNotification(
     }
 
     public TerminalFrameNotification build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(direction, "direction is required");
-      Objects.requireNonNull(path, "path is required");
-      Objects.requireNonNull(text, "text is required");
-      Objects.requireNonNull(at, "at is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(direction, "direction is required");
+    Objects.requireNonNull(path, "path is required");
+    Objects.requireNonNull(text, "text is required");
+    Objects.requireNonNull(at, "at is required");
       return new TerminalFrameNotification(terminalId, direction, path, text, at);
     }
   }

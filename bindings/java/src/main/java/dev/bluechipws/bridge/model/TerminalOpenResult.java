@@ -60,9 +60,9 @@ public record TerminalOpenResult(
     }
 
     public TerminalOpenResult build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(url, "url is required");
-      Objects.requireNonNull(journal, "journal is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(url, "url is required");
+    Objects.requireNonNull(journal, "journal is required");
       return new TerminalOpenResult(terminalId, url, journal, reconciled, reconcileError);
     }
   }

@@ -36,8 +36,8 @@ public record TerminalReconciledNotification(
     }
 
     public TerminalReconciledNotification build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(report, "report is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(report, "report is required");
       return new TerminalReconciledNotification(terminalId, report);
     }
   }

@@ -36,8 +36,8 @@ public record TerminalStateNotification(
     }
 
     public TerminalStateNotification build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(state, "state is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(state, "state is required");
       return new TerminalStateNotification(terminalId, state);
     }
   }

@@ -59,11 +59,11 @@ public record TerminalStatusResult(
     }
 
     public TerminalStatusResult build() {
-      Objects.requireNonNull(terminalId, "terminalId is required");
-      Objects.requireNonNull(url, "url is required");
-      Objects.requireNonNull(state, "state is required");
-      Objects.requireNonNull(inFlight, "inFlight is required");
-      Objects.requireNonNull(openFlows, "openFlows is required");
+    Objects.requireNonNull(terminalId, "terminalId is required");
+    Objects.requireNonNull(url, "url is required");
+    Objects.requireNonNull(state, "state is required");
+    Objects.requireNonNull(inFlight, "inFlight is required");
+    Objects.requireNonNull(openFlows, "openFlows is required");
       return new TerminalStatusResult(terminalId, url, state, inFlight, openFlows);
     }
   }

@@ -80,8 +80,8 @@ public record TipAdjustParams(
     }
 
     public TipAdjustParams build() {
-      Objects.requireNonNull(referenceNo, "referenceNo is required");
-      Objects.requireNonNull(tipAmount, "tipAmount is required");
+    Objects.requireNonNull(referenceNo, "referenceNo is required");
+    Objects.requireNonNull(tipAmount, "tipAmount is required");
       return new TipAdjustParams(referenceNo, tipAmount, merchantId, clerkId, invoiceNo, idempotencyKey, flowId, timeouts);
     }
   }

@@ -165,7 +165,7 @@ public record TransactionResult(
     }
 
     public TransactionResult build() {
-      Objects.requireNonNull(raw, "raw is required");
+    Objects.requireNonNull(raw, "raw is required");
       return new TransactionResult(raw, status, type, authorizationNo, referenceNo, batchNo, terminalId, merchantId, hostResponseText, hostResponseCode, totalAmount, transactionAmount, tipAmount, transactionDate, transactionTime, card, emv, unknownTags, parameters, signature);
     }
   }

@@ -60,7 +60,7 @@ public record VoidParams(
     }
 
     public VoidParams build() {
-      Objects.requireNonNull(referenceNo, "referenceNo is required");
+    Objects.requireNonNull(referenceNo, "referenceNo is required");
       return new VoidParams(referenceNo, merchantId, idempotencyKey, flowId, timeouts);
     }
   }
