@@ -68,12 +68,23 @@ public abstract class Bridge implements Channel {
 
   @Override
   public CompletableFuture<JsonNode> call(String method, ObjectNode params, ProgressListener listener) {
+    return send(ids.incrementAndGet(), method, params, listener);
+  }
+
+  /** A call and its JSON-RPC id: {@link #cancelRequest(long)} then stops the waiting, the answer still comes. */
+  record Sent(long id, CompletableFuture<JsonNode> answer) {}
+
+  Sent sendTracked(String method, ObjectNode params, ProgressListener listener) {
+    long id = ids.incrementAndGet();
+    return new Sent(id, send(id, method, params, listener));
+  }
+
+  private CompletableFuture<JsonNode> send(long id, String method, ObjectNode params, ProgressListener listener) {
     CompletableFuture<JsonNode> future = new CompletableFuture<>();
     if (closedReason != null) {
       future.completeExceptionally(closed("nothing was sent: " + closedReason));
       return future;
     }
-    long id = ids.incrementAndGet();
     ObjectNode request = Json.MAPPER.createObjectNode();
     request.put("jsonrpc", "2.0").put("id", id).put("method", method);
     if (params != null) request.set("params", params);
@@ -93,7 +104,8 @@ public abstract class Bridge implements Channel {
     return future;
   }
 
-  private void cancelRequest(long id) {
+  /** {@code $/cancelRequest}: the bridge stops waiting for call {@code id} (the flow goes on). */
+  void cancelRequest(long id) {
     if (closedReason != null) return;
     ObjectNode note = Json.MAPPER.createObjectNode();
     note.put("jsonrpc", "2.0").put("method", "$/cancelRequest").putObject("params").put("id", id);

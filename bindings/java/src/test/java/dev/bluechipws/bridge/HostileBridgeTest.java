@@ -84,4 +84,14 @@ class HostileBridgeTest {
         () -> Json.decode(Json.parse("{\"kind\":\"approved\",\"result\":{\"transactionAmount\":12.34}}"), Outcome.class));
     assertTrue(bad.getMessage().contains("Outcome"), bad.getMessage());
   }
+
+  @Test
+  void aLineLargerThanTheBoundIsDroppedAndTheNextOneRead() {
+    // 5 MiB with no newline (over Json.MAX_MESSAGE_BYTES), then the answer on the next line.
+    String script = "read line; head -c 5242880 /dev/zero | tr '\\0' 'x'; printf '\\n%s\\n' "
+        + "'{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"terminalId\":\"t7\",\"url\":\"ws://x\",\"journal\":\"memory\"}}'; cat > /dev/null";
+    try (StdioBridge bridge = fake(script)) {
+      assertEquals("t7", bridge.open(TerminalOpenParams.builder().url("ws://127.0.0.1:1").build()).terminalId());
+    }
+  }
 }

@@ -16,7 +16,11 @@ import dev.bluechipws.bridge.model.Outcome;
 import dev.bluechipws.bridge.model.OutcomeGetParams;
 import dev.bluechipws.bridge.model.OutcomeGetResultState;
 import dev.bluechipws.bridge.model.OutcomeKind;
+import dev.bluechipws.bridge.model.ReportParams;
+import dev.bluechipws.bridge.model.ReportParamsReportType;
 import dev.bluechipws.bridge.model.SaleParams;
+import dev.bluechipws.bridge.model.SettlementParams;
+import dev.bluechipws.bridge.model.TerminalInfoParams;
 import dev.bluechipws.bridge.model.TerminalOpenParams;
 import dev.bluechipws.bridge.model.TerminalOpenParamsSimulator;
 import dev.bluechipws.bridge.model.Timeouts;
@@ -27,12 +31,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.Timeout;
 
 /** The binding over stdio: the embedded bundle run with node, the bridge's built-in simulator. */
@@ -59,11 +60,19 @@ class StdioTerminalTest {
     if (bridge != null) bridge.close();
   }
 
-  @TestFactory
-  Stream<DynamicTest> sharedVectors() throws Exception {
-    return VectorRunner.load(VectorRunner.directory()).stream().map(vector -> DynamicTest.dynamicTest(
-        vector.file() + ": " + vector.name(),
-        () -> assertEquals(List.of(), VectorRunner.run(bridge, vector))));
+  @Test
+  void otherOperationsThroughTheirTypedMethods() {
+    Terminal other = bridge.open(fastSimulator());
+    try {
+      assertEquals(OutcomeKind.COMPLETED, other.terminalInfo(TerminalInfoParams.builder().build()).kind());
+      assertEquals("settlement", other.settlement(SettlementParams.builder().build()).type());
+      assertEquals("summary_report", other.report(ReportParams.builder().reportType(ReportParamsReportType.SUMMARY_REPORT).build()).type());
+      assertEquals(0L, other.status().inFlight());
+      assertEquals(List.of(), other.journalOpenFlows().flows());
+      assertEquals(0L, other.reconcile().unresolved());
+    } finally {
+      other.close();
+    }
   }
 
   @Test
