@@ -192,6 +192,35 @@ function header(digest) {
 }
 
 /** The generated files (unformatted Go; `gofmt` runs after). Pure. */
+/**
+ * One Go error type per JSON-RPC code, named here once: the order of a code's `data.code`s in the document
+ * is not a name (it changed when the bridge began listing its own codes first). A new code fails generation
+ * until it is named, so none is silently lumped with another.
+ */
+const GO_ERROR_NAMES = {
+  '-32700': 'ParseError',
+  '-32600': 'InvalidRequestError',
+  '-32601': 'MethodNotFoundError',
+  '-32602': 'InvalidParamsError',
+  '-32603': 'InternalError',
+  '-32800': 'AbortedError',
+  '-32001': 'BusyError',
+  '-32002': 'OutcomeUnknownError',
+  '-32003': 'RefusedError',
+  '-32004': 'ConnectFailedError',
+  '-32005': 'RecoveryPendingError',
+  '-32006': 'UnknownTerminalError',
+  '-32007': 'JournalFailedError',
+  '-32008': 'ClosedError',
+  '-32009': 'TerminalProtocolError',
+};
+
+function goErrorName(code) {
+  const name = Object.hasOwn(GO_ERROR_NAMES, String(code)) ? GO_ERROR_NAMES[String(code)] : undefined;
+  if (name === undefined) throw new Error(`bindings/codegen/go.mjs: name the Go error type of code ${code}`);
+  return name;
+}
+
 export function generateGo(model, digest) {
   const types = new TypeSet(model);
   for (const name of Object.keys(model.schemas)) types.ref(`${REF}${name}`);
@@ -269,8 +298,7 @@ export function generateGo(model, digest) {
   const cases = [];
   const actions = [];
   for (const error of model.errors) {
-    const first = error.dataCodes[0] ?? `code_${-error.code}`;
-    const name = pascal(first).endsWith('Error') ? pascal(first) : `${pascal(first)}Error`;
+    const name = goErrorName(error.code);
     errorLines.push(
       comment(
         `${name} is bridge error ${error.code}: ${error.message}.\ndata.code: ${error.dataCodes.join(', ')}.`,

@@ -185,7 +185,7 @@ export function reportError(error: unknown, context: ErrorContext | string): Com
         // An OutcomeUnknownError sent nothing: the earlier flow with this key may have charged the card.
         return error instanceof OutcomeUnknownError
           ? `not sent: ${failure.message}; ${reconcileHint(ctx)}`
-          : `outcome unknown: ${failure.message}; ${recoveryHint(ctx)}`;
+          : `outcome unknown: ${failure.cause}; ${recoveryHint(ctx)}`;
       case 'pending':
         return `not sent: ${failure.message}; ${reconcileHint(ctx)}`;
       case 'aborted':

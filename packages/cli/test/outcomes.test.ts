@@ -141,7 +141,7 @@ describe('faithful outcomes in the CLI', () => {
       const out = bufferIo();
       expect(await cli([command, '--amount', '0.00', '--json', '--terminal', sim.url], out)).toBe(1);
       expect(out.json()).toMatchObject({ flow_id: null, error: { code: 'invalid_amount' } });
-      expect(out.stderr()).toContain(`a ${command} of 0 is refused before sending`);
+      expect(out.stderr()).toContain('--amount must be more than 0.00: a payment of nothing is refused');
     }
     expect(sim.snapshot().batch.length).toBe(before);
   });

@@ -54,6 +54,8 @@ export interface Classification {
 /** A failure's classification. */
 export interface Failure extends Classification {
   readonly kind: FailureKind;
+  /** What happened, in the error's own words, without the outcome or the next step (`message` adds them). */
+  readonly cause: string;
 }
 
 /** The safe next step once an outcome is unknown (defect: every outcome-unknown error says it). */
@@ -211,13 +213,21 @@ export function failureOfCode(code: string): FailureRow | undefined {
 
 function failure(error: unknown, code: string, outcomeUnknown = false): Failure {
   const row = failureOfCode(code) ?? INTERNAL;
-  const text = error instanceof Error ? error.message : String(error);
-  const message = row.tell === undefined ? text : `${text}; ${row.tell}`;
+  // The error's own text states what happened; whether the outcome is known and what to do is said here,
+  // once, so a front end that words its own next step (the CLI) can use the cause alone.
+  const cause = error instanceof Error ? error.message : String(error);
+  const unknown = outcomeUnknown && row.kind !== 'aborted';
+  const told = row.tell === undefined ? '' : `: ${row.tell}`;
+  const message = unknown
+    ? `${cause}; the outcome is unknown${told}`
+    : row.tell
+      ? `${cause}; ${row.tell}`
+      : cause;
   // Whatever the code, a flow that may have reached the terminal is "outcome unknown" first.
   if (outcomeUnknown && row.kind !== 'aborted' && row.kind !== 'unknown') {
-    return { kind: 'unknown', code, outcomeUnknown, next: `${row.next} ${RECOVER}`, message };
+    return { kind: 'unknown', code, outcomeUnknown, next: `${row.next} ${RECOVER}`, message, cause };
   }
-  return { kind: row.kind, code, outcomeUnknown, next: row.next, message };
+  return { kind: row.kind, code, outcomeUnknown, next: row.next, message, cause };
 }
 
 /** A handshake the terminal refused with 409: it serves another client (the transport says so, typed). */

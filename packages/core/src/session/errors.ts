@@ -78,12 +78,14 @@ export class FlowTimeoutError extends FlowError {
     }: { readonly outcomeUnknown?: boolean } = {},
   ) {
     const what = TIMEOUT_STAGES[stageOf(code)].what;
-    const advice = outcomeUnknown
-      ? 'the outcome is unknown, reconcile before retrying'
+    // The message states what happened; that an outcome is unknown, and what to do then, is said once by
+    // the client's failure classifier (from `outcomeUnknown`), not repeated here.
+    const fact = outcomeUnknown
+      ? ''
       : code === 'ack_timeout'
-        ? 'the final result is journaled and surfaced on unclaimed$'
-        : 'nothing was sent';
-    super(code, `${what} within ${afterMs} ms; ${advice}`, { flowId, outcomeUnknown });
+        ? '; the final result is journaled and surfaced on unclaimed$'
+        : '; nothing was sent';
+    super(code, `${what} within ${afterMs} ms${fact}`, { flowId, outcomeUnknown });
   }
 }
 

@@ -215,7 +215,7 @@ export class Flow extends FlowClock implements EventOwner {
   linkClosed(link: Link, reason: string): void {
     if (this.link !== link || this.state === 'final') return;
     this.fail(
-      new FlowError('link_closed', `link closed during the flow (${reason}); the outcome is unknown`, {
+      new FlowError('link_closed', `link closed during the flow (${reason})`, {
         flowId: this.id,
         outcomeUnknown: true,
       }),
