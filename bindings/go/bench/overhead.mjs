@@ -32,9 +32,13 @@ function lines(child) {
 }
 
 async function simulator() {
-  const child = spawn(process.execPath, [`${ROOT}packages/simulator/dist/bin.js`, '--port', '0', '--event-delay-ms', '0'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const child = spawn(
+    process.execPath,
+    [`${ROOT}packages/simulator/dist/bin.js`, '--port', '0', '--event-delay-ms', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   children.push(child);
   const next = lines(child);
   for (;;) {
