@@ -20,8 +20,8 @@ type messageStream interface {
 	describe(err error) string
 }
 
-// cancelWait bounds the wait for the bridge's answer to $/cancelRequest (it answers at once).
-const cancelWait = 10 * time.Second
+// defaultCancelWait bounds the wait for the bridge's answer to $/cancelRequest (it answers at once).
+const defaultCancelWait = 10 * time.Second
 
 type reply struct {
 	result json.RawMessage
@@ -45,10 +45,12 @@ type rpcConn struct {
 	pending map[int64]*pendingCall
 	failure error // why the stream ended; set once, before done closes
 	done    chan struct{}
+	// cancelWait: defaultCancelWait (tests shorten it).
+	cancelWait time.Duration
 }
 
 func newRPCConn(stream messageStream, onNotify func(string, json.RawMessage)) *rpcConn {
-	c := &rpcConn{stream: stream, onNotify: onNotify, pending: map[int64]*pendingCall{}, done: make(chan struct{})}
+	c := &rpcConn{stream: stream, onNotify: onNotify, pending: map[int64]*pendingCall{}, done: make(chan struct{}), cancelWait: defaultCancelWait}
 	go c.readLoop()
 	return c
 }
@@ -100,7 +102,7 @@ func (c *rpcConn) call(ctx context.Context, method string, params json.RawMessag
 	}
 	// Stop the bridge's waiting; the flow goes on and its outcome is journaled (bridge.md).
 	_ = c.send(context.Background(), wireRequest{Method: "$/cancelRequest", Params: json.RawMessage(`{"id":` + strconv.FormatInt(id, 10) + `}`)})
-	timer := time.NewTimer(cancelWait)
+	timer := time.NewTimer(c.cancelWait)
 	defer timer.Stop()
 	select {
 	case r := <-call.replies:

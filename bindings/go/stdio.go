@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -27,6 +26,9 @@ type StdioOptions struct {
 	CloseTimeout time.Duration
 	// MaxMessageBytes bounds one line from the bridge (default 8 MiB); a longer one ends the connection.
 	MaxMessageBytes int
+	// Stderr, when set, gets a copy of the bridge's log lines (its stderr), each at most 1000 bytes. The
+	// last lines are kept in any case for the errors of a bridge that ended.
+	Stderr io.Writer
 }
 
 const defaultMaxMessage = 8 << 20
@@ -79,7 +81,7 @@ func startStdio(options StdioOptions) (*stdioStream, error) {
 	s := &stdioStream{
 		cmd: cmd, stdin: stdin, stdout: bufio.NewReaderSize(stdout, 64<<10),
 		max: options.MaxMessageBytes, timeout: options.CloseTimeout,
-		stderr: newTail(64), exited: make(chan struct{}), stdoutDone: make(chan struct{}),
+		stderr: newTail(64, options.Stderr), exited: make(chan struct{}), stdoutDone: make(chan struct{}),
 	}
 	if s.max <= 0 {
 		s.max = defaultMaxMessage
@@ -191,9 +193,10 @@ type tail struct {
 	mu    sync.Mutex
 	lines []string
 	max   int
+	echo  io.Writer
 }
 
-func newTail(max int) *tail { return &tail{max: max} }
+func newTail(max int, echo io.Writer) *tail { return &tail{max: max, echo: echo} }
 
 func (t *tail) consume(r io.Reader) {
 	scanner := bufio.NewScanner(r)
@@ -211,8 +214,8 @@ func (t *tail) consume(r io.Reader) {
 		if len(line) > 1000 {
 			line = line[:1000] + "…"
 		}
-		if os.Getenv("BLUECHIP_BRIDGE_STDERR") != "" {
-			fmt.Fprintln(os.Stderr, line)
+		if t.echo != nil {
+			_, _ = fmt.Fprintln(t.echo, line)
 		}
 		t.mu.Lock()
 		t.lines = append(t.lines, line)
