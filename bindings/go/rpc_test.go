@@ -212,3 +212,48 @@ func TestCancelWithoutAnAnswerStillEnds(t *testing.T) {
 		t.Fatalf("want *AbortedError (outcome unknown), got %T %v", err, err)
 	}
 }
+
+// A bridge that stops reading its stdin (hung, or stopped): a call whose request does not fit the pipe
+// still ends when its context does, and so do the calls queued behind it.
+func TestCancelEndsACallStuckWritingToAHungBridge(t *testing.T) {
+	stream, err := startStdio(StdioOptions{Command: []string{"sleep", "3600"}, CloseTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stream.close() })
+	conn := newRPCConn(stream, nil)
+	big := json.RawMessage(`{"pad":"` + strings.Repeat("x", 1<<20) + `"}`) // far more than a pipe holds
+	ctx, cancel := context.WithCancel(testContext(t))
+	stuck := make(chan error, 1)
+	queued := make(chan error, 1)
+	sent := make(chan struct{})
+	go func() {
+		_, err := conn.call(ctx, "sale", big, callConfig{sent: func() { close(sent) }})
+		stuck <- err
+	}()
+	go func() {
+		_, err := conn.call(ctx, "terminal.status", json.RawMessage(`{}`), callConfig{})
+		queued <- err
+	}()
+	cancel()
+	for _, done := range []chan error{stuck, queued} {
+		select {
+		case err := <-done:
+			var aborted *AbortedError
+			var closed *ClosedError
+			if !errors.As(err, &aborted) && !errors.As(err, &closed) {
+				t.Fatalf("want the call aborted, got %T %v", err, err)
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("errors.Is(err, context.Canceled) should hold: %v", err)
+			}
+		case <-time.After(testWait):
+			t.Fatal("a cancelled call is still blocked writing to a bridge that does not read")
+		}
+	}
+	select {
+	case <-sent:
+		t.Fatal("a request that could not be written was reported sent")
+	default:
+	}
+}

@@ -104,11 +104,43 @@ func startStdio(options StdioOptions) (*stdioStream, error) {
 	return s, nil
 }
 
-func (s *stdioStream) write(_ context.Context, message []byte) error {
+// writeDeadliner is the pipe to the bridge's stdin (an *os.File underneath, pollable on every platform
+// Go runs a child on): a deadline interrupts a write the bridge does not read.
+type writeDeadliner interface {
+	SetWriteDeadline(time.Time) error
+}
+
+var longAgo = time.Unix(1, 0)
+
+// write writes one line; when ctx ends first, the write is interrupted. A line cut in the middle would
+// glue itself to the next one, so the stream is then closed (the bridge drains and exits).
+func (s *stdioStream) write(ctx context.Context, message []byte) error {
 	line := make([]byte, 0, len(message)+1)
 	line = append(append(line, message...), '\n')
-	_, err := s.stdin.Write(line)
-	return err
+	pipe, ok := s.stdin.(writeDeadliner)
+	if ok && ctx.Done() != nil {
+		interrupted := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			_ = pipe.SetWriteDeadline(longAgo)
+			close(interrupted)
+		})
+		defer func() {
+			if !stop() {
+				<-interrupted
+				_ = pipe.SetWriteDeadline(time.Time{})
+			}
+		}()
+	}
+	n, err := s.stdin.Write(line)
+	switch {
+	case err == nil:
+		return nil
+	case n == 0:
+		return notWritten{err}
+	default:
+		_ = s.stdin.Close()
+		return err
+	}
 }
 
 var errLineTooLong = errors.New("a line from the bridge exceeds MaxMessageBytes")
