@@ -51,6 +51,22 @@ describe('Go code generated from openrpc.json', () => {
     expect(currentDigest(JSON.stringify(document))).not.toBe(currentDigest());
   });
 
+  it('names error types by JSON-RPC code, whatever the order of their data codes; an unnamed code fails', () => {
+    const document = readDocument() as { 'x-errors': { code: number; data?: { codes?: string[] } }[] };
+    for (const entry of document['x-errors']) entry.data?.codes?.reverse();
+    const errors = generateGo(buildModel(document), 'test')['errors_gen.go'] ?? '';
+    for (const name of [
+      'InvalidParamsError',
+      'InvalidRequestError',
+      'OutcomeUnknownError',
+      'TerminalProtocolError',
+    ]) {
+      expect(errors).toContain(`type ${name} struct{ *RPCError }`);
+    }
+    document['x-errors'].push({ code: -32099, data: { codes: ['brand_new'] } });
+    expect(() => generateGo(buildModel(document), 'test')).toThrow(/-32099.*no Go type name/);
+  });
+
   it('maps every error class of x-errors to a Go type, and every operation to a method', () => {
     const files = generateGo(buildModel(readDocument()), 'test');
     for (const name of ['BusyError', 'OutcomeUnknownError', 'InvalidParamsError', 'AbortedError']) {

@@ -20,8 +20,8 @@ type messageStream interface {
 	describe(err error) string
 }
 
-// cancelWait bounds the wait for the bridge's answer to $/cancelRequest (it answers at once).
-const cancelWait = 10 * time.Second
+// defaultCancelWait bounds the wait for the bridge's answer to $/cancelRequest (it answers at once).
+const defaultCancelWait = 10 * time.Second
 
 type reply struct {
 	result json.RawMessage
@@ -39,16 +39,20 @@ type rpcConn struct {
 	stream   messageStream
 	onNotify func(method string, params json.RawMessage)
 
-	writeMu sync.Mutex
-	mu      sync.Mutex
-	nextID  int64
-	pending map[int64]*pendingCall
-	failure error // why the stream ended; set once, before done closes
-	done    chan struct{}
+	// writeSlot holds one token: the right to write. A channel rather than a mutex, so that a caller whose
+	// context ends while another write is stuck stops waiting.
+	writeSlot chan struct{}
+	mu        sync.Mutex
+	nextID    int64
+	pending   map[int64]*pendingCall
+	failure   error // why the stream ended; set once, before done closes
+	done      chan struct{}
+	// cancelWait: defaultCancelWait (tests shorten it).
+	cancelWait time.Duration
 }
 
 func newRPCConn(stream messageStream, onNotify func(string, json.RawMessage)) *rpcConn {
-	c := &rpcConn{stream: stream, onNotify: onNotify, pending: map[int64]*pendingCall{}, done: make(chan struct{})}
+	c := &rpcConn{stream: stream, onNotify: onNotify, pending: map[int64]*pendingCall{}, done: make(chan struct{}), cancelWait: defaultCancelWait, writeSlot: make(chan struct{}, 1)}
 	go c.readLoop()
 	return c
 }
@@ -60,14 +64,30 @@ type wireRequest struct {
 	Params  json.RawMessage `json:"params"`
 }
 
+// notWritten is a send that ended before any byte of the message was written: nothing reached the bridge.
+type notWritten struct{ cause error }
+
+func (e notWritten) Error() string { return e.cause.Error() }
+func (e notWritten) Unwrap() error { return e.cause }
+
+// send writes one message, giving up when ctx ends (the carriers' writes honour ctx too).
 func (c *rpcConn) send(ctx context.Context, request wireRequest) error {
 	request.JSONRPC = "2.0"
 	message, err := json.Marshal(request)
 	if err != nil {
-		return err
+		return notWritten{err}
 	}
-	c.writeMu.Lock()
-	defer c.writeMu.Unlock()
+	select {
+	case c.writeSlot <- struct{}{}:
+	case <-ctx.Done():
+		return notWritten{ctx.Err()}
+	case <-c.done:
+		return notWritten{errors.New("the bridge connection is closed")}
+	}
+	defer func() { <-c.writeSlot }()
+	if ctx.Err() != nil {
+		return notWritten{ctx.Err()}
+	}
 	return c.stream.write(ctx, message)
 }
 
@@ -85,8 +105,14 @@ func (c *rpcConn) call(ctx context.Context, method string, params json.RawMessag
 	defer c.forget(id)
 
 	if err := c.send(ctx, wireRequest{ID: &id, Method: method, Params: params}); err != nil {
+		var unsent notWritten
+		written := !errors.As(err, &unsent)
+		if ctx.Err() != nil {
+			// Cancelled while writing: nothing to $/cancelRequest (the bridge has no whole request).
+			return nil, abortedError(method, written, ctx.Err())
+		}
 		// A partial write may have reached the bridge.
-		return nil, carrierError(method, "could not write to the bridge", true, err)
+		return nil, carrierError(method, "could not write to the bridge", written, err)
 	}
 	if config.sent != nil {
 		config.sent()
@@ -99,9 +125,13 @@ func (c *rpcConn) call(ctx context.Context, method string, params json.RawMessag
 	case <-ctx.Done():
 	}
 	// Stop the bridge's waiting; the flow goes on and its outcome is journaled (bridge.md).
-	_ = c.send(context.Background(), wireRequest{Method: "$/cancelRequest", Params: json.RawMessage(`{"id":` + strconv.FormatInt(id, 10) + `}`)})
-	timer := time.NewTimer(cancelWait)
+	// The cancel and the wait for its answer share one bound: a bridge that stopped reading does not
+	// hold the caller either.
+	timer := time.NewTimer(c.cancelWait)
 	defer timer.Stop()
+	bounded, stop := context.WithTimeout(context.Background(), c.cancelWait)
+	defer stop()
+	_ = c.send(bounded, wireRequest{Method: "$/cancelRequest", Params: json.RawMessage(`{"id":` + strconv.FormatInt(id, 10) + `}`)})
 	select {
 	case r := <-call.replies:
 		result, err := settle(method, r)

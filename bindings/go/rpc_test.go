@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fakeStream is a bridge in memory: what the binding writes goes to sent, what the test pushes is read.
@@ -159,5 +160,100 @@ func TestTerminalIDIsAddedUnlessNamed(t *testing.T) {
 		if got := string(withTerminalID(json.RawMessage(c.in), "t1", c.probe != "")); got != c.out {
 			t.Errorf("%s: got %s, want %s", c.in, got, c.out)
 		}
+	}
+}
+
+// A cancelled context sends $/cancelRequest with the call's id; the bridge's -32800 answer is the error.
+func TestCancelSendsCancelRequestForTheCall(t *testing.T) {
+	stream := newFakeStream()
+	conn := newRPCConn(stream, nil)
+	ctx, cancel := context.WithCancel(testContext(t))
+	done := make(chan error, 1)
+	go func() {
+		_, err := conn.call(ctx, "sale", json.RawMessage(`{}`), callConfig{})
+		done <- err
+	}()
+	request := stream.request(t)
+	cancel()
+	cancelled := stream.request(t)
+	var params struct {
+		ID json.RawMessage `json:"id"`
+	}
+	if cancelled.Method != "$/cancelRequest" || json.Unmarshal(cancelled.Params, &params) != nil || string(params.ID) != string(request.ID) || cancelled.ID != nil {
+		t.Fatalf("want the notification $/cancelRequest {id: %s}, got %+v", request.ID, cancelled)
+	}
+	stream.incoming <- []byte(`{"jsonrpc":"2.0","id":` + string(request.ID) + `,"error":{"code":-32800,"message":"cancelled","data":{"code":"aborted","outcomeUnknown":true,"flowId":"123"}}}`)
+	err := <-done
+	var aborted *AbortedError
+	if !errors.As(err, &aborted) || aborted.FlowID() != "123" || !aborted.OutcomeUnknown() || !errors.Is(err, context.Canceled) {
+		t.Fatalf("want the bridge's *AbortedError wrapping context.Canceled, got %T %v", err, err)
+	}
+}
+
+// A bridge that does not answer the cancel: the call still ends, aborted with the outcome unknown.
+func TestCancelWithoutAnAnswerStillEnds(t *testing.T) {
+	stream := newFakeStream()
+	conn := newRPCConn(stream, nil)
+	conn.cancelWait = time.Millisecond
+	ctx, cancel := context.WithCancel(testContext(t))
+	done := make(chan error, 1)
+	go func() {
+		_, err := conn.call(ctx, "sale", json.RawMessage(`{}`), callConfig{})
+		done <- err
+	}()
+	stream.request(t)
+	cancel()
+	if m := stream.request(t); m.Method != "$/cancelRequest" {
+		t.Fatalf("want $/cancelRequest, got %+v", m)
+	}
+	err := <-done
+	var aborted *AbortedError
+	if !errors.As(err, &aborted) || !aborted.OutcomeUnknown() || !errors.Is(err, context.Canceled) {
+		t.Fatalf("want *AbortedError (outcome unknown), got %T %v", err, err)
+	}
+}
+
+// A bridge that stops reading its stdin (hung, or stopped): a call whose request does not fit the pipe
+// still ends when its context does, and so do the calls queued behind it.
+func TestCancelEndsACallStuckWritingToAHungBridge(t *testing.T) {
+	stream, err := startStdio(StdioOptions{Command: []string{"sleep", "3600"}, CloseTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stream.close() })
+	conn := newRPCConn(stream, nil)
+	big := json.RawMessage(`{"pad":"` + strings.Repeat("x", 1<<20) + `"}`) // far more than a pipe holds
+	ctx, cancel := context.WithCancel(testContext(t))
+	stuck := make(chan error, 1)
+	queued := make(chan error, 1)
+	sent := make(chan struct{})
+	go func() {
+		_, err := conn.call(ctx, "sale", big, callConfig{sent: func() { close(sent) }})
+		stuck <- err
+	}()
+	go func() {
+		_, err := conn.call(ctx, "terminal.status", json.RawMessage(`{}`), callConfig{})
+		queued <- err
+	}()
+	cancel()
+	for _, done := range []chan error{stuck, queued} {
+		select {
+		case err := <-done:
+			var aborted *AbortedError
+			var closed *ClosedError
+			if !errors.As(err, &aborted) && !errors.As(err, &closed) {
+				t.Fatalf("want the call aborted, got %T %v", err, err)
+			}
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("errors.Is(err, context.Canceled) should hold: %v", err)
+			}
+		case <-time.After(testWait):
+			t.Fatal("a cancelled call is still blocked writing to a bridge that does not read")
+		}
+	}
+	select {
+	case <-sent:
+		t.Fatal("a request that could not be written was reported sent")
+	default:
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -27,6 +26,9 @@ type StdioOptions struct {
 	CloseTimeout time.Duration
 	// MaxMessageBytes bounds one line from the bridge (default 8 MiB); a longer one ends the connection.
 	MaxMessageBytes int
+	// Stderr, when set, gets a copy of the bridge's log lines (its stderr), each at most 1000 bytes. The
+	// last lines are kept in any case for the errors of a bridge that ended.
+	Stderr io.Writer
 }
 
 const defaultMaxMessage = 8 << 20
@@ -79,7 +81,7 @@ func startStdio(options StdioOptions) (*stdioStream, error) {
 	s := &stdioStream{
 		cmd: cmd, stdin: stdin, stdout: bufio.NewReaderSize(stdout, 64<<10),
 		max: options.MaxMessageBytes, timeout: options.CloseTimeout,
-		stderr: newTail(64), exited: make(chan struct{}), stdoutDone: make(chan struct{}),
+		stderr: newTail(64, options.Stderr), exited: make(chan struct{}), stdoutDone: make(chan struct{}),
 	}
 	if s.max <= 0 {
 		s.max = defaultMaxMessage
@@ -102,11 +104,43 @@ func startStdio(options StdioOptions) (*stdioStream, error) {
 	return s, nil
 }
 
-func (s *stdioStream) write(_ context.Context, message []byte) error {
+// writeDeadliner is the pipe to the bridge's stdin (an *os.File underneath, pollable on every platform
+// Go runs a child on): a deadline interrupts a write the bridge does not read.
+type writeDeadliner interface {
+	SetWriteDeadline(time.Time) error
+}
+
+var longAgo = time.Unix(1, 0)
+
+// write writes one line; when ctx ends first, the write is interrupted. A line cut in the middle would
+// glue itself to the next one, so the stream is then closed (the bridge drains and exits).
+func (s *stdioStream) write(ctx context.Context, message []byte) error {
 	line := make([]byte, 0, len(message)+1)
 	line = append(append(line, message...), '\n')
-	_, err := s.stdin.Write(line)
-	return err
+	pipe, ok := s.stdin.(writeDeadliner)
+	if ok && ctx.Done() != nil {
+		interrupted := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			_ = pipe.SetWriteDeadline(longAgo)
+			close(interrupted)
+		})
+		defer func() {
+			if !stop() {
+				<-interrupted
+				_ = pipe.SetWriteDeadline(time.Time{})
+			}
+		}()
+	}
+	n, err := s.stdin.Write(line)
+	switch {
+	case err == nil:
+		return nil
+	case n == 0:
+		return notWritten{err}
+	default:
+		_ = s.stdin.Close()
+		return err
+	}
 }
 
 var errLineTooLong = errors.New("a line from the bridge exceeds MaxMessageBytes")
@@ -191,9 +225,10 @@ type tail struct {
 	mu    sync.Mutex
 	lines []string
 	max   int
+	echo  io.Writer
 }
 
-func newTail(max int) *tail { return &tail{max: max} }
+func newTail(max int, echo io.Writer) *tail { return &tail{max: max, echo: echo} }
 
 func (t *tail) consume(r io.Reader) {
 	scanner := bufio.NewScanner(r)
@@ -211,8 +246,8 @@ func (t *tail) consume(r io.Reader) {
 		if len(line) > 1000 {
 			line = line[:1000] + "…"
 		}
-		if os.Getenv("BLUECHIP_BRIDGE_STDERR") != "" {
-			fmt.Fprintln(os.Stderr, line)
+		if t.echo != nil {
+			_, _ = fmt.Fprintln(t.echo, line)
 		}
 		t.mu.Lock()
 		t.lines = append(t.lines, line)
