@@ -142,6 +142,21 @@ describe('packed packages, installed from their tarballs', () => {
     }
   });
 
+  it('npm pack refuses a package whose manifest has workspace: ranges (docs/packages.md), packs one without', async () => {
+    const refused = await run('npm', ['pack', '--dry-run', '--json'], {
+      cwd: join(root, 'packages', 'client'),
+    }).then(
+      () => undefined,
+      (error: { code?: number; stderr?: string }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toContain('@bluechip-ws/client: refusing to pack with npm/');
+    expect(refused?.stderr).toContain('npx -y pnpm@12.4.2 pack');
+    // protocol depends on no workspace package: npm packs it.
+    const { stdout } = await sh('npm', ['pack', '--dry-run', '--json'], join(root, 'packages', 'protocol'));
+    expect((JSON.parse(stdout) as { name: string }[])[0]?.name).toBe('@bluechip-ws/protocol');
+  });
+
   it('a strict consumer type-checks (skipLibCheck false; node16 and bundler resolution)', async () => {
     // node16: a Node service importing every package, with Node's types. bundler: a browser page importing
     // what a page would, without Node's types (so the browser packages must not need them).

@@ -233,9 +233,9 @@ class Bridge:
         """One line of UTF-8 JSON; refuses a line the bridge would refuse (it answers those without an id)."""
         try:
             text = json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-        except ValueError as error:
-            raise BluechipError(f"the call cannot be sent as JSON: {error}") from error
-        data = (text + "\n").encode("utf-8")
+            data = (text + "\n").encode("utf-8")
+        except ValueError as error:  # NaN or infinity; a lone surrogate (UnicodeEncodeError) is not UTF-8
+            raise BluechipError(f"the call cannot be sent as JSON in UTF-8: {error}. Nothing was sent.") from error
         size = len(data) - 1
         if size > self.max_message_bytes:
             raise MessageTooLargeError(
@@ -331,18 +331,22 @@ class Bridge:
 
     def _idless_error(self, error: Mapping[str, Any]) -> None:
         """A refusal the bridge could not tie to a request (it never read the id): fail the call it concerns
-        when that call is known exactly — the one being written, else the one pending call whose line has
-        the size the bridge refused — so no call waits for ever. Anything else is logged."""
+        when that call is known exactly — for a too-large line, the one pending call whose line has the size
+        the bridge names; else the call being written at that moment — so no call waits for ever. Anything
+        else is logged."""
         message = str(error.get("message", ""))
         raw_data = error.get("data")
         data: Dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
+        target: Optional[int] = None
         with self._lock:
-            target = self._writing
-            if target is None and data.get("code") == "message_too_large":
+            if data.get("code") == "message_too_large":
+                # The size names the call even when its write has finished and another is being written.
                 match = _REFUSED_SIZE.search(message)
                 size = int(match.group(1)) if match else data.get("bytes")
                 same = [rid for rid, n in self._sizes.items() if n == size]
                 target = same[0] if len(same) == 1 else None
+            if target is None:
+                target = self._writing
         if target is None:
             log.warning("bridge error without an id: %s", message)
             return

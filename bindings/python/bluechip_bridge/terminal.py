@@ -8,7 +8,15 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from .amounts import Amount, to_cents
 from .bridge import Bridge
-from .types import Outcome, OutcomeRecord, Progress, ReconcileReport, TerminalStatus, UnclaimedOutcome
+from .types import (
+    ConnectionState,
+    Outcome,
+    OutcomeRecord,
+    Progress,
+    ReconcileReport,
+    TerminalStatus,
+    UnclaimedOutcome,
+)
 
 ProgressCallback = Callable[[Progress], None]
 
@@ -62,7 +70,7 @@ class Terminal:
         bridge: Optional[Bridge] = None,
         command: Optional[Sequence[str]] = None,
         on_unclaimed: Optional[Callable[[UnclaimedOutcome], None]] = None,
-        on_state: Optional[Callable[[Dict[str, Any]], None]] = None,
+        on_state: Optional[Callable[[ConnectionState], None]] = None,
     ):
         self._owns_bridge = bridge is None
         self.bridge = bridge if bridge is not None else Bridge(command)
@@ -247,7 +255,7 @@ class Terminal:
         if method == "outcome.unclaimed" and self._on_unclaimed is not None:
             self._on_unclaimed(UnclaimedOutcome.from_json(params))
         elif method == "terminal.state" and self._on_state is not None:
-            self._on_state(params["state"])
+            self._on_state(ConnectionState.from_json(params["state"]))
 
     # ── lifecycle ───────────────────────────────────────────────────────────────────────────────────────
 

@@ -28,7 +28,13 @@ def test_the_python_section_runs_as_written(tmp_path: Path, node: str) -> None:
     ran = subprocess.run(
         ["sh", "-c", install],
         cwd=REPOSITORY,
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "HOME": str(tmp_path), "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+        env={
+            "PATH": f"{bin_dir}:/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+            # The build imports hatch_build.py: no __pycache__ left beside it.
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
         capture_output=True,
         text=True,
         check=False,
@@ -36,6 +42,7 @@ def test_the_python_section_runs_as_written(tmp_path: Path, node: str) -> None:
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert not list(PACKAGE_ROOT.glob("*.egg-info"))
     assert not (PACKAGE_ROOT / "build").exists()
+    assert not (PACKAGE_ROOT / "__pycache__").exists()
 
     only_node = tmp_path / "only-node"
     only_node.mkdir()

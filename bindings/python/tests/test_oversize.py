@@ -8,7 +8,7 @@ from typing import List
 
 import pytest
 
-from bluechip_bridge import Bridge, MessageTooLargeError, OperationCancelledError, Terminal
+from bluechip_bridge import BluechipError, Bridge, MessageTooLargeError, OperationCancelledError, Terminal
 
 # Bounds the wait so a regression fails instead of hanging the suite (not a speed assertion).
 NO_HANG = 60
@@ -63,3 +63,23 @@ def test_an_idless_error_for_no_known_call_is_only_logged(bridge_command: List[s
     with Bridge(bridge_command) as bridge:
         bridge._dispatch({"jsonrpc": "2.0", "id": None, "error": {"code": -32700, "message": "parse error"}})
         assert bridge.call("rpc.discover", timeout=NO_HANG)["openrpc"]
+
+
+def test_a_call_that_is_not_json_in_utf8_is_refused_before_sending(bridge_command: List[str]) -> None:
+    with Bridge(bridge_command) as bridge:
+        for bad in ("order-\ud800", float("nan")):
+            with pytest.raises(BluechipError, match="Nothing was sent"):
+                bridge.start("terminal.status", {"terminalId": "t1", "pad": bad})
+        assert bridge.call("rpc.discover", timeout=NO_HANG)["openrpc"]
+
+
+def test_a_refusal_names_its_call_by_size_while_another_is_being_written(bridge_command: List[str]) -> None:
+    with Bridge(bridge_command + ["--max-message-bytes", "4096"]) as bridge:
+        big = bridge.start("terminal.status", {"terminalId": "t1", "pad": "z" * 5000})
+        # As if the refusal arrived while another call's line was on its way: the size still decides.
+        bridge._writing = 10_000
+        try:
+            with pytest.raises(MessageTooLargeError):
+                big.result(NO_HANG)
+        finally:
+            bridge._writing = None

@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 import re
 import subprocess
-from typing import Iterator
+import threading
+from typing import Iterator, List
 
 import pytest
 
-from bluechip_bridge import Terminal, types
-from bluechip_bridge.types import Card, CodedText, Outcome, TransactionResult
+from bluechip_bridge import OutcomeUnknownError, Terminal, types
+from bluechip_bridge.types import Card, CodedText, ConnectionState, Outcome, TransactionResult
 
 from .conftest import REPOSITORY
 
@@ -58,3 +59,20 @@ def test_partial_approval_is_typed(terminal: Terminal) -> None:
     assert outcome.kind == "partially_approved"
     assert outcome.partial is not None
     assert (outcome.partial.requested, outcome.partial.approved) == (208, 104)
+
+
+def test_state_changes_are_dataclasses() -> None:
+    seen: List[ConnectionState] = []
+    back = threading.Event()
+
+    def on_state(state: ConnectionState) -> None:
+        seen.append(state)
+        if state.kind == "open":
+            back.set()
+
+    with Terminal(simulator={"event_delay_ms": 0}, on_state=on_state) as terminal:
+        with pytest.raises(OutcomeUnknownError):
+            terminal.sale(205)  # 2.05: the link is cut after started
+        assert back.wait(60), [state.kind for state in seen]
+    assert all(isinstance(state, ConnectionState) for state in seen)
+    assert "reconnecting" in [state.kind for state in seen] or "connecting" in [state.kind for state in seen]

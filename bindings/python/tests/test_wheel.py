@@ -47,7 +47,8 @@ def build_wheel(into: Path) -> Path:
     # With hatchling already here (the test venv has it) nothing is fetched; without, pip fetches it.
     if importlib.util.find_spec("hatchling") is not None:
         command.insert(4, "--no-build-isolation")
-    run(command)
+    # The build imports hatch_build.py: no __pycache__ left beside it.
+    run(command, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
     (wheel,) = into.glob("bluechip_bridge-*.whl")
     return wheel
 
