@@ -53,3 +53,24 @@ describe('the docs list what the code has', () => {
     expect(rows).toEqual(packages);
   });
 });
+
+describe("the project's address is one fact", () => {
+  it('every manifest names the repository the root package.json declares', () => {
+    const root = JSON.parse(read('package.json')) as { repository: { url: string } };
+    const git = root.repository.url;
+    const web = git.replace(/^git\+/, '').replace(/\.git$/, '');
+    const dirs = readdirSync(join(ROOT, 'packages'), { withFileTypes: true }).filter((e) => e.isDirectory());
+    for (const { name } of dirs) {
+      const manifest = JSON.parse(read(`packages/${name}/package.json`));
+      expect(manifest.repository, name).toEqual({ type: 'git', url: git, directory: `packages/${name}` });
+      expect(manifest.homepage, name).toBe(`${web}/tree/main/packages/${name}#readme`);
+      expect(manifest.bugs, name).toEqual({ url: `${web}/issues` });
+    }
+    const pyproject = read('bindings/python/pyproject.toml');
+    const urls = [...pyproject.matchAll(/^\w+ = "(https:[^"]+)"$/gm)].map((m) => m[1] ?? '');
+    expect(urls.length).toBeGreaterThan(2);
+    for (const url of urls) expect(url.startsWith(web), url).toBe(true);
+    const goModule = /^module (\S+)$/m.exec(read('bindings/go/go.mod'))?.[1];
+    expect(`https://${goModule}`).toBe(`${web}/bindings/go`);
+  });
+});
