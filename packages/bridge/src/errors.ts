@@ -97,7 +97,13 @@ export function toRpcError(error: unknown): RpcErrorObject {
   if (error instanceof BridgeError) return bridgeError(error);
   const failure = classifyFailure(error);
   const action = Object.hasOwn(BRIDGE_ACTIONS, failure.code) ? undefined : failure.next;
-  return rpc(RPC_CODE_OF[failure.kind], failure.code, failure.message, detailOf(error), action);
+  return rpc(
+    RPC_CODE_OF[failure.kind],
+    failure.code,
+    failure.message,
+    { kind: failure.kind, ...detailOf(error) },
+    action,
+  );
 }
 
 /** What the caller may need besides the code: the flow, the key, the terminal's error_info… */

@@ -10,30 +10,33 @@ import { OutcomeUnknownError, RecoveryError, RecoveryPendingError } from './reco
  * classifying again, so a 409 handshake or a `queue_timeout` is the same thing everywhere.
  */
 
-/** How an operation failed to give a final answer. */
-export type FailureKind =
+/** How an operation failed to give a final answer: every kind, in order. */
+export const FAILURE_KINDS = [
   /** The terminal (another flow, another client) or the local queue is busy: nothing ran. */
-  | 'busy'
+  'busy',
   /** No link to the terminal, or the request could not be written: nothing was sent. */
-  | 'unreachable'
+  'unreachable',
   /** The terminal refused the request (not busy): nothing ran. */
-  | 'refused'
+  'refused',
   /** Bad input, found before anything was sent. */
-  | 'invalid'
+  'invalid',
   /** The request may have reached the terminal and no final answer is known. */
-  | 'unknown'
+  'unknown',
   /** Held back: an earlier flow's outcome is unknown and the terminal could not be asked. Nothing was sent. */
-  | 'pending'
+  'pending',
   /** The caller stopped waiting (`outcomeUnknown` says whether it had been sent). */
-  | 'aborted'
+  'aborted',
   /** The terminal handle or the process is closing. */
-  | 'closed'
+  'closed',
   /** The journal could not record the flow. */
-  | 'journal'
+  'journal',
   /** The terminal or the consumer broke the protocol (an unreadable response, a consumer that threw…). */
-  | 'protocol'
+  'protocol',
   /** A fault in this library. */
-  | 'internal';
+  'internal',
+] as const;
+
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** A final answer's kind (`OutcomeKind`) or a failure's. */
 export type ClassKind = OutcomeKind | FailureKind;
