@@ -124,7 +124,11 @@ export function openRpcDocument(
         summary: m.summary,
         paramStructure: 'by-name',
         params: descriptors,
-        result: { name: 'result', schema: toJsonSchema(m.result, open) },
+        result: {
+          name: 'result',
+          ...(m.resultSummary === undefined ? {} : { description: m.resultSummary }),
+          schema: toJsonSchema(m.result, open),
+        },
         errors: [RPC_CODES.invalidParams, ...m.errors].flatMap((code) => {
           const e = errors.get(code);
           // The data codes and actions are listed once, in x-errors.
