@@ -99,7 +99,13 @@ export function toRpcError(error: unknown): RpcErrorObject {
   if (error instanceof BridgeError) return bridgeError(error);
   const failure = classifyFailure(error);
   const action = Object.hasOwn(BRIDGE_ACTIONS, failure.code) ? undefined : failure.next;
-  return rpc(RPC_CODE_OF[failure.kind], failure.code, failure.message, detailOf(error), action);
+  return rpc(
+    RPC_CODE_OF[failure.kind],
+    failure.code,
+    failure.message,
+    { kind: failure.kind, ...detailOf(error) },
+    action,
+  );
 }
 
 /** What the caller may need besides the code: the flow, the key, the terminal's error_info… */
@@ -138,9 +144,9 @@ const BRIDGE_RPC_CODE: Readonly<Record<BridgeErrorCode, number>> = {
   busy: RPC_CODES.terminalBusy,
   closed: RPC_CODES.closed,
   invalid_params: RPC_CODES.invalidParams,
+  invalid_request: RPC_CODES.invalidRequest,
   message_too_large: RPC_CODES.invalidRequest,
   parse_error: RPC_CODES.parseError,
-  invalid_request: RPC_CODES.invalidRequest,
   method_not_found: RPC_CODES.methodNotFound,
 };
 
@@ -151,7 +157,7 @@ function bridgeError(error: BridgeError): RpcErrorObject {
 /**
  * The `data.code`s a JSON-RPC error code may carry, read off the same tables `toRpcError` maps by: the
  * bridge's own codes, and the classifier's codes of the kinds mapped to it (plus, for outcome unknown, those
- * that may come with an unknown outcome). The OpenRPC document's `x-errors` lists these.
+ * that may come with an unknown outcome), in that order. The OpenRPC document's `x-errors` lists these.
  */
 export function dataCodesOf(rpcCode: number): string[] {
   const own = Object.entries(BRIDGE_RPC_CODE).flatMap(([code, rpc]) => (rpc === rpcCode ? [code] : []));
@@ -160,5 +166,5 @@ export function dataCodesOf(rpcCode: number): string[] {
       ? [code]
       : [],
   );
-  return [...new Set([...own, ...library])];
+  return [...new Set([...library, ...own])];
 }

@@ -34,6 +34,8 @@ export interface MethodSpec {
   readonly summary: string;
   readonly params: t.Any;
   readonly result: t.Any;
+  /** What the result holds, where the codec alone does not say (the operation table's `result`). */
+  readonly resultSummary?: string;
   /** Error codes (RPC_CODES) it may answer with besides the standard ones. */
   readonly errors: readonly number[];
   readonly handler: (params: unknown, context: CallContext) => Promise<Json>;
@@ -50,6 +52,7 @@ function method<C extends t.Any>(spec: {
   summary: string;
   params: C;
   result: t.Any;
+  resultSummary?: string;
   errors: readonly number[];
   handler: (params: t.TypeOf<C>, context: CallContext) => Promise<Json>;
 }): MethodSpec {
@@ -142,11 +145,13 @@ function operation<A>(
   summary: string,
   params: t.Type<P.CallParams & A, unknown, unknown>,
   start: (terminal: Terminal, rest: A, options: OperationOptions) => Observable<Progress>,
+  resultSummary?: string,
 ): MethodSpec {
   return method({
     name,
     summary,
     params,
+    ...(resultSummary === undefined ? {} : { resultSummary }),
     result: R.OutcomeJsonC,
     errors: OPERATION_ERRORS,
     handler: (p, context) => runOperation(p, context, start),
@@ -155,8 +160,13 @@ function operation<A>(
 
 /** The method of an operation of the protocol's table: its row's summary and params, the client's method. */
 function tableOperation<N extends OperationName>(name: N): MethodSpec {
-  return operation(name, OPERATIONS[name].summary, P.OPERATION_PARAMS[name], (terminal, params, options) =>
-    terminal.perform$(name, params, options),
+  const row = OPERATIONS[name];
+  return operation(
+    name,
+    row.summary,
+    P.OPERATION_PARAMS[name],
+    (terminal, params, options) => terminal.perform$(name, params, options),
+    row.result,
   );
 }
 

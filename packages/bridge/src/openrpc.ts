@@ -1,3 +1,4 @@
+import { FAILURE_KINDS } from '@bluechip-ws/client';
 import { actionFor, dataCodesOf } from './errors.js';
 import { RPC_CODES } from './jsonrpc.js';
 import { METHODS, type MethodSpec, NOTIFICATIONS, type NotificationSpec } from './methods.js';
@@ -54,7 +55,13 @@ export const ERROR_DATA_SCHEMA: JsonSchema = {
       type: 'string',
       description: "The library's typed error code (busy, outcome_unknown, invalid_amount…).",
     },
-    action: { type: 'string', description: 'What the caller should do.' },
+    action: { type: 'string', description: 'What the caller should do: the one safe next step.' },
+    kind: {
+      type: 'string',
+      enum: [...FAILURE_KINDS],
+      description:
+        "The failure's kind, by the library's one classifier (busy, unreachable, unknown: outcome unknown…); absent for the bridge's own errors (unknown terminal, parse error…).",
+    },
     path: { type: 'string', description: 'For -32602: the offending field, e.g. params.amount.' },
     flowId: { type: ['string', 'null'] },
     outcomeUnknown: { type: 'boolean', description: 'True when the request may have reached the terminal.' },
@@ -117,7 +124,11 @@ export function openRpcDocument(
         summary: m.summary,
         paramStructure: 'by-name',
         params: descriptors,
-        result: { name: 'result', schema: toJsonSchema(m.result, open) },
+        result: {
+          name: 'result',
+          ...(m.resultSummary === undefined ? {} : { description: m.resultSummary }),
+          schema: toJsonSchema(m.result, open),
+        },
         errors: [RPC_CODES.invalidParams, ...m.errors].flatMap((code) => {
           const e = errors.get(code);
           // The data codes and actions are listed once, in x-errors.

@@ -35,6 +35,7 @@ describe("the bridge's operation methods, read off the protocol's operation tabl
   it('has one method per row, with its summary, and no row names a call parameter', () => {
     for (const name of OPERATION_NAMES) {
       expect(methods.get(name)?.summary).toBe(OPERATIONS[name].summary);
+      expect(methods.get(name)?.resultSummary).toBe(OPERATIONS[name].result);
       const row = OPERATIONS[name];
       for (const param of [...row.required, ...row.optional]) {
         expect(CALL_PARAMETERS).not.toContain(camelCase(param));

@@ -1,3 +1,5 @@
+import { failureOfCode } from '@bluechip-ws/client';
+
 /** What a POS may report for a sale. `cancelled_or_timed_out` comes from exit code 3 alone, which covers both. */
 export type ReportedOutcome =
   | 'approved'
@@ -90,8 +92,8 @@ export function lastJsonObject(stdout: string): Record<string, unknown> | undefi
 
 /**
  * Reads a POS command's report. Its stdout JSON, when it has an `outcome` the kit knows, wins over the exit
- * code; `"error"` with exit code 5 or an `error.code` naming busy reads as busy (that is how `bluechip`
- * reports it). The amount: `amount` (cents), else `result.total_amount`, else `result.transaction_amount`.
+ * code; `"error"` with exit code 5 or an `error.code` the client's failure classifier calls busy
+ * (`busy`, `terminal_busy`, `queue_timeout`) reads as busy (that is how `bluechip` reports it). The amount: `amount` (cents), else `result.total_amount`, else `result.transaction_amount`.
  */
 export function readReport(exitCode: number | null, stdout: string): Reported {
   const json = lastJsonObject(stdout);
@@ -102,7 +104,8 @@ export function readReport(exitCode: number | null, stdout: string): Reported {
   const label = Object.hasOwn(LABELS, word) ? LABELS[word] : undefined;
   let outcome = label ?? byCode;
   const errorCode = isObject(json.error) && typeof json.error.code === 'string' ? json.error.code : '';
-  if (outcome === 'error' && (exitCode === 5 || /busy/i.test(errorCode))) outcome = 'busy';
+  // Busy by the client's failure classifier: busy, terminal_busy, queue_timeout (the codes bluechip reports).
+  if (outcome === 'error' && (exitCode === 5 || failureOfCode(errorCode)?.kind === 'busy')) outcome = 'busy';
   const result = isObject(json.result) ? json.result : undefined;
   const amount = cents(json.amount) ?? cents(result?.total_amount) ?? cents(result?.transaction_amount);
   return {

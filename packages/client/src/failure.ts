@@ -11,30 +11,33 @@ import { OutcomeUnknownError, RecoveryError, RecoveryPendingError } from './reco
  * classifying again, so a 409 handshake or a `queue_timeout` is the same thing everywhere.
  */
 
-/** How an operation failed to give a final answer. */
-export type FailureKind =
+/** How an operation failed to give a final answer: every kind, in order. */
+export const FAILURE_KINDS = [
   /** The terminal (another flow, another client) or the local queue is busy: nothing ran. */
-  | 'busy'
+  'busy',
   /** No link to the terminal, or the request could not be written: nothing was sent. */
-  | 'unreachable'
+  'unreachable',
   /** The terminal refused the request (not busy): nothing ran. */
-  | 'refused'
+  'refused',
   /** Bad input, found before anything was sent. */
-  | 'invalid'
+  'invalid',
   /** The request may have reached the terminal and no final answer is known. */
-  | 'unknown'
+  'unknown',
   /** Held back: an earlier flow's outcome is unknown and the terminal could not be asked. Nothing was sent. */
-  | 'pending'
+  'pending',
   /** The caller stopped waiting (`outcomeUnknown` says whether it had been sent). */
-  | 'aborted'
+  'aborted',
   /** The terminal handle or the process is closing. */
-  | 'closed'
+  'closed',
   /** The journal could not record the flow. */
-  | 'journal'
+  'journal',
   /** The terminal or the consumer broke the protocol (an unreadable response, a consumer that threw…). */
-  | 'protocol'
+  'protocol',
   /** A fault in this library. */
-  | 'internal';
+  'internal',
+] as const;
+
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** A final answer's kind (`OutcomeKind`) or a failure's. */
 export type ClassKind = OutcomeKind | FailureKind;
@@ -108,7 +111,6 @@ export const FAILURE_CODES: ReadonlyMap<string, FailureRow> = new Map<string, Fa
       next: 'The terminal refused the request; nothing ran. Check the request and the terminal.',
     },
   ],
-  ['invalid_request', { kind: 'invalid', next: 'Nothing was sent. Fix the request (see the message).' }],
   [
     'invalid_params',
     { kind: 'invalid', next: 'Nothing was sent. Fix the params (see data.path / message).' },
@@ -117,6 +119,7 @@ export const FAILURE_CODES: ReadonlyMap<string, FailureRow> = new Map<string, Fa
     'invalid_amount',
     { kind: 'invalid', next: 'Nothing was sent. Amounts are non-negative integer cents (1234 = 12.34).' },
   ],
+  ['invalid_request', { kind: 'invalid', next: 'Nothing was sent. Fix the request (see the message).' }],
   ['invalid_options', { kind: 'invalid', next: 'Fix the options (see the message).' }],
   [
     'flow_id_reused',
@@ -126,6 +129,7 @@ export const FAILURE_CODES: ReadonlyMap<string, FailureRow> = new Map<string, Fa
     },
   ],
   ['unknown_flow', { kind: 'invalid', next: 'No such flow in the journal: check the flow id.' }],
+  ['closed', { kind: 'closed', next: 'The terminal handle is closing; open a new one.' }],
   [
     'outcome_unknown',
     {
@@ -137,11 +141,42 @@ export const FAILURE_CODES: ReadonlyMap<string, FailureRow> = new Map<string, Fa
   ['event_timeout', { kind: 'unknown', next: `The terminal went quiet during the flow. ${RECOVER}` }],
   ['flow_timeout', { kind: 'unknown', next: `The flow ran out of time. ${RECOVER}` }],
   [
+    'ack_timeout',
+    {
+      kind: 'protocol',
+      next: 'The result was delivered but not acked in time: it is journaled and announced as unclaimed (outcome.unclaimed, unclaimed$); see outcome.get.',
+      mayBeUnknown: true,
+    },
+  ],
+  [
     'link_closed',
     {
       kind: 'unknown',
       next: `The link closed during the flow. ${RECOVER}`,
       tell: 'retry with the same idempotency key, or call outcome.get / reconcile before any new attempt',
+    },
+  ],
+  [
+    'session_closed',
+    {
+      kind: 'closed',
+      next: 'The terminal handle was closed while waiting; if it was sent, reconcile before retrying.',
+      mayBeUnknown: true,
+    },
+  ],
+  [
+    'bad_response',
+    {
+      kind: 'protocol',
+      next: 'The terminal answered with something unreadable; check it, then reconcile.',
+      mayBeUnknown: true,
+    },
+  ],
+  [
+    'consumer_error',
+    {
+      kind: 'protocol',
+      next: 'The code handling the result threw; the result is journaled: see outcome.get.',
     },
   ],
   [
@@ -158,15 +193,6 @@ export const FAILURE_CODES: ReadonlyMap<string, FailureRow> = new Map<string, Fa
       next: 'The call stopped waiting. If it was sent, its outcome is journaled and announced as unclaimed; see outcome.get.',
     },
   ],
-  ['closed', { kind: 'closed', next: 'The terminal handle is closing; open a new one.' }],
-  [
-    'session_closed',
-    {
-      kind: 'closed',
-      next: 'The terminal handle was closed while waiting; if it was sent, reconcile before retrying.',
-      mayBeUnknown: true,
-    },
-  ],
   [
     'journal_failed',
     {
@@ -177,29 +203,6 @@ export const FAILURE_CODES: ReadonlyMap<string, FailureRow> = new Map<string, Fa
   [
     'journal_locked',
     { kind: 'journal', next: 'Another process owns this journal directory; use one per journal.' },
-  ],
-  [
-    'ack_timeout',
-    {
-      kind: 'protocol',
-      next: 'The result was delivered but not acked in time: it is journaled and announced as unclaimed (outcome.unclaimed, unclaimed$); see outcome.get.',
-      mayBeUnknown: true,
-    },
-  ],
-  [
-    'consumer_error',
-    {
-      kind: 'protocol',
-      next: 'The code handling the result threw; the result is journaled: see outcome.get.',
-    },
-  ],
-  [
-    'bad_response',
-    {
-      kind: 'protocol',
-      next: 'The terminal answered with something unreadable; check it, then reconcile.',
-      mayBeUnknown: true,
-    },
   ],
   ['internal', INTERNAL],
 ]);

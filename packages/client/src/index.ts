@@ -33,6 +33,7 @@ export {
   classifyFailure,
   classifyOutcome,
   FAILURE_CODES,
+  FAILURE_KINDS,
   type Failure,
   type FailureKind,
   type FailureRow,

@@ -1,6 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  type CardBalanceInquiryRequest,
   CENTS_PARAMETERS,
   type Cents,
   OPERATION_NAMES,
@@ -10,6 +11,7 @@ import {
   parameterLabel,
   REQUEST_CODECS,
   REQUEST_TYPES,
+  type SaleRequest,
   validateRequest,
 } from '../src/index.js';
 
@@ -66,5 +68,10 @@ describe('the operation table', () => {
     >();
     expectTypeOf<OperationParams<'void'>>().toHaveProperty('referenceNo');
     expectTypeOf<keyof OperationParams<'settlement'>>().toEqualTypeOf<'merchantId'>();
+    expectTypeOf<SaleRequest['type']>().toEqualTypeOf<'sale'>();
+    expectTypeOf<SaleRequest['amount']>().toEqualTypeOf<number | string>();
+    expectTypeOf<NonNullable<CardBalanceInquiryRequest['tender_type']>>().toEqualTypeOf<
+      'credit' | 'debit' | 'ebt' | 'gift'
+    >();
   });
 });

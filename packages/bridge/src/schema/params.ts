@@ -86,7 +86,7 @@ function apiProps(
   > = choices;
   return Object.fromEntries(
     names.map((name) => {
-      const row = rows[name];
+      const row = Object.hasOwn(rows, name) ? rows[name] : undefined;
       if (row === undefined) throw new Error(`no parameter row ${name}`);
       return [camelCase(name), apiCodec(row, narrower[name])];
     }),

@@ -5,6 +5,8 @@ export interface RpcError {
   readonly data?: {
     readonly code?: string;
     readonly action?: string;
+    /** The client's failure classifier's kind (busy, unreachable, unknown…). */
+    readonly kind?: string;
     readonly flowId?: string;
     readonly outcomeUnknown?: boolean;
     readonly path?: string;

@@ -1,5 +1,6 @@
 import { ENDPOINTS, TYPES_BY_ENDPOINT } from '@bluechip-ws/protocol';
 import { fill, h } from './dom.js';
+import { failureView } from './failure-view.js';
 import { FieldError, type FieldSpec, type FormSpec, formFor, resourceFrom } from './form-fields.js';
 import { pretty } from './format.js';
 import { receipt } from './receipt.js';
@@ -158,19 +159,21 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
       fill(outcomeBox, receipt(outcome), jsonView(outcome));
     } catch (error) {
       const rpc = error instanceof RpcCallError ? error.error : undefined;
-      const unknown = rpc?.data?.outcomeUnknown === true;
-      status.dataset.state = unknown ? 'unknown' : 'error';
-      status.textContent = unknown
-        ? `Outcome unknown: ${rpc?.message}. Do not resend blind: reconcile (Journal panel).`
-        : `Error: ${(error as Error).message}`;
+      const view = failureView(rpc, error as Error);
+      status.dataset.state = view.kind === 'unknown' ? 'unknown' : 'error';
+      status.textContent = view.status;
       fill(
         outcomeBox,
         h(
           'div',
-          { class: `banner ${unknown ? 'unknown' : 'error'}`, 'data-testid': 'outcome-banner' },
-          unknown ? 'OUTCOME UNKNOWN' : 'ERROR',
+          {
+            class: `banner ${view.kind === 'unknown' ? 'unknown' : 'error'}`,
+            'data-testid': 'outcome-banner',
+            'data-kind': view.kind,
+          },
+          view.title,
           rpc?.data?.code ? ` (${rpc.data.code})` : '',
-          rpc?.data?.action ? h('p', {}, rpc.data.action) : null,
+          view.action === undefined ? null : h('p', {}, view.action),
         ),
         rpc === undefined ? null : jsonView(rpc),
       );

@@ -17,6 +17,12 @@ export interface OperationRow {
   readonly type: KnownType;
   /** One line, for the OpenRPC document and `bluechip help`. */
   readonly summary: string;
+  /**
+   * What its result holds. Every operation's result has one shape, the flow's outcome (`Outcome` in the
+   * protocol, `TransactionOutcome` in the client, `Outcome` in the OpenRPC document): its kind and the
+   * terminal's results as sent; this says what those results carry for this operation.
+   */
+  readonly result: string;
   /** Its own parameters, by wire name, in the order the API, the forms and the document list them. */
   readonly required: readonly ParameterName[];
   readonly optional: readonly ParameterName[];
@@ -27,6 +33,11 @@ export interface OperationRow {
   };
 }
 
+const TRANSACTION =
+  "The transaction's outcome (approved, partially approved, declined, cancelled, timed out, error); an approval's result has the amounts in cents, the masked card, the host's response and the referenceNo a void or a tip adjustment takes.";
+const ADJUSTMENT =
+  'The outcome of the change: approved, declined, or not_found when the terminal has no transaction with that referenceNo.';
+
 export const COMMON_PARAMETERS = ['merchant_id', 'clerk_id', 'invoice_no'] as const;
 export const TOKEN_PARAMETERS = [
   'token_request',
@@ -36,10 +47,10 @@ export const TOKEN_PARAMETERS = [
 ] as const;
 
 /**
- * The typed operations whose API is their parameters (every result is the flow's outcome: `Outcome` in the
- * protocol, `TransactionOutcome` in the client, `Outcome` in the OpenRPC document). The client's methods and
- * parameter types, the bridge's methods and params codecs (so `openrpc.json`) and the protocol's typed
- * request codecs are derived from these rows; adding one is a row here plus its simulator behaviour.
+ * The typed operations whose API is their parameters (every result is the flow's outcome, its content
+ * described by the row's `result`). The client's methods and parameter types, the bridge's methods, params
+ * codecs and result descriptions (so `openrpc.json`), the protocol's typed request codecs and the console's
+ * forms are derived from these rows; adding one is a row here plus its simulator behaviour.
  * `terminalInfo`, `setDateTime`, `report` and `raw` have shapes of their own (no params, a Date, a report
  * type, any resource) and are written out where they are served.
  */
@@ -47,6 +58,7 @@ export const OPERATIONS = {
   sale: {
     type: 'sale',
     summary: 'A sale.',
+    result: TRANSACTION,
     required: ['amount'],
     optional: [
       'tip_amount',
@@ -62,6 +74,7 @@ export const OPERATIONS = {
   refund: {
     type: 'refund',
     summary: 'A refund.',
+    result: TRANSACTION,
     required: ['amount'],
     optional: [
       'tip_amount',
@@ -77,6 +90,7 @@ export const OPERATIONS = {
   void: {
     type: 'void',
     summary: 'Voids a transaction by its referenceNo.',
+    result: ADJUSTMENT,
     required: ['reference_no'],
     optional: [],
     shared: 'merchant',
@@ -84,6 +98,7 @@ export const OPERATIONS = {
   preAuth: {
     type: 'pre_auth',
     summary: 'A pre-authorization.',
+    result: TRANSACTION,
     required: ['amount'],
     optional: ['tip_amount', 'order_number', 'purchase_level_2'],
     shared: 'common_and_token',
@@ -91,6 +106,7 @@ export const OPERATIONS = {
   preAuthCompletion: {
     type: 'pre_auth_completion',
     summary: 'Completes a pre-authorization.',
+    result: TRANSACTION,
     required: ['amount', 'reference_no'],
     optional: ['order_number', 'merchant_tax_id', 'supplier_no', 'purchase_level_2'],
     shared: 'common_and_token',
@@ -98,6 +114,7 @@ export const OPERATIONS = {
   force: {
     type: 'force',
     summary: 'A forced (offline-approved) sale.',
+    result: TRANSACTION,
     required: ['amount'],
     optional: ['tender_type', 'order_number', 'ebt_voucher_no', 'ebt_voucher_app_code', 'purchase_level_2'],
     shared: 'common_and_token',
@@ -105,6 +122,7 @@ export const OPERATIONS = {
   tipAdjust: {
     type: 'tip_adjust',
     summary: 'Adjusts the tip of a transaction.',
+    result: ADJUSTMENT,
     required: ['reference_no', 'tip_amount'],
     optional: [],
     shared: 'common',
@@ -112,6 +130,7 @@ export const OPERATIONS = {
   cardBalance: {
     type: 'card_balance_inquiry',
     summary: 'A card balance inquiry.',
+    result: "The inquiry's outcome; its result carries the card's balance as the terminal sends it.",
     required: [],
     optional: ['tender_type', 'tip_amount'],
     shared: 'common_and_token',
@@ -120,6 +139,8 @@ export const OPERATIONS = {
   reprintReceipt: {
     type: 'reprint_receipt',
     summary: 'Reprints a receipt.',
+    result:
+      'The outcome once the terminal has printed the copy (completed, or an error); no transaction data.',
     required: [],
     optional: ['reprint_type'],
     shared: 'merchant',
@@ -127,6 +148,8 @@ export const OPERATIONS = {
   recallLastTransaction: {
     type: 'recall_last_transaction',
     summary: "The terminal's last transaction.",
+    result:
+      "The terminal's last transaction as its result (a sale's shape), which reconciliation reads to settle an unknown outcome.",
     required: [],
     optional: [],
     shared: 'merchant',
@@ -134,6 +157,8 @@ export const OPERATIONS = {
   settlement: {
     type: 'settlement',
     summary: 'Settles the batch.',
+    result:
+      'The outcome once the batch is settled; a proceed event with results may come first, and the final results carry the batch totals (their shape varies by terminal build).',
     required: [],
     optional: [],
     shared: 'merchant',
