@@ -46,6 +46,31 @@ describe('LineSplitter', () => {
           expect(got.tooLarge).toEqual(oversize);
         },
       ),
+      { seed: 24, numRuns: 200 },
+    );
+  });
+
+  it('holds at most maxBytes whatever arrives, and nothing once a line has ended', () => {
+    const chunk = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.integer({ min: 0, max: 5000 }).map((n) => new Uint8Array(n).fill(0x78)),
+    );
+    fc.assert(
+      fc.property(fc.array(chunk, { maxLength: 20 }), (chunks) => {
+        const max = 100;
+        const splitter = new LineSplitter(
+          max,
+          () => undefined,
+          () => undefined,
+        );
+        for (const bytes of chunks) {
+          splitter.push(Buffer.from(bytes));
+          expect(splitter.bufferedBytes).toBeLessThanOrEqual(max);
+        }
+        splitter.push(Buffer.from('\n'));
+        expect(splitter.bufferedBytes).toBe(0);
+      }),
+      { seed: 24, numRuns: 200 },
     );
   });
 

@@ -16,6 +16,11 @@ export class LineSplitter {
     private readonly onTooLarge: (bytes: number) => void,
   ) {}
 
+  /** Bytes held for the line being read: never more than `maxBytes`, nothing for a line being skipped. */
+  get bufferedBytes(): number {
+    return this.size;
+  }
+
   push(chunk: Buffer): void {
     let start = 0;
     while (start < chunk.length) {
