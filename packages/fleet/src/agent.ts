@@ -21,6 +21,7 @@ import { Outbox } from './outbox.js';
 import { OUTBOX_FILE, OutboxLog, QUARANTINE_FILE } from './outbox-log.js';
 import { type OutcomeRecord, OutcomeStore, UnpublishableOutcomeError } from './outcome-store.js';
 import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
+import { acceptableCallId, decodeRequestPayload } from './request-payload.js';
 import {
   methodOf,
   type OutcomeKey,
@@ -252,13 +253,40 @@ export class Agent {
 
   /** One request: every failure of the call is answered as a JSON-RPC error; only the reply itself may throw. */
   private async handle(terminal: string, msg: Msg): Promise<void> {
-    const callId = msg.headers?.get(CALL_ID_HEADER) || nuid.next();
+    const callId = acceptableCallId(msg.headers?.get(CALL_ID_HEADER)) ?? nuid.next();
+    let replied = false;
     const reply = (body: Rec, recorded?: boolean) => {
-      if (!msg.reply) return;
+      // One reply per request, whatever happens after the first.
+      if (replied || !msg.reply) return;
+      replied = true;
       const h = natsHeaders();
       if (recorded !== undefined) h.set(RECORDED_HEADER, recorded ? 'yes' : 'no');
       msg.respond(JSON.stringify({ ...body, jsonrpc: '2.0', id: callId }), { headers: h });
     };
+    try {
+      await this.serveRequest(terminal, msg, callId, reply);
+    } catch (error) {
+      // A bug, not the caller's input: still one typed answer, and the outcome (if any) is journaled.
+      this.logger.log(
+        'error',
+        `request on ${msg.subject} failed: ${renderUntrusted((error as Error)?.message, { maxChars: 200 })}`,
+      );
+      reply({
+        error: {
+          code: -32603,
+          message: 'internal error while serving the request: its outcome is unknown',
+          data: { code: 'internal_error', outcomeUnknown: true },
+        },
+      });
+    }
+  }
+
+  private async serveRequest(
+    terminal: string,
+    msg: Msg,
+    callId: string,
+    reply: (body: Rec, recorded?: boolean) => void,
+  ): Promise<void> {
     const refuse = (code: number, message: string, data: Rec) => reply({ error: { code, message, data } });
 
     const method = methodOf(msg.subject, this.site, terminal);
@@ -268,20 +296,13 @@ export class Agent {
       });
       return;
     }
-    let params: unknown = {};
-    if (msg.data.length > 0) {
-      try {
-        params = msg.json();
-      } catch (error) {
-        refuse(-32700, `malformed JSON: ${(error as Error).message}`, { code: 'parse_error' });
-        return;
-      }
-    }
-    if (!isRecord(params)) {
-      refuse(-32602, 'params must be a JSON object', { code: 'invalid_params', path: 'params' });
+    const decoded = decodeRequestPayload(msg.data);
+    if ('error' in decoded) {
+      reply({ error: decoded.error as unknown as Json });
       return;
     }
-    if (params.terminalId !== undefined && params.terminalId !== terminal) {
+    const params = decoded.params as Rec;
+    if (Object.hasOwn(params, 'terminalId') && params.terminalId !== terminal) {
       refuse(-32602, `params.terminalId names another terminal than the subject (${terminal})`, {
         code: 'invalid_params',
         path: 'params.terminalId',
@@ -289,7 +310,10 @@ export class Agent {
       return;
     }
     const call = { ...params, terminalId: terminal };
-    const key = typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
+    const key =
+      Object.hasOwn(params, 'idempotencyKey') && typeof params.idempotencyKey === 'string'
+        ? params.idempotencyKey
+        : undefined;
     if (key !== undefined) {
       // The client's one key rule, before the stream lookup: nothing is sent with a key it refuses.
       try {
