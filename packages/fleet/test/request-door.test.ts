@@ -194,4 +194,36 @@ describe.skipIf(!hasNatsServer())('the agent door over a real nats-server', () =
     await nc.flush();
     expect(sent.map((s) => s.replies.length)).toEqual(sent.map(() => 1));
   }, 120_000);
+
+  // Issue 24, defect 12: nothing is retained per bad request. What used to be (a bridge connection left in
+  // the bridge's set, holding the request's params) is counted, not RSS.
+  it('bursts of hostile requests, 900 KB ones included, leave no bridge connection or call behind', async () => {
+    const baseline = agent.bridge.connectionCount;
+    const big = encode(`{"amount":${nested(20)},"note":"${'x'.repeat(900_000)}"}`);
+    const bigDeep = encode(`{"amount":${nested(6000)},"note":"${'x'.repeat(880_000)}"}`);
+    const small = [
+      encode(`{"amount":${nested(5000)}}`),
+      Uint8Array.from([...encode('{"amount":1,"idempotencyKey":"k-'), 0xff, ...encode('"}')]),
+      encode('{"amount":"12","constructor":"x"}'),
+      encode('{"toString":"evil","amount":100}'),
+      encode('not json'),
+    ];
+    for (let burst = 0; burst < 4; burst++) {
+      const requests = [
+        ...Array.from({ length: 10 }, (_, i) => send('sale', i % 2 === 0 ? big : bigDeep)),
+        ...Array.from({ length: 100 }, (_, i) =>
+          send(i % 3 === 0 ? 'refund' : 'sale', small[i % small.length] as Uint8Array),
+        ),
+      ];
+      const replies = (await Promise.all(
+        requests.map((r) => Promise.race([r.first, unanswered(60_000)])),
+      )) as {
+        error?: { code: number };
+      }[];
+      // Typed, each one (prototype-named keys are the bridge's decoder's to refuse: see docs/bridge.md).
+      expect(replies.every((reply) => typeof reply.error?.code === 'number' || 'result' in reply)).toBe(true);
+      expect(agent.bridge.connectionCount).toBe(baseline);
+      expect(agent.bridge.runningCalls).toBe(0);
+    }
+  }, 120_000);
 });
