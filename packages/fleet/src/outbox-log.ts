@@ -77,17 +77,28 @@ export class OutboxLog {
     return this.write(`${JSON.stringify({ done: id })}\n`, false).then(() => this.compact());
   }
 
-  /** Sets a record aside in the quarantine file (synced), then marks it done here: it is not retried. */
-  async quarantine(id: string, record: OutcomeRecord, reason: string): Promise<void> {
+  /**
+   * Sets a record aside in the quarantine file (synced), then marks it done here: it is not retried. One
+   * step of the log's chain, so `close` waits for it.
+   */
+  quarantine(id: string, record: OutcomeRecord, reason: string): Promise<void> {
     const line = `${JSON.stringify({ id, reason, at: new Date().toISOString(), record })}\n`;
-    const handle = await open(this.quarantinePath, 'a');
-    try {
-      await handle.write(line);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await this.done(id);
+    const run = this.chain.then(async () => {
+      const handle = await open(this.quarantinePath, 'a');
+      try {
+        await handle.write(line);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      if (this.pendingIds.delete(id)) {
+        const done = `${JSON.stringify({ done: id })}\n`;
+        await this.file.write(done);
+        this.bytes += done.length;
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   close(): Promise<void> {
