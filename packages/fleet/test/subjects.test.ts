@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeToken } from '../src/internal.js';
 import { outcomeMsgId, outcomeSubject, parseAgentConfig } from '../src/node.js';
-import { boundedToken, progressSubject } from '../src/subjects.js';
+import { boundedToken, checkToken, progressSubject, SubjectError } from '../src/subjects.js';
 
 describe('subjects', () => {
   it('any idempotency key becomes one subject token; different keys, different subjects', async () => {
@@ -42,6 +42,19 @@ describe('subjects', () => {
     // Short keys keep their readable message id (as before); long ones carry the hash.
     expect(await outcomeMsgId('s', 't', { idempotencyKey: 'order-1' })).toBe('s/t/k/order-1');
     expect(await outcomeMsgId('s', 't', { idempotencyKey: long })).toBe(`s/t/kh/${hashed.slice(1)}`);
+  });
+
+  it('a bad site or terminal is a SubjectError whose message stays short, whatever was passed', () => {
+    for (const bad of ['a'.repeat(100_000), 'a.b', '', 42, { toString: () => 'x' }]) {
+      let error: unknown;
+      try {
+        checkToken(bad as string, 'site');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SubjectError);
+      expect((error as Error).message.length).toBeLessThan(200);
+    }
   });
 
   it('keys and flow ids never share a message id or a subject', async () => {
