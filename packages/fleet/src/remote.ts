@@ -286,6 +286,12 @@ export class RemoteTerminal {
    */
   async findOutcome(key: OutcomeKey): Promise<OutcomeRecord | null> {
     const { stream, domain } = this.options;
+    if (!isOutcomeKey(key)) {
+      throw new RemoteError(
+        'invalid_request',
+        'findOutcome takes { idempotencyKey } or { flowId }, a non-empty string: nothing was looked up',
+      );
+    }
     try {
       this.store ??= OutcomeStore.open(this.options.nats, {
         ...(stream === undefined ? {} : { name: stream }),
@@ -306,16 +312,26 @@ export class RemoteTerminal {
 
   /** Connection-state changes of the terminal, as the agent sees them. Returns the unsubscribe function. */
   onState(listener: (state: { kind: string; [key: string]: unknown }) => void): () => void {
-    const sub = this.options.nats.subscribe(terminalEventSubject(this.site, this.terminal, 'state'), {
-      callback: (error, msg) => {
-        if (error !== null) return;
-        try {
-          listener((msg.json() as { params: { state: { kind: string } } }).params.state);
-        } catch {
-          // Not ours to crash on: a malformed publication is skipped.
-        }
-      },
-    });
+    let sub: Subscription;
+    try {
+      sub = this.options.nats.subscribe(terminalEventSubject(this.site, this.terminal, 'state'), {
+        callback: (error, msg) => {
+          if (error !== null) return;
+          try {
+            listener((msg.json() as { params: { state: { kind: string } } }).params.state);
+          } catch {
+            // Not ours to crash on: a malformed publication is skipped.
+          }
+        },
+      });
+    } catch (error) {
+      throw new RemoteError(
+        'unreachable',
+        `cannot watch ${this.site}/${this.terminal}: ${describe(error)}`,
+        {},
+        { cause: error },
+      );
+    }
     return () => sub.unsubscribe();
   }
 
@@ -454,6 +470,16 @@ export class RemoteTerminal {
     }
     return answer.result;
   }
+}
+
+function isOutcomeKey(key: unknown): key is OutcomeKey {
+  if (!isObject(key)) return false;
+  const value = Object.hasOwn(key, 'idempotencyKey') ? key.idempotencyKey : key.flowId;
+  return (
+    (Object.hasOwn(key, 'idempotencyKey') || Object.hasOwn(key, 'flowId')) &&
+    typeof value === 'string' &&
+    value !== ''
+  );
 }
 
 function isObject(value: unknown): value is { readonly [key: string]: unknown } {

@@ -90,6 +90,20 @@ describe.skipIf(!hasNatsServer())('remote terminal failures are typed', () => {
     const withProgress = lane.sale({ amount: 1 }, { onProgress: () => undefined });
     expect(await failure(withProgress)).toMatchObject({ code: 'unreachable', nothingSent: true });
     expect(await failure(lane.findOutcome({ flowId: 'f1' }))).toMatchObject({ code: 'stream_unavailable' });
+    expect(() => lane.onState(() => undefined)).toThrow(RemoteError);
+  });
+
+  it('findOutcome with a key of another shape: invalid_request, nothing looked up', async () => {
+    const lane = connectRemote({ nats: nc, site: 'odd', terminal: 'silent' });
+    for (const key of [
+      {},
+      { flowId: '' },
+      { idempotencyKey: 5 },
+      null,
+      Object.create({ flowId: 'inherited' }),
+    ]) {
+      expect(await failure(lane.findOutcome(key as never))).toMatchObject({ code: 'invalid_request' });
+    }
   });
 
   it('findOutcome on a stream that is not there: stream_unavailable, and a later lookup tries again', async () => {
