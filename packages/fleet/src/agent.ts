@@ -421,7 +421,8 @@ export class Agent {
   private quarantine(terminal: string, msgId: string, record: OutcomeRecord, error: Error): void {
     const entry: QuarantinedOutcome = {
       terminal,
-      flowId: renderUntrusted(record.flowId, { maxChars: 80 }),
+      // The record came from the bridge or the outbox log: a string, but of any length.
+      flowId: record.flowId.length <= 128 ? record.flowId : renderUntrusted(record.flowId, { maxChars: 128 }),
       reason: error.message,
       at: new Date().toISOString(),
     };
