@@ -97,6 +97,7 @@ export class Agent {
   /** Write-ahead logs of outcomes on their way to the stream, by terminal (terminals with a file journal). */
   private readonly logs = new Map<string, OutboxLog>();
   private closing: Promise<void> | undefined;
+  private scoped: ReadonlySet<string> | undefined;
   /** Subscriptions NATS refused (subject → reason): `start` fails when there is any. */
   readonly refused = new Map<string, string>();
   /** Terminals that could not be opened (their journal or simulator failed), with why. */
@@ -258,10 +259,11 @@ export class Agent {
     const reply = (body: Rec, recorded?: boolean) => {
       // One reply per request, whatever happens after the first.
       if (replied || !msg.reply) return;
-      replied = true;
       const h = natsHeaders();
       if (recorded !== undefined) h.set(RECORDED_HEADER, recorded ? 'yes' : 'no');
+      // Marked after: an answer NATS refuses (over max_payload) is followed by the -32603 below.
       msg.respond(JSON.stringify({ ...body, jsonrpc: '2.0', id: callId }), { headers: h });
+      replied = true;
     };
     try {
       await this.serveRequest(terminal, msg, callId, reply);
@@ -309,7 +311,8 @@ export class Agent {
       });
       return;
     }
-    const call = { ...params, terminalId: terminal };
+    // The subject names the terminal; a method that takes none (`rpc.discover`) gets the params as they are.
+    const call = this.terminalScoped().has(method) ? { ...params, terminalId: terminal } : params;
     const key =
       Object.hasOwn(params, 'idempotencyKey') && typeof params.idempotencyKey === 'string'
         ? params.idempotencyKey
@@ -411,6 +414,19 @@ export class Agent {
     this.recording.add(run);
     void run.finally(() => this.recording.delete(run));
     return run;
+  }
+
+  /** Methods whose params include `terminalId`, read from the method table's OpenRPC document. */
+  private terminalScoped(): ReadonlySet<string> {
+    this.scoped ??= new Set(
+      (
+        (this.bridge.discover() as { methods?: { name: string; params?: { name: string }[] }[] }).methods ??
+        []
+      )
+        .filter((m) => (m.params ?? []).some((p) => p.name === 'terminalId'))
+        .map((m) => m.name),
+    );
+    return this.scoped;
   }
 
   /**

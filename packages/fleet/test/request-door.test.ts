@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { createInbox } from '@nats-io/nats-core';
 import fc from 'fast-check';
@@ -5,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestSubject } from '../src/index.js';
 import type { Agent } from '../src/node.js';
 import { decodeRequestPayload, MAX_REQUEST_BYTES, MAX_REQUEST_DEPTH } from '../src/request-payload.js';
-import { singleServer } from './nats-server.js';
+import { freePort, singleServer, startNatsServer } from './nats-server.js';
 import { hasNatsServer, natsClient, simulated, startAgent } from './support.js';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -151,6 +154,11 @@ describe.skipIf(!hasNatsServer())('the agent door over a real nats-server', () =
     return { replies, first };
   }
 
+  it('rpc.discover, the one method without a terminal, is served (the subject names no terminal for it)', async () => {
+    const answer = await nc.request(requestSubject('door', 'lane1', 'rpc.discover'), '');
+    expect(answer.json()).toMatchObject({ result: { openrpc: expect.any(String) } });
+  });
+
   it('a 5000-deep value and invalid UTF-8 each get one typed reply, and the agent serves on', async () => {
     const deep = send('sale', encode(`{"amount":${nested(5000)}}`));
     expect(await deep.first).toMatchObject({ error: { code: -32600, data: { reason: 'too_deep' } } });
@@ -226,4 +234,30 @@ describe.skipIf(!hasNatsServer())('the agent door over a real nats-server', () =
       expect(agent.bridge.runningCalls).toBe(0);
     }
   }, 120_000);
+});
+
+describe.skipIf(!hasNatsServer())('an answer NATS refuses to carry', () => {
+  it('is followed by one typed -32603 instead of no reply at all', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bluechip-small-payload-'));
+    const server = await startNatsServer({
+      name: 'small',
+      dir,
+      port: await freePort(),
+      extra: 'max_payload: 4096',
+    });
+    const agent = await startAgent(server.url, { site: 'door', terminals: [simulated('lane1')] });
+    const nc = await natsClient(server.url);
+    try {
+      // The method table's OpenRPC document is far over 4 KB.
+      const answer = await nc.request(requestSubject('door', 'lane1', 'rpc.discover'), '', {
+        timeout: 30_000,
+      });
+      expect(answer.json()).toMatchObject({ error: { code: -32603, data: { code: 'internal_error' } } });
+    } finally {
+      await nc.close();
+      await agent.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
