@@ -21,6 +21,7 @@ import { Outbox } from './outbox.js';
 import { OUTBOX_FILE, OutboxLog, QUARANTINE_FILE } from './outbox-log.js';
 import { type OutcomeRecord, OutcomeStore, UnpublishableOutcomeError } from './outcome-store.js';
 import { CALL_ID_HEADER, RECORDED_HEADER } from './protocol.js';
+import { acceptableCallId, decodeRequestPayload } from './request-payload.js';
 import {
   methodOf,
   type OutcomeKey,
@@ -96,6 +97,7 @@ export class Agent {
   /** Write-ahead logs of outcomes on their way to the stream, by terminal (terminals with a file journal). */
   private readonly logs = new Map<string, OutboxLog>();
   private closing: Promise<void> | undefined;
+  private scoped: ReadonlySet<string> | undefined;
   /** Subscriptions NATS refused (subject → reason): `start` fails when there is any. */
   readonly refused = new Map<string, string>();
   /** Terminals that could not be opened (their journal or simulator failed), with why. */
@@ -252,13 +254,41 @@ export class Agent {
 
   /** One request: every failure of the call is answered as a JSON-RPC error; only the reply itself may throw. */
   private async handle(terminal: string, msg: Msg): Promise<void> {
-    const callId = msg.headers?.get(CALL_ID_HEADER) || nuid.next();
+    const callId = acceptableCallId(msg.headers?.get(CALL_ID_HEADER)) ?? nuid.next();
+    let replied = false;
     const reply = (body: Rec, recorded?: boolean) => {
-      if (!msg.reply) return;
+      // One reply per request, whatever happens after the first.
+      if (replied || !msg.reply) return;
       const h = natsHeaders();
       if (recorded !== undefined) h.set(RECORDED_HEADER, recorded ? 'yes' : 'no');
+      // Marked after: an answer NATS refuses (over max_payload) is followed by the -32603 below.
       msg.respond(JSON.stringify({ ...body, jsonrpc: '2.0', id: callId }), { headers: h });
+      replied = true;
     };
+    try {
+      await this.serveRequest(terminal, msg, callId, reply);
+    } catch (error) {
+      // A bug, not the caller's input: still one typed answer, and the outcome (if any) is journaled.
+      this.logger.log(
+        'error',
+        `request on ${msg.subject} failed: ${renderUntrusted((error as Error)?.message, { maxChars: 200 })}`,
+      );
+      reply({
+        error: {
+          code: -32603,
+          message: 'internal error while serving the request: its outcome is unknown',
+          data: { code: 'internal_error', outcomeUnknown: true },
+        },
+      });
+    }
+  }
+
+  private async serveRequest(
+    terminal: string,
+    msg: Msg,
+    callId: string,
+    reply: (body: Rec, recorded?: boolean) => void,
+  ): Promise<void> {
     const refuse = (code: number, message: string, data: Rec) => reply({ error: { code, message, data } });
 
     const method = methodOf(msg.subject, this.site, terminal);
@@ -268,28 +298,25 @@ export class Agent {
       });
       return;
     }
-    let params: unknown = {};
-    if (msg.data.length > 0) {
-      try {
-        params = msg.json();
-      } catch (error) {
-        refuse(-32700, `malformed JSON: ${(error as Error).message}`, { code: 'parse_error' });
-        return;
-      }
-    }
-    if (!isRecord(params)) {
-      refuse(-32602, 'params must be a JSON object', { code: 'invalid_params', path: 'params' });
+    const decoded = decodeRequestPayload(msg.data);
+    if ('error' in decoded) {
+      reply({ error: decoded.error as unknown as Json });
       return;
     }
-    if (params.terminalId !== undefined && params.terminalId !== terminal) {
+    const params = decoded.params as Rec;
+    if (Object.hasOwn(params, 'terminalId') && params.terminalId !== terminal) {
       refuse(-32602, `params.terminalId names another terminal than the subject (${terminal})`, {
         code: 'invalid_params',
         path: 'params.terminalId',
       });
       return;
     }
-    const call = { ...params, terminalId: terminal };
-    const key = typeof params.idempotencyKey === 'string' ? params.idempotencyKey : undefined;
+    // The subject names the terminal; a method that takes none (`rpc.discover`) gets the params as they are.
+    const call = this.terminalScoped().has(method) ? { ...params, terminalId: terminal } : params;
+    const key =
+      Object.hasOwn(params, 'idempotencyKey') && typeof params.idempotencyKey === 'string'
+        ? params.idempotencyKey
+        : undefined;
     if (key !== undefined) {
       // The client's one key rule, before the stream lookup: nothing is sent with a key it refuses.
       try {
@@ -389,6 +416,19 @@ export class Agent {
     return run;
   }
 
+  /** Methods whose params include `terminalId`, read from the method table's OpenRPC document. */
+  private terminalScoped(): ReadonlySet<string> {
+    this.scoped ??= new Set(
+      (
+        (this.bridge.discover() as { methods?: { name: string; params?: { name: string }[] }[] }).methods ??
+        []
+      )
+        .filter((m) => (m.params ?? []).some((p) => p.name === 'terminalId'))
+        .map((m) => m.name),
+    );
+    return this.scoped;
+  }
+
   /**
    * Sets aside an outcome the stream can never take: into the terminal's quarantine file (when it has a
    * journal directory), the log, `quarantined`, and `bluechip-events.<site>.<terminal>.quarantined`. The
@@ -397,7 +437,8 @@ export class Agent {
   private quarantine(terminal: string, msgId: string, record: OutcomeRecord, error: Error): void {
     const entry: QuarantinedOutcome = {
       terminal,
-      flowId: renderUntrusted(record.flowId, { maxChars: 80 }),
+      // The record came from the bridge or the outbox log: a string, but of any length.
+      flowId: record.flowId.length <= 128 ? record.flowId : renderUntrusted(record.flowId, { maxChars: 128 }),
       reason: error.message,
       at: new Date().toISOString(),
     };

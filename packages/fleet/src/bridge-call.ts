@@ -1,4 +1,5 @@
 import type { Bridge, Json, RpcResponse } from '@bluechip-ws/bridge';
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 
 /** What the agent gets back from one call through the bridge's dispatcher. */
 export type CallAnswer = RpcResponse & { readonly result?: Json };
@@ -21,6 +22,13 @@ export function callBridge(
 ): Promise<CallAnswer> {
   return new Promise((resolve) => {
     const id = 1;
+    // Every way out closes the connection: a connection left open stays in the bridge's set for ever, and
+    // with it this call's params (a 900 KB payload per bad request, once).
+    const finish = (answer: CallAnswer) => {
+      connection.close();
+      signal?.removeEventListener('abort', cancel);
+      resolve(answer);
+    };
     const connection = bridge.connect({
       send(text) {
         if (text.startsWith(PROGRESS_PREFIX)) {
@@ -28,14 +36,25 @@ export function callBridge(
           return;
         }
         if (text.startsWith(NOTIFICATION_PREFIX)) return;
-        connection.close();
-        signal?.removeEventListener('abort', cancel);
-        resolve(JSON.parse(text) as CallAnswer);
+        finish(JSON.parse(text) as CallAnswer);
       },
     });
     const cancel = () =>
       connection.receive(JSON.stringify({ jsonrpc: '2.0', method: '$/cancelRequest', params: { id } }));
     signal?.addEventListener('abort', cancel, { once: true });
-    connection.receive(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    try {
+      connection.receive(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    } catch (error) {
+      // The dispatcher promises never to throw; if it does, this call still ends with one typed answer.
+      finish({
+        jsonrpc: '2.0',
+        id,
+        error: {
+          code: -32603,
+          message: `the bridge failed on ${method}: ${renderUntrusted((error as Error)?.message, { maxChars: 200 })}`,
+          data: { code: 'internal_error', outcomeUnknown: true },
+        },
+      } as CallAnswer);
+    }
   });
 }

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { CodedError } from '@bluechip-ws/protocol';
+import { decodeUtf8Strict } from '@bluechip-ws/protocol/internal';
 import type { StreamSettings } from './outcome-store.js';
 import { checkToken, type SubjectError } from './subjects.js';
 
@@ -66,7 +67,9 @@ function isRecord(value: unknown): value is Rec {
 
 function onlyKeys(value: Rec, keys: readonly string[], path: string): void {
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw new ConfigError(`${path}.${key}: unknown setting`);
+    if (!keys.includes(key)) {
+      throw new ConfigError(`${path}.${key.length > 60 ? `${key.slice(0, 60)}…` : key}: unknown setting`);
+    }
   }
 }
 
@@ -254,13 +257,29 @@ export function parseAgentConfig(value: unknown, baseDir = process.cwd()): Agent
   };
 }
 
+/** The largest agent config read (a real one is a few KB). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export async function loadAgentConfig(file: string): Promise<AgentConfig> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(file, 'utf8');
+    const handle = await open(file, 'r');
+    try {
+      // One byte more than the limit tells "too large" without reading a huge file whole.
+      const buffer = new Uint8Array(MAX_CONFIG_BYTES + 1);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+      bytes = buffer.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`, { cause: error });
   }
+  if (bytes.length > MAX_CONFIG_BYTES) {
+    throw new ConfigError(`${file} is larger than ${MAX_CONFIG_BYTES} bytes`);
+  }
+  const text = decodeUtf8Strict(bytes);
+  if (text === undefined) throw new ConfigError(`${file} is not valid UTF-8`);
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { OutcomeRecord } from './outcome-store.js';
@@ -14,7 +15,33 @@ export const QUARANTINE_FILE = 'fleet-outbox-quarantine.jsonl';
 /** Truncated when nothing is pending and it has grown past this (default). */
 const COMPACT_BYTES = 256 * 1024;
 
-type Line = { readonly add: OutcomeRecord; readonly id: string } | { readonly done: string };
+function isObject(value: unknown): value is { readonly [key: string]: unknown } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Enough of an `OutcomeRecord` to publish or quarantine it (the stream checks the rest). */
+function isRecordShaped(value: unknown): value is OutcomeRecord {
+  return (
+    isObject(value) &&
+    typeof value.site === 'string' &&
+    typeof value.terminal === 'string' &&
+    typeof value.flowId === 'string' &&
+    (value.idempotencyKey === undefined || typeof value.idempotencyKey === 'string')
+  );
+}
+
+/** Lines of a file, counted as it streams by (the quarantine file only grows), 0 when it is missing. */
+async function countLines(path: string): Promise<number> {
+  let lines = 0;
+  try {
+    for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+      for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, at + 1)) lines++;
+    }
+  } catch {
+    return lines;
+  }
+  return lines;
+}
 
 /**
  * The write-ahead record of outcomes on their way to the stream, one file per terminal journal: an outcome is
@@ -46,18 +73,19 @@ export class OutboxLog {
     const added = new Map<string, OutcomeRecord>();
     for (const raw of text.split('\n')) {
       if (raw === '') continue;
-      let line: Line;
+      let line: unknown;
       try {
-        line = JSON.parse(raw) as Line;
+        line = JSON.parse(raw);
       } catch {
         continue; // a torn last line: its outcome was not acknowledged to anyone yet
       }
-      if ('done' in line) added.delete(line.done);
-      else if (typeof line.id === 'string') added.set(line.id, line.add);
+      // A file is a door too: a line of another shape is skipped (the outcome is still in the journal).
+      if (!isObject(line)) continue;
+      if (typeof line.done === 'string') added.delete(line.done);
+      else if (typeof line.id === 'string' && isRecordShaped(line.add)) added.set(line.id, line.add);
     }
     const quarantinePath = join(dirname(path), QUARANTINE_FILE);
-    const quarantined = await readFile(quarantinePath, 'utf8').catch(() => '');
-    const before = quarantined.split('\n').filter((line) => line !== '').length;
+    const before = await countLines(quarantinePath);
     const file = await open(path, 'a');
     const log = new OutboxLog(file, [...added.values()], compactBytes, quarantinePath, before);
     for (const id of added.keys()) log.pendingIds.add(id);
@@ -77,17 +105,28 @@ export class OutboxLog {
     return this.write(`${JSON.stringify({ done: id })}\n`, false).then(() => this.compact());
   }
 
-  /** Sets a record aside in the quarantine file (synced), then marks it done here: it is not retried. */
-  async quarantine(id: string, record: OutcomeRecord, reason: string): Promise<void> {
+  /**
+   * Sets a record aside in the quarantine file (synced), then marks it done here: it is not retried. One
+   * step of the log's chain, so `close` waits for it.
+   */
+  quarantine(id: string, record: OutcomeRecord, reason: string): Promise<void> {
     const line = `${JSON.stringify({ id, reason, at: new Date().toISOString(), record })}\n`;
-    const handle = await open(this.quarantinePath, 'a');
-    try {
-      await handle.write(line);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await this.done(id);
+    const run = this.chain.then(async () => {
+      const handle = await open(this.quarantinePath, 'a');
+      try {
+        await handle.write(line);
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+      if (this.pendingIds.delete(id)) {
+        const done = `${JSON.stringify({ done: id })}\n`;
+        await this.file.write(done);
+        this.bytes += done.length;
+      }
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { CodedError } from '@bluechip-ws/protocol';
+import { renderUntrusted } from '@bluechip-ws/protocol/internal';
 /**
  * The fleet's subject layout. Requests live under `bluechip.<site>.<terminal>.<method>`; everything the agent
  * publishes lives under `bluechip-events.<site>.<terminal>.…`, a separate root so that an agent's request
@@ -21,9 +22,10 @@ export class SubjectError extends CodedError<'invalid_subject'> {
 }
 
 export function checkToken(value: string, what: string): string {
-  if (!TOKEN.test(value)) {
+  if (typeof value !== 'string' || !TOKEN.test(value)) {
+    // The value may be anything a caller passed: shown bounded.
     throw new SubjectError(
-      `${what} must be 1 to 64 characters of A-Z a-z 0-9 _ -, got ${JSON.stringify(value)}`,
+      `${what} must be 1 to 64 characters of A-Z a-z 0-9 _ -, got ${renderUntrusted(value, { maxChars: 80 })}`,
     );
   }
   return value;

@@ -25,6 +25,17 @@ describe('the write-ahead outbox log', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
+  it('a log with lines of other shapes opens: they are skipped, the well-formed ones kept', async () => {
+    const path = file();
+    const good = { id: 'ok', add: record('f-ok') };
+    const odd = ['5', 'null', '[]', '"x"', '{"id":"n","add":null}', '{"id":"s","add":"x"}', '{"done":7}'];
+    appendFileSync(path, `${[...odd, JSON.stringify(good), '{"id":'].join('\n')}\n`);
+    const log = await OutboxLog.open(path);
+    expect(log.pending).toEqual([good.add]);
+    expect(log.quarantinedBefore).toBe(0);
+    await log.close();
+  });
+
   it('gives back, after a restart, what was added and never marked done', async () => {
     const path = file();
     const log = await OutboxLog.open(path);

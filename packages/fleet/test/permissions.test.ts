@@ -8,7 +8,7 @@ import { connectRemote } from '../src/index.js';
 import { type Agent, OutcomeStore, SubscriptionRefusedError } from '../src/node.js';
 import { buildCli, spawnAgent } from './agent-process.js';
 import { freePort, type NatsServer, startNatsServer } from './nats-server.js';
-import { hasNatsServer, simulated, sleep, startAgent } from './support.js';
+import { hasNatsServer, simulated, startAgent } from './support.js';
 
 const nats = hasNatsServer();
 
@@ -94,8 +94,11 @@ describe.skipIf(!nats)("a site's credentials limited to its own subjects (the sa
     admin.publish('bluechip.store-042.probe.sale', '{}');
     store.publish('bluechip-events.store-043.lane1.outcome.k.eA', '{}');
     store.publish('bluechip-events.store-042.lane1.state', '{}');
-    await Promise.all([admin.flush(), store.flush().catch(() => undefined)]);
-    await sleep(200);
+    // In order, each flush's PONG comes after what the server delivered before it: admin's publications
+    // reach store, then store's reach admin. No sleep.
+    await admin.flush();
+    await store.flush().catch(() => undefined);
+    await admin.flush();
     watch.unsubscribe();
     steal.unsubscribe();
     mine.unsubscribe();

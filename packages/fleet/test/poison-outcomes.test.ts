@@ -9,7 +9,7 @@ import { OUTBOX_FILE, QUARANTINE_FILE } from '../src/outbox-log.js';
 import type { OutcomeRecord } from '../src/outcome-store.js';
 import { outcomeMsgId } from '../src/subjects.js';
 import { singleServer } from './nats-server.js';
-import { hasNatsServer, natsClient, simulated, startAgent, streamRecords } from './support.js';
+import { eventually, hasNatsServer, natsClient, simulated, startAgent, streamRecords } from './support.js';
 
 /** Issue 24, defect 7: a long key must never leave an outcome out of the stream nor stop an agent. */
 describe.skipIf(!hasNatsServer())('long idempotency keys and outcomes the stream cannot take', () => {
@@ -97,17 +97,12 @@ describe.skipIf(!hasNatsServer())('long idempotency keys and outcomes the stream
       expect(agent.terminals).toEqual(['lane1']);
       const lane = connectRemote({ nats: nc, site: 'poison', terminal: 'lane1' });
       // The long-key outcome reaches the stream (its subject holds a hash of the key) and is found by key.
-      let found = await lane.findOutcome({ idempotencyKey: longKey });
-      for (let i = 0; i < 200 && found === null; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        found = await lane.findOutcome({ idempotencyKey: longKey });
-      }
-      expect(found?.flowId).toBe('flow-long-key');
+      // Waits for the outbox (retried every second) to get there: bounded, generous, not a speed check.
+      const found = await eventually(() => lane.findOutcome({ idempotencyKey: longKey }), 600);
+      expect(found.flowId).toBe('flow-long-key');
       // The oversize one is set aside, reported, and blocks nothing.
-      for (let i = 0; i < 200 && agent.quarantinedTotal === 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      expect(agent.quarantined.map((q) => q.flowId)).toEqual(['"flow-huge"']);
+      await eventually(async () => (agent.quarantinedTotal > 0 ? true : null), 600);
+      expect(agent.quarantined.map((q) => q.flowId)).toEqual(['flow-huge']);
       expect(agent.quarantined[0]?.reason).toMatch(/max_payload/);
       expect((await lane.sale({ amount: 1234 })).kind).toBe('approved');
     } finally {

@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_CONFIG_BYTES } from '../src/config.js';
 import { encodeToken } from '../src/internal.js';
-import { outcomeMsgId, outcomeSubject, parseAgentConfig } from '../src/node.js';
-import { boundedToken, progressSubject } from '../src/subjects.js';
+import { ConfigError, loadAgentConfig, outcomeMsgId, outcomeSubject, parseAgentConfig } from '../src/node.js';
+import { boundedToken, checkToken, progressSubject, SubjectError } from '../src/subjects.js';
 
 describe('subjects', () => {
   it('any idempotency key becomes one subject token; different keys, different subjects', async () => {
@@ -42,6 +46,19 @@ describe('subjects', () => {
     // Short keys keep their readable message id (as before); long ones carry the hash.
     expect(await outcomeMsgId('s', 't', { idempotencyKey: 'order-1' })).toBe('s/t/k/order-1');
     expect(await outcomeMsgId('s', 't', { idempotencyKey: long })).toBe(`s/t/kh/${hashed.slice(1)}`);
+  });
+
+  it('a bad site or terminal is a SubjectError whose message stays short, whatever was passed', () => {
+    for (const bad of ['a'.repeat(100_000), 'a.b', '', 42, { toString: () => 'x' }]) {
+      let error: unknown;
+      try {
+        checkToken(bad as string, 'site');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(SubjectError);
+      expect((error as Error).message.length).toBeLessThan(200);
+    }
   });
 
   it('keys and flow ids never share a message id or a subject', async () => {
@@ -104,5 +121,24 @@ describe('agent config', () => {
     [{ ...base, terminals: [{ id: 'a', simulator: true, timeouts: { flowMs: -1 } }] }, /flowMs/],
   ])('refuses a bad config with a message naming the setting (%#)', (value, message) => {
     expect(() => parseAgentConfig(value)).toThrow(message);
+  });
+
+  it('reads a config file as a door: bounded, strict UTF-8, unknown keys named briefly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bluechip-config-'));
+    try {
+      const notUtf8 = join(dir, 'latin1.json');
+      writeFileSync(notUtf8, Uint8Array.from([...Buffer.from('{"site":"M'), 0xfc, ...Buffer.from('ller"}')]));
+      await expect(loadAgentConfig(notUtf8)).rejects.toThrow(/not valid UTF-8/);
+      const huge = join(dir, 'huge.json');
+      writeFileSync(huge, `{"site":"${'x'.repeat(MAX_CONFIG_BYTES)}"}`);
+      await expect(loadAgentConfig(huge)).rejects.toThrow(/larger than/);
+      const longKey = join(dir, 'key.json');
+      writeFileSync(longKey, JSON.stringify({ site: 's', terminals: [], ['k'.repeat(10_000)]: 1 }));
+      const error = await loadAgentConfig(longKey).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message.length).toBeLessThan(200);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
