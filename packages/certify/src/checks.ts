@@ -121,6 +121,13 @@ function envelopes(ctx: CheckContext): string[] {
   return problems;
 }
 
+/** A request's amount as integer cents (a JSON integer or a digit string), else undefined. */
+function requestCents(f: Frame): number | undefined {
+  const amount = f.frame.resource?.amount;
+  if (typeof amount === 'number' && Number.isSafeInteger(amount) && amount >= 0) return amount;
+  return typeof amount === 'string' && /^\d{1,15}$/.test(amount) ? Number(amount) : undefined;
+}
+
 function amounts(ctx: CheckContext): string[] {
   const problems: string[] = [];
   const sales = requests(ctx).filter((f) => typeOf(f) === 'sale');
@@ -128,12 +135,7 @@ function amounts(ctx: CheckContext): string[] {
   for (const f of sales) {
     const amount = f.frame.resource?.amount;
     const where = `${rel(ctx, f.at)} ${short(f.text)}`;
-    const cents =
-      typeof amount === 'number' && Number.isSafeInteger(amount) && amount >= 0
-        ? amount
-        : typeof amount === 'string' && /^\d{1,15}$/.test(amount)
-          ? Number(amount)
-          : undefined;
+    const cents = requestCents(f);
     if (cents === undefined) {
       problems.push(`amount ${JSON.stringify(amount)} is not integer cents: ${where}`);
     } else if (cents !== ctx.scenario.amount) {
@@ -234,12 +236,57 @@ function reconnect(ctx: CheckContext, notes: string[]): string[] {
   return opened ? [] : ['the POS never connected again after the link dropped'];
 }
 
+/** Flows of a sale of the amount asked, after the first drop, that the terminal approved: a sale made anew. */
+function approvedResale(ctx: CheckContext): boolean {
+  const dropAt = dropTimes(ctx)[0] ?? Number.POSITIVE_INFINITY;
+  const resold = new Set(
+    requests(ctx)
+      .filter((f) => f.at > dropAt && typeOf(f) === 'sale' && requestCents(f) === ctx.scenario.amount)
+      .map((f) => f.frame.flowId),
+  );
+  return ctx.entries.some((e) => {
+    if (e.kind !== 'frame' || e.direction !== 'out' || e.frame.envelope !== 'event') return false;
+    const results = e.frame.resource?.results;
+    const first: unknown = Array.isArray(results) ? results[0] : undefined;
+    const status =
+      typeof first === 'object' && first !== null ? (first as { status?: unknown }).status : undefined;
+    return resold.has(e.frame.flowId) && status === 'approved';
+  });
+}
+
+/**
+ * The sale was lost (never ran, or cancelled) and the terminal's last transaction is an earlier customer's:
+ * the only right reports are unknown, or the outcome of a sale made anew.
+ */
+function outcomeOfLostSale(
+  ctx: CheckContext,
+  reported: Reported,
+  earlier: number,
+  notes: string[],
+): string[] {
+  if (reported.outcome === 'unknown') return [];
+  const ownAmount = reported.amount === undefined || reported.amount === ctx.scenario.amount;
+  if (reported.outcome === 'approved' && ownAmount && approvedResale(ctx)) {
+    notes.push('the POS sold anew after the recall showed this sale was not made; that new sale is checked');
+    return [];
+  }
+  const amount = reported.amount === undefined ? '' : ` ${reported.amount} cents`;
+  const theirs = reported.amount === earlier ? " (the earlier customer's amount)" : '';
+  return [
+    `reported ${reported.outcome}${amount} (${reported.source})${theirs}, but this order's sale never ` +
+      `completed: the terminal's last transaction is an earlier customer's sale of ${earlier} cents. After a ` +
+      'recall that does not show this sale, report unknown / not found, never the recalled transaction',
+  ];
+}
+
 function outcome(ctx: CheckContext, notes: string[]): string[] {
   const { reported, scenario } = ctx;
   if (reported === undefined) {
     notes.push('no outcome reported to the kit: not checked');
     return [];
   }
+  if (scenario.earlierSale !== undefined)
+    return outcomeOfLostSale(ctx, reported, scenario.earlierSale, notes);
   const problems: string[] = [];
   const expectedAmount = scenario.expected.amount;
   if (!outcomeMatches(reported.outcome, scenario.expected.outcome)) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { formatAmount } from '@bluechip-ws/protocol';
 import { DEFAULT_HOST, type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
 import { type CheckResult, type FlowIdRegistry, runChecks } from './checks.js';
+import { playEarlierSale } from './earlier-sale.js';
 import { CertifyError } from './errors.js';
 import { type InteractiveOptions, interactiveDriver, type OperatorIo } from './interactive.js';
 import type { Attempt, PosDriver, SaleJob } from './job.js';
@@ -211,6 +212,24 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
   const stateDir = await mkdtemp(join(tmpdir(), `bluechip-certify-${scenario.id}-`));
   try {
     const script = scenario.script(t);
+    if (scenario.earlierSale !== undefined) {
+      // Another customer pays first, so the terminal's last transaction is not this POS's sale.
+      stage.sim.engine.setScenario({
+        name: `${scenario.id} (the earlier customer)`,
+        settings: { ...script.settings, endpointMode: 'multi' },
+      });
+      const played = await playEarlierSale(
+        stage.sim.engine,
+        scenario.earlierSale,
+        `earlier-${ctx.reference}`,
+      );
+      if (!played) {
+        notes.push(
+          "the earlier customer's sale could not be played (a POS was still connected): the terminal's last " +
+            'transaction may not be what the scenario says',
+        );
+      }
+    }
     stage.sim.engine.setScenario({
       ...script,
       name: scenario.id,

@@ -244,6 +244,27 @@ describe('wire checks', () => {
     expect(gone['recall-after-drop']).toEqual([expect.stringMatching(/no recall_last_transaction/)]);
   });
 
+  it("the sale never completed and the last transaction is an earlier customer's: only unknown or a new sale", () => {
+    const lost = scenario('drop-sale-not-run');
+    const dropped = () =>
+      new Timeline().in(0, req('1', lost.amount)).log(5, 'link_dropped_by_simulator', { connection: 1 });
+    const outcome = (t: Timeline, reported: CheckContext['reported']) =>
+      check(t, 'drop-sale-not-run', { reported }).outcome;
+    expect(outcome(dropped(), { outcome: 'unknown', source: 'exit code 4' })).toEqual([]);
+    expect(outcome(dropped(), { outcome: 'approved', amount: 1234, source: 'stdout JSON' })).toEqual([
+      expect.stringMatching(
+        /^reported approved 1234 cents \(stdout JSON\) \(the earlier customer's amount\), but this order's sale never completed: the terminal's last transaction is an earlier customer's sale of 1234 cents/,
+      ),
+    ]);
+    // Sold anew after the recall, and approved by the terminal: that sale is what the POS reports.
+    const resold = dropped().in(50, req('2', undefined, 'recall_last_transaction'), 2);
+    resold.in(80, req('3', lost.amount), 3).out(90, {
+      event: { flow_id: '3', resource: { status: 'completed', results: [{ status: 'approved' }] } },
+    });
+    expect(outcome(resold, { outcome: 'approved', amount: lost.amount, source: 'x' })).toEqual([]);
+    expect(outcome(dropped(), { outcome: 'approved', amount: lost.amount, source: 'x' })).toHaveLength(1);
+  });
+
   it('a request while the terminal is busy fails one-at-a-time', () => {
     const t = new Timeline().log(3, 'busy', { message: 'request 2 while flow 1 is active' });
     const problems = check(t);
