@@ -4,12 +4,16 @@ import { outcomeMatches, type Reported } from './outcome.js';
 import { type CertifyScenario, CHECK_TITLES, type CheckId } from './scenarios.js';
 import type { WireEntry } from './wire.js';
 
-/** One wire rule's verdict on one scenario. `problems` say what was seen; `notes` what was not exercised. */
+/**
+ * One wire rule's verdict on one scenario. `problems` say what was seen; `warnings` what passed but is a
+ * risk (a late ack within the bound, a repeat the POS left before, a drop); `notes` what was not exercised.
+ */
 export interface CheckResult {
   readonly id: CheckId;
   readonly title: string;
   readonly passed: boolean;
   readonly problems: readonly string[];
+  readonly warnings: readonly string[];
   readonly notes: readonly string[];
 }
 
@@ -25,6 +29,8 @@ export interface CheckContext {
   readonly reported: Reported | undefined;
   readonly ackBoundMs: number;
   readonly flowIds: FlowIdRegistry;
+  /** Filled with the frames a problem points at: the report shows them whole. */
+  readonly cited?: Set<WireEntry>;
 }
 
 const MONEY_MOVING: ReadonlySet<string> = new Set([
@@ -43,6 +49,11 @@ type Log = Extract<WireEntry, { kind: 'log' }>;
 
 const rel = (ctx: CheckContext, at: number) => `+${Math.max(0, Math.round(at - ctx.origin))} ms`;
 const short = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
+/** The frame, shortened, for a problem; marked so the wire log shows it whole. */
+const cite = (ctx: CheckContext, f: Frame) => {
+  ctx.cited?.add(f);
+  return short(f.text);
+};
 
 function framesIn(ctx: CheckContext): Frame[] {
   return ctx.entries.filter((e): e is Frame => e.kind === 'frame' && e.direction === 'in');
@@ -75,43 +86,43 @@ function envelopes(ctx: CheckContext): string[] {
   const single = ctx.scenario.endpointMode === 'single';
   const endpointOfFlow = new Map<string, string>();
   for (const f of framesIn(ctx)) {
-    const where = `${rel(ctx, f.at)} ${short(f.text)}`;
-    for (const p of f.frame.problems) problems.push(`${p}: ${where}`);
+    const where = () => `${rel(ctx, f.at)} ${cite(ctx, f)}`;
+    for (const p of f.frame.problems) problems.push(`${p}: ${where()}`);
     const { envelope } = f.frame;
     if (envelope === undefined) continue;
     if (envelope !== 'request' && envelope !== 'event_ack') {
-      problems.push(`a POS sends only "request" and "event_ack", not "${envelope}": ${where}`);
+      problems.push(`a POS sends only "request" and "event_ack", not "${envelope}": ${where()}`);
       continue;
     }
     if (envelope === 'request' && typeOf(f) === undefined)
-      problems.push(`request without resource.type: ${where}`);
+      problems.push(`request without resource.type: ${where()}`);
     if (envelope === 'event_ack' && f.frame.resource !== undefined) {
       const wrong = wrongAckResource(f.frame.resource);
-      if (wrong !== undefined) problems.push(`${wrong}: ${where}`);
+      if (wrong !== undefined) problems.push(`${wrong}: ${where()}`);
     }
     if (f.path === '/' || single) {
       const endpoint = f.frame.endpoint;
       if (endpoint === undefined) {
-        problems.push(`single-endpoint mode: "${envelope}" without "endpoint": ${where}`);
+        problems.push(`single-endpoint mode: "${envelope}" without "endpoint": ${where()}`);
         continue;
       }
       if (envelope === 'request' && f.frame.flowId !== undefined) {
         endpointOfFlow.set(f.frame.flowId, normalizePath(endpoint));
         const type = typeOf(f);
         if (type !== undefined && MONEY_MOVING.has(type) && normalizePath(endpoint) !== ENDPOINTS.payment) {
-          problems.push(`a ${type} goes to "endpoint":"${ENDPOINTS.payment}", not "${endpoint}": ${where}`);
+          problems.push(`a ${type} goes to "endpoint":"${ENDPOINTS.payment}", not "${endpoint}": ${where()}`);
         }
       }
       if (envelope === 'event_ack' && f.frame.flowId !== undefined) {
         const expected = endpointOfFlow.get(f.frame.flowId);
         if (expected !== undefined && normalizePath(endpoint) !== expected) {
-          problems.push(`event_ack echoes "endpoint":"${endpoint}", the flow's is "${expected}": ${where}`);
+          problems.push(`event_ack echoes "endpoint":"${endpoint}", the flow's is "${expected}": ${where()}`);
         }
       }
     } else if (envelope === 'request') {
       const type = typeOf(f);
       if (type !== undefined && MONEY_MOVING.has(type) && f.path !== ENDPOINTS.payment) {
-        problems.push(`a ${type} is sent on ${ENDPOINTS.payment}, not ${f.path}: ${where}`);
+        problems.push(`a ${type} is sent on ${ENDPOINTS.payment}, not ${f.path}: ${where()}`);
       }
     }
   }
@@ -134,10 +145,10 @@ function amounts(ctx: CheckContext): string[] {
   if (sales.length === 0) problems.push('the POS sent no sale request');
   for (const f of sales) {
     const amount = f.frame.resource?.amount;
-    const where = `${rel(ctx, f.at)} ${short(f.text)}`;
+    const where = () => `${rel(ctx, f.at)} ${cite(ctx, f)}`;
     const cents = requestCents(f);
     if (cents === undefined) {
-      problems.push(`amount ${JSON.stringify(amount)} is not integer cents: ${where}`);
+      problems.push(`amount ${JSON.stringify(amount)} is not integer cents: ${where()}`);
     } else if (cents !== ctx.scenario.amount) {
       // 4.35 * 100 is 434.99999999999994 in binary floating point: truncating it loses a cent.
       const truncated =
@@ -145,7 +156,7 @@ function amounts(ctx: CheckContext): string[] {
           ? ' (one cent short: the amount truncated from a float, x * 100?)'
           : '';
       problems.push(
-        `amount ${cents} cents, but the sale asked was ${ctx.scenario.amount} cents${truncated}: ${where}`,
+        `amount ${cents} cents, but the sale asked was ${ctx.scenario.amount} cents${truncated}: ${where()}`,
       );
     }
   }
@@ -160,7 +171,7 @@ function flowIds(ctx: CheckContext): string[] {
     const first = ctx.flowIds.get(id);
     if (first !== undefined) {
       const where = first === ctx.scenario.id ? 'earlier in this scenario' : `in scenario "${first}"`;
-      problems.push(`${rel(ctx, f.at)} flow_id "${id}" was already used ${where}: ${short(f.text)}`);
+      problems.push(`${rel(ctx, f.at)} flow_id "${id}" was already used ${where}: ${cite(ctx, f)}`);
     } else {
       ctx.flowIds.set(id, ctx.scenario.id);
     }
@@ -195,7 +206,7 @@ function oneAtATime(ctx: CheckContext): string[] {
     if (f.at <= firstBusy || type === undefined || !MONEY_MOVING.has(type)) continue;
     problems.push(
       `${rel(ctx, f.at)} a second ${type} reached the terminal after it answered busy: the POS sold again on ` +
-        `its own (flow ${f.frame.flowId ?? '?'}): ${short(f.text)}`,
+        `its own (flow ${f.frame.flowId ?? '?'}): ${cite(ctx, f)}`,
     );
   }
   return problems;
@@ -219,7 +230,7 @@ function recallAfterDrop(ctx: CheckContext, notes: string[]): string[] {
     if (type !== undefined && MONEY_MOVING.has(type)) {
       return [
         `${rel(ctx, f.at)} a new ${type} was sent after the drop without asking the terminal first ` +
-          `(recall_last_transaction): the first one may have been charged: ${short(f.text)}`,
+          `(recall_last_transaction): the first one may have been charged: ${cite(ctx, f)}`,
       ];
     }
   }
@@ -311,7 +322,9 @@ function outcome(ctx: CheckContext, notes: string[]): string[] {
   return problems;
 }
 
-const CHECKS: Readonly<Record<CheckId, (ctx: CheckContext, notes: string[]) => string[]>> = {
+type Check = (ctx: CheckContext, notes: string[], warnings: string[]) => string[];
+
+const CHECKS: Readonly<Record<CheckId, Check>> = {
   envelopes,
   amounts,
   acks: checkAcks,
@@ -326,7 +339,8 @@ const CHECKS: Readonly<Record<CheckId, (ctx: CheckContext, notes: string[]) => s
 export function runChecks(ctx: CheckContext): CheckResult[] {
   return ctx.scenario.checks.map((id) => {
     const notes: string[] = [];
-    const problems = CHECKS[id](ctx, notes);
-    return { id, title: CHECK_TITLES[id], passed: problems.length === 0, problems, notes };
+    const warnings: string[] = [];
+    const problems = CHECKS[id](ctx, notes, warnings);
+    return { id, title: CHECK_TITLES[id], passed: problems.length === 0, problems, warnings, notes };
   });
 }

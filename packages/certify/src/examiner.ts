@@ -13,7 +13,7 @@ import type { Reported } from './outcome.js';
 import { commandDriver } from './pos-command.js';
 import { type CertifyScenario, selectScenarios } from './scenarios.js';
 import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_TIME_SCALE, type Timing, timing } from './timing.js';
-import { describeEntry, WireRecorder } from './wire.js';
+import { CITED_FRAME_CHARS, describeEntry, type WireEntry, WireRecorder } from './wire.js';
 
 export const DEFAULT_CERTIFY_PORT = 50000;
 
@@ -56,6 +56,8 @@ export interface ScenarioResult {
   readonly scenario: CertifyScenario;
   readonly passed: boolean;
   readonly checks: readonly CheckResult[];
+  /** Every check's warnings: a scenario that passed with any is shown as "pass with warnings". */
+  readonly warnings: readonly string[];
   readonly reported: Reported | undefined;
   readonly attempts: readonly Attempt[];
   /** What was seen on the wire and in the terminal's log, one line each. */
@@ -262,7 +264,9 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
     });
     const idle = await settle();
     const { entries, dropped } = stage.recorder.timeline();
+    const cited = new Set<WireEntry>();
     const checks = runChecks({
+      cited,
       scenario,
       entries,
       origin,
@@ -275,12 +279,14 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
       notes.push('the simulator was restarted on the same port');
       await stage.restart();
     }
-    const wire = entries.map((e) => describeEntry(e, origin));
+    // A frame a problem points at is shown whole (bounded): what is wrong may be past the usual cut.
+    const wire = entries.map((e) => describeEntry(e, origin, cited.has(e) ? CITED_FRAME_CHARS : undefined));
     if (dropped > 0) wire.push(`… ${dropped} more entries not kept`);
     return {
       scenario,
       passed: checks.every((c) => c.passed),
       checks,
+      warnings: checks.flatMap((c) => c.warnings),
       reported: driven.reported,
       attempts: driven.attempts,
       wire,
