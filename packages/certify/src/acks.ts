@@ -180,7 +180,7 @@ function unanswered(ctx: AckContext, copies: readonly Copy[], problems: string[]
  * The acks rule: every copy of every event acked on its connection, within the bound, never before the event;
  * no ack for a flow the terminal never started; the link kept open while the terminal runs the flow.
  */
-export function checkAcks(ctx: AckContext, notes: string[], warnings: string[]): string[] {
+export function checkAcks(ctx: AckContext, _notes: string[], warnings: string[]): string[] {
   const problems: string[] = [];
   const copies = matchAcks(ctx, problems, warnings);
   unanswered(ctx, copies, problems, warnings);
