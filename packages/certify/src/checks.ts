@@ -290,6 +290,19 @@ function outcomeOfLostSale(
   ];
 }
 
+/** For a scenario holding the customer: when the POS hung up on its sale, if it did before the final event. */
+function gaveUp(ctx: CheckContext): string {
+  if (ctx.scenario.holdsCustomer !== true) return '';
+  const sale = requests(ctx).find((f) => typeOf(f) === 'sale');
+  const left = logs(ctx, 'link_dropped_mid_flow').find((l) => sale !== undefined && l.at >= sale.at);
+  if (sale === undefined || left === undefined) return '';
+  const after = ((left.at - sale.at) / 1000).toFixed(1);
+  return (
+    `: the POS gave up ${after} s into the customer's wait, while the customer was still at the terminal ` +
+    "(the terminal itself waits up to a minute): a POS's own timeout must be longer than the terminal's"
+  );
+}
+
 function outcome(ctx: CheckContext, notes: string[]): string[] {
   const { reported, scenario } = ctx;
   if (reported === undefined) {
@@ -301,7 +314,9 @@ function outcome(ctx: CheckContext, notes: string[]): string[] {
   const problems: string[] = [];
   const expectedAmount = scenario.expected.amount;
   if (!outcomeMatches(reported.outcome, scenario.expected.outcome)) {
-    problems.push(`reported ${reported.outcome} (${reported.source}), expected ${scenario.expected.outcome}`);
+    problems.push(
+      `reported ${reported.outcome} (${reported.source}), expected ${scenario.expected.outcome}${gaveUp(ctx)}`,
+    );
   } else if (
     scenario.expected.outcome === 'partially_approved' &&
     reported.outcome === 'approved' &&

@@ -12,7 +12,13 @@ import type { Attempt, PosDriver, SaleJob } from './job.js';
 import type { Reported } from './outcome.js';
 import { commandDriver } from './pos-command.js';
 import { type CertifyScenario, selectScenarios } from './scenarios.js';
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_TIME_SCALE, type Timing, timing } from './timing.js';
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_CUSTOMER_HOLD_MS,
+  DEFAULT_TIME_SCALE,
+  type Timing,
+  timing,
+} from './timing.js';
 import { CITED_FRAME_CHARS, describeEntry, type WireEntry, WireRecorder } from './wire.js';
 
 export const DEFAULT_CERTIFY_PORT = 50000;
@@ -28,6 +34,8 @@ export interface CertifyOptions {
   readonly only?: readonly string[];
   readonly timeScale?: number;
   readonly ackTimeoutMs?: number;
+  /** Real milliseconds the customer takes in `slow-customer` (default 40 000; not scaled). */
+  readonly customerHoldMs?: number;
   /** Extra runs of the POS command after it reported `unknown` (default 1). */
   readonly retries?: number;
   /** A POS command still running after this long is killed. Default: 60 s plus twice the longest wait. */
@@ -102,6 +110,7 @@ class Stage {
   }
 
   async close(): Promise<void> {
+    if ((this.sim as RunningSimulator | undefined) === undefined) return; // never started
     this.recorder.detach();
     await this.sim.close();
   }
@@ -139,7 +148,11 @@ export async function runCertification(options: CertifyOptions, io: OperatorIo):
   let t: Timing;
   let scenarios: readonly CertifyScenario[];
   try {
-    t = timing(options.timeScale ?? DEFAULT_TIME_SCALE, options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS);
+    t = timing(
+      options.timeScale ?? DEFAULT_TIME_SCALE,
+      options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
+      options.customerHoldMs ?? DEFAULT_CUSTOMER_HOLD_MS,
+    );
     scenarios = selectScenarios(options.only);
   } catch (cause) {
     throw new CertifyError('bad_option', (cause as Error).message, { cause });
@@ -157,32 +170,49 @@ export async function runCertification(options: CertifyOptions, io: OperatorIo):
         })
       : commandDriver({
           command: options.posCommand,
-          timeoutMs: options.commandTimeoutMs ?? 60_000 + 2 * t.scaled(60_000),
+          timeoutMs: options.commandTimeoutMs ?? 60_000 + 2 * Math.max(t.scaled(60_000), t.customerHoldMs),
           retries: options.retries ?? 1,
         });
   // A flow the POS stopped acking ends after its resends; the bound leaves room for that.
   const settleMs = t.ackTimeoutMs * 3 + 2000;
   const runId = randomBytes(3).toString('hex');
   const flowIds: FlowIdRegistry = new Map();
-  const results: ScenarioResult[] = [];
-  options.onProgress?.({ type: 'listening', url: stage.sim.url, total: scenarios.length });
+  const byId = new Map<string, ScenarioResult>();
+  const total = scenarios.length;
+  const play = async (scenario: CertifyScenario, on: Stage) => {
+    const index = scenarios.indexOf(scenario);
+    options.onProgress?.({ type: 'scenario_started', index, total, scenario });
+    const result = await playScenario(scenario, {
+      stage: on,
+      driver,
+      t,
+      flowIds,
+      reference: `cert-${runId}-${scenario.id}`,
+      settleMs,
+    });
+    byId.set(scenario.id, result);
+    options.onProgress?.({ type: 'scenario_finished', index, total, result });
+  };
+  // A scenario holding the customer in real time runs beside the others (command mode: a person at one POS
+  // makes one sale at a time), on a second terminal of its own, so the run is not slower for it.
+  const aside = driver.mode === 'command' ? scenarios.filter((s) => s.holdsCustomer === true) : [];
+  const asideStage = aside.length === 0 ? undefined : new Stage(options.host ?? DEFAULT_HOST);
+  options.onProgress?.({ type: 'listening', url: stage.sim.url, total });
   try {
-    for (const [i, scenario] of scenarios.entries()) {
-      options.onProgress?.({ type: 'scenario_started', index: i, total: scenarios.length, scenario });
-      const result = await playScenario(scenario, {
-        stage,
-        driver,
-        t,
-        flowIds,
-        reference: `cert-${runId}-${scenario.id}`,
-        settleMs,
-      });
-      results.push(result);
-      options.onProgress?.({ type: 'scenario_finished', index: i, total: scenarios.length, result });
+    await asideStage?.start(0);
+    const besides = (async () => {
+      for (const scenario of aside) await play(scenario, asideStage!);
+    })();
+    try {
+      for (const scenario of scenarios) if (!aside.includes(scenario)) await play(scenario, stage);
+    } finally {
+      await besides;
     }
   } finally {
+    await asideStage?.close();
     await stage.close();
   }
+  const results = scenarios.map((s) => byId.get(s.id)!);
   const passed = results.filter((r) => r.passed).length;
   return {
     startedAt: new Date(started).toISOString(),

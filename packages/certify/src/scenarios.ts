@@ -42,6 +42,11 @@ export interface CertifyScenario {
    * last transaction is not the POS's. The POS must then report unknown (or sell anew and report that sale).
    */
   readonly earlierSale?: number;
+  /**
+   * The customer stage lasts `Timing.customerHoldMs` of real time. In command mode the scenario runs beside
+   * the others, on a second simulated terminal (its own port), so the run is not slower for it.
+   */
+  readonly holdsCustomer?: boolean;
   readonly endpointMode: 'multi' | 'single';
   readonly checks: readonly CheckId[];
   /** The simulator's script: its first `sale` gets the rule, everything else behaves normally. */
@@ -105,6 +110,23 @@ export const SCENARIOS: readonly CertifyScenario[] = [
     endpointMode: 'multi',
     checks: COMMON,
     script: (t) => firstSale(t, { outcome: 'timed_out', delayMs: t.scaled(60_000) }),
+  },
+  {
+    id: 'slow-customer',
+    title: "A customer slower than the POS's patience",
+    does:
+      'Answers "started"; the customer then takes the customer hold (40 s of real time by default, ' +
+      '--customer-hold; --time-scale does not apply) before the card is approved. In command mode it runs ' +
+      'beside the other scenarios, on a second simulated terminal at its own port ({url}, {port}).',
+    correctPos:
+      "Keeps waiting: a POS must not give up before the terminal's own customer timeout (a minute). Acks, " +
+      'reports approved.',
+    amount: 1906,
+    expected: { outcome: 'approved', amount: 1906 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    holdsCustomer: true,
+    script: (t) => firstSale(t, { outcome: 'approved', delayMs: t.customerHoldMs }),
   },
   {
     id: 'proceed-then-completed',
