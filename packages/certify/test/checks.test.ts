@@ -99,6 +99,38 @@ describe('wire checks', () => {
     ]);
   });
 
+  it('acks are matched by copy and connection: the copy left unanswered, another connection, a flow never started', () => {
+    // The POS let the first copy go and acked the terminal's resend at once: copy 1 went unanswered, no late ack.
+    const resent = new Timeline()
+      .in(0, req('1'))
+      .out(10, event('1'))
+      .out(1010, event('1'))
+      .in(1013, ack('1'));
+    expect(check(resent).acks).toEqual([
+      expect.stringMatching(
+        /^the "completed" event of flow 1 sent at \+10 ms on connection #1 was never acked on its connection \(the POS acked only copy 2, sent at \+1010 ms\)$/,
+      ),
+    ]);
+    // It hung up as the event came and acked on a new connection.
+    const elsewhere = new Timeline().in(0, req('1')).out(10, event('1')).log(11, 'connection_closed', {
+      connection: 1,
+    });
+    elsewhere.log(20, 'connection_opened', { connection: 2 }).in(21, ack('1'), 2);
+    expect(check(elsewhere).acks).toEqual([
+      expect.stringMatching(
+        /^\+21 ms event_ack for flow 1 on connection #2 answers the "completed" event of flow 1 sent at \+10 ms on connection #1: an ack goes on the connection its event came on/,
+      ),
+      expect.stringMatching(/sent at \+10 ms on connection #1 was never acked on its connection$/),
+    ]);
+    // An ack for a flow id the terminal never used.
+    const never = new Timeline().in(0, req('1')).out(10, event('1')).in(11, ack('1')).in(12, ack('77'));
+    expect(check(never).acks).toEqual([
+      expect.stringMatching(
+        /^\+12 ms event_ack for flow 77 on connection #1: an ack for a flow the terminal never started/,
+      ),
+    ]);
+  });
+
   it('a repeat reaching a POS already closing after its ack is excused, one it kept ignoring is not', () => {
     const closing = new Timeline().in(0, req('1')).out(10, event('1')).in(12, ack('1')).out(60, event('1'));
     closing.log(70, 'connection_closed', { connection: 1 });
