@@ -12,12 +12,15 @@ export interface AckContext {
   readonly entries: readonly WireEntry[];
   readonly origin: number;
   readonly ackBoundMs: number;
+  /** Frames a problem points at: the report shows them whole. */
+  readonly cited?: Set<WireEntry>;
 }
 
 type Frame = Extract<WireEntry, { kind: 'frame' }>;
 
 /** One copy of an event as the terminal sent it. The same event sent again is a new copy of it. */
 interface Copy {
+  readonly entry: Frame;
   readonly flow: string;
   readonly at: number;
   readonly connection: number;
@@ -35,6 +38,7 @@ const rel = (ctx: AckContext, at: number) => `+${Math.max(0, Math.round(at - ctx
 const short = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
 function describe(ctx: AckContext, c: Copy): string {
+  ctx.cited?.add(c.entry);
   const copy = c.number === 1 ? '' : ` (copy ${c.number}: a repeat)`;
   return `the "${c.status}" event of flow ${c.flow}${copy} sent at ${rel(ctx, c.at)} on connection #${c.connection}`;
 }
@@ -59,7 +63,7 @@ function startedFlows(entries: readonly WireEntry[]): Set<string> {
  * go and acked the resend is told the first copy went unanswered, and one that acks the first copy only is
  * told the repeat did.
  */
-function matchAcks(ctx: AckContext, problems: string[]): Copy[] {
+function matchAcks(ctx: AckContext, problems: string[], warnings: string[]): Copy[] {
   const copies: Copy[] = [];
   const started = startedFlows(ctx.entries);
   for (const e of ctx.entries) {
@@ -68,6 +72,7 @@ function matchAcks(ctx: AckContext, problems: string[]): Copy[] {
     if (e.direction === 'out' && e.frame.envelope === 'event') {
       const same = copies.filter((c) => c.flow === flow && c.text === e.text);
       copies.push({
+        entry: e,
         flow,
         at: e.at,
         connection: e.connection,
@@ -88,6 +93,12 @@ function matchAcks(ctx: AckContext, problems: string[]): Copy[] {
       }
       copy.ackedAt = e.at;
       const latency = e.at - copy.at;
+      if (latency > ctx.ackBoundMs / 2 && latency <= ctx.ackBoundMs) {
+        warnings.push(
+          `${rel(ctx, e.at)} the event_ack for ${describe(ctx, copy)} came ${Math.round(latency)} ms after it: ` +
+            `within the bound (${ctx.ackBoundMs} ms), but more than half of it`,
+        );
+      }
       if (latency > ctx.ackBoundMs) {
         problems.push(
           `${rel(ctx, e.at)} the event_ack for ${describe(ctx, copy)} came ${Math.round(latency)} ms after it ` +
@@ -107,6 +118,7 @@ function strayAck(
   started: ReadonlySet<string>,
 ): string {
   const flow = ack.frame.flowId!;
+  ctx.cited?.add(ack);
   const at = `${rel(ctx, ack.at)} event_ack for flow ${flow} on connection #${ack.connection}`;
   const sent = copies.filter((c) => c.flow === flow);
   if (!started.has(flow)) {
@@ -139,7 +151,7 @@ function closes(entries: readonly WireEntry[]): { closedAt: Map<number, number>;
   return { closedAt, droppedBySim };
 }
 
-function unanswered(ctx: AckContext, copies: readonly Copy[], problems: string[], notes: string[]): void {
+function unanswered(ctx: AckContext, copies: readonly Copy[], problems: string[], warnings: string[]): void {
   const { closedAt } = closes(ctx.entries);
   for (const copy of copies) {
     if (copy.ackedAt !== undefined) continue;
@@ -147,9 +159,9 @@ function unanswered(ctx: AckContext, copies: readonly Copy[], problems: string[]
     const last = ofFlow[ofFlow.length - 1] === copy;
     const closed = closedAt.get(copy.connection);
     if (copy.afterAck && last && closed !== undefined && closed - copy.at < CLOSING_GRACE_MS) {
-      notes.push(
+      warnings.push(
         `the repeat of flow ${copy.flow}'s event sent at ${rel(ctx, copy.at)} reached a POS that was closing its ` +
-          'link; not required to be acked',
+          'link: not required to be acked, but the POS left while the terminal was still sending',
       );
       continue;
     }
@@ -168,15 +180,15 @@ function unanswered(ctx: AckContext, copies: readonly Copy[], problems: string[]
  * The acks rule: every copy of every event acked on its connection, within the bound, never before the event;
  * no ack for a flow the terminal never started; the link kept open while the terminal runs the flow.
  */
-export function checkAcks(ctx: AckContext, notes: string[]): string[] {
+export function checkAcks(ctx: AckContext, _notes: string[], warnings: string[]): string[] {
   const problems: string[] = [];
-  const copies = matchAcks(ctx, problems);
-  unanswered(ctx, copies, problems, notes);
+  const copies = matchAcks(ctx, problems, warnings);
+  unanswered(ctx, copies, problems, warnings);
   const logs = ctx.entries.filter((e): e is Extract<WireEntry, { kind: 'log' }> => e.kind === 'log');
   for (const l of logs.filter((x) => x.log.kind === 'ack_ignored')) {
     const resent = copies.some((c) => c.flow === l.log.flow_id && c.at >= l.at);
     if (!resent) {
-      notes.push(
+      warnings.push(
         `the POS closed its link before the terminal resent flow ${l.log.flow_id}'s event: the repeat was not exercised`,
       );
     }

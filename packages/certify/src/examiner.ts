@@ -5,14 +5,21 @@ import { join } from 'node:path';
 import { formatAmount } from '@bluechip-ws/protocol';
 import { DEFAULT_HOST, type RunningSimulator, startSimulator } from '@bluechip-ws/simulator';
 import { type CheckResult, type FlowIdRegistry, runChecks } from './checks.js';
+import { playEarlierSale } from './earlier-sale.js';
 import { CertifyError } from './errors.js';
 import { type InteractiveOptions, interactiveDriver, type OperatorIo } from './interactive.js';
 import type { Attempt, PosDriver, SaleJob } from './job.js';
 import type { Reported } from './outcome.js';
 import { commandDriver } from './pos-command.js';
 import { type CertifyScenario, selectScenarios } from './scenarios.js';
-import { DEFAULT_ACK_TIMEOUT_MS, DEFAULT_TIME_SCALE, type Timing, timing } from './timing.js';
-import { describeEntry, WireRecorder } from './wire.js';
+import {
+  DEFAULT_ACK_TIMEOUT_MS,
+  DEFAULT_CUSTOMER_HOLD_MS,
+  DEFAULT_TIME_SCALE,
+  type Timing,
+  timing,
+} from './timing.js';
+import { CITED_FRAME_CHARS, describeEntry, type WireEntry, WireRecorder } from './wire.js';
 
 export const DEFAULT_CERTIFY_PORT = 50000;
 
@@ -27,6 +34,8 @@ export interface CertifyOptions {
   readonly only?: readonly string[];
   readonly timeScale?: number;
   readonly ackTimeoutMs?: number;
+  /** Real milliseconds the customer takes in `slow-customer` (default 40 000; not scaled). */
+  readonly customerHoldMs?: number;
   /** Extra runs of the POS command after it reported `unknown` (default 1). */
   readonly retries?: number;
   /** A POS command still running after this long is killed. Default: 60 s plus twice the longest wait. */
@@ -55,6 +64,8 @@ export interface ScenarioResult {
   readonly scenario: CertifyScenario;
   readonly passed: boolean;
   readonly checks: readonly CheckResult[];
+  /** Every check's warnings: a scenario that passed with any is shown as "pass with warnings". */
+  readonly warnings: readonly string[];
   readonly reported: Reported | undefined;
   readonly attempts: readonly Attempt[];
   /** What was seen on the wire and in the terminal's log, one line each. */
@@ -99,6 +110,7 @@ class Stage {
   }
 
   async close(): Promise<void> {
+    if ((this.sim as RunningSimulator | undefined) === undefined) return; // never started
     this.recorder.detach();
     await this.sim.close();
   }
@@ -136,7 +148,11 @@ export async function runCertification(options: CertifyOptions, io: OperatorIo):
   let t: Timing;
   let scenarios: readonly CertifyScenario[];
   try {
-    t = timing(options.timeScale ?? DEFAULT_TIME_SCALE, options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS);
+    t = timing(
+      options.timeScale ?? DEFAULT_TIME_SCALE,
+      options.ackTimeoutMs ?? DEFAULT_ACK_TIMEOUT_MS,
+      options.customerHoldMs ?? DEFAULT_CUSTOMER_HOLD_MS,
+    );
     scenarios = selectScenarios(options.only);
   } catch (cause) {
     throw new CertifyError('bad_option', (cause as Error).message, { cause });
@@ -154,32 +170,49 @@ export async function runCertification(options: CertifyOptions, io: OperatorIo):
         })
       : commandDriver({
           command: options.posCommand,
-          timeoutMs: options.commandTimeoutMs ?? 60_000 + 2 * t.scaled(60_000),
+          timeoutMs: options.commandTimeoutMs ?? 60_000 + 2 * Math.max(t.scaled(60_000), t.customerHoldMs),
           retries: options.retries ?? 1,
         });
   // A flow the POS stopped acking ends after its resends; the bound leaves room for that.
   const settleMs = t.ackTimeoutMs * 3 + 2000;
   const runId = randomBytes(3).toString('hex');
   const flowIds: FlowIdRegistry = new Map();
-  const results: ScenarioResult[] = [];
-  options.onProgress?.({ type: 'listening', url: stage.sim.url, total: scenarios.length });
+  const byId = new Map<string, ScenarioResult>();
+  const total = scenarios.length;
+  const play = async (scenario: CertifyScenario, on: Stage) => {
+    const index = scenarios.indexOf(scenario);
+    options.onProgress?.({ type: 'scenario_started', index, total, scenario });
+    const result = await playScenario(scenario, {
+      stage: on,
+      driver,
+      t,
+      flowIds,
+      reference: `cert-${runId}-${scenario.id}`,
+      settleMs,
+    });
+    byId.set(scenario.id, result);
+    options.onProgress?.({ type: 'scenario_finished', index, total, result });
+  };
+  // A scenario holding the customer in real time runs beside the others (command mode: a person at one POS
+  // makes one sale at a time), on a second terminal of its own, so the run is not slower for it.
+  const aside = driver.mode === 'command' ? scenarios.filter((s) => s.holdsCustomer === true) : [];
+  const asideStage = aside.length === 0 ? undefined : new Stage(options.host ?? DEFAULT_HOST);
+  options.onProgress?.({ type: 'listening', url: stage.sim.url, total });
   try {
-    for (const [i, scenario] of scenarios.entries()) {
-      options.onProgress?.({ type: 'scenario_started', index: i, total: scenarios.length, scenario });
-      const result = await playScenario(scenario, {
-        stage,
-        driver,
-        t,
-        flowIds,
-        reference: `cert-${runId}-${scenario.id}`,
-        settleMs,
-      });
-      results.push(result);
-      options.onProgress?.({ type: 'scenario_finished', index: i, total: scenarios.length, result });
+    await asideStage?.start(0);
+    const besides = (async () => {
+      for (const scenario of aside) await play(scenario, asideStage!);
+    })();
+    try {
+      for (const scenario of scenarios) if (!aside.includes(scenario)) await play(scenario, stage);
+    } finally {
+      await besides;
     }
   } finally {
+    await asideStage?.close();
     await stage.close();
   }
+  const results = scenarios.map((s) => byId.get(s.id)!);
   const passed = results.filter((r) => r.passed).length;
   return {
     startedAt: new Date(started).toISOString(),
@@ -211,6 +244,24 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
   const stateDir = await mkdtemp(join(tmpdir(), `bluechip-certify-${scenario.id}-`));
   try {
     const script = scenario.script(t);
+    if (scenario.earlierSale !== undefined) {
+      // Another customer pays first, so the terminal's last transaction is not this POS's sale.
+      stage.sim.engine.setScenario({
+        name: `${scenario.id} (the earlier customer)`,
+        settings: { ...script.settings, endpointMode: 'multi' },
+      });
+      const played = await playEarlierSale(
+        stage.sim.engine,
+        scenario.earlierSale,
+        `earlier-${ctx.reference}`,
+      );
+      if (!played) {
+        notes.push(
+          "the earlier customer's sale could not be played (a POS was still connected): the terminal's last " +
+            'transaction may not be what the scenario says',
+        );
+      }
+    }
     stage.sim.engine.setScenario({
       ...script,
       name: scenario.id,
@@ -243,7 +294,9 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
     });
     const idle = await settle();
     const { entries, dropped } = stage.recorder.timeline();
+    const cited = new Set<WireEntry>();
     const checks = runChecks({
+      cited,
       scenario,
       entries,
       origin,
@@ -256,12 +309,14 @@ async function playScenario(scenario: CertifyScenario, ctx: PlayContext): Promis
       notes.push('the simulator was restarted on the same port');
       await stage.restart();
     }
-    const wire = entries.map((e) => describeEntry(e, origin));
+    // A frame a problem points at is shown whole (bounded): what is wrong may be past the usual cut.
+    const wire = entries.map((e) => describeEntry(e, origin, cited.has(e) ? CITED_FRAME_CHARS : undefined));
     if (dropped > 0) wire.push(`… ${dropped} more entries not kept`);
     return {
       scenario,
       passed: checks.every((c) => c.passed),
       checks,
+      warnings: checks.flatMap((c) => c.warnings),
       reported: driven.reported,
       attempts: driven.attempts,
       wire,

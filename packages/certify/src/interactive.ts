@@ -49,6 +49,12 @@ async function ask(
   }
 }
 
+/** The message of the first refused connection in the timeline, if any. */
+function refusal(entries: readonly WireEntry[]): string | undefined {
+  for (const e of entries) if (e.kind === 'log' && e.log.kind === 'connection_refused') return e.log.message;
+  return undefined;
+}
+
 const lastFrameAt = (entries: readonly WireEntry[]) => {
   for (let i = entries.length - 1; i >= 0; i--) if (entries[i]!.kind === 'frame') return entries[i]!.at;
   return undefined;
@@ -74,10 +80,22 @@ export function interactiveDriver(
         `\n  >>> start a sale of ${job.amountText} on your POS now (terminal ${where}; order ${job.reference})\n` +
           `      waiting up to ${Math.round(options.waitMs / 1000)} s for the request…\n`,
       );
-      const requested = await recorder.waitFor(
-        (entries) => entries.some((e) => e.kind === 'frame' && e.direction === 'in'),
+      const deadline = Date.now() + options.waitMs;
+      const framed = (entries: readonly WireEntry[]) =>
+        entries.some((e) => e.kind === 'frame' && e.direction === 'in');
+      let requested = await recorder.waitFor(
+        (entries) => framed(entries) || refusal(entries) !== undefined,
         options.waitMs,
       );
+      const refused = refusal(recorder.timeline().entries);
+      if (requested && refused !== undefined && !framed(recorder.timeline().entries)) {
+        // Say it now, not after the whole wait: a POS whose previous connection is still open is refused.
+        io.stdout.write(
+          `      the terminal refused the POS's connection: ${refused}\n` +
+            '      (it serves one client at a time: is a previous connection of the POS still open?)\n',
+        );
+        requested = await recorder.waitFor(framed, Math.max(0, deadline - Date.now()));
+      }
       if (!requested) {
         notes.push(`no frame from the POS within ${options.waitMs} ms`);
         return { reported: undefined, attempts: [], notes };

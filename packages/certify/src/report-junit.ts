@@ -1,5 +1,6 @@
 import { escapeXml as x } from './escape.js';
 import type { CertifyReport, ScenarioResult } from './examiner.js';
+import { verdictOf } from './verdict.js';
 
 function failureText(r: ScenarioResult): string {
   const lines: string[] = [`A correct POS: ${r.scenario.correctPos}`, ''];
@@ -16,7 +17,22 @@ export function junitReport(report: CertifyReport): string {
   const cases = report.results.map((r) => {
     const name = `${r.scenario.id}: ${r.scenario.title}`;
     const head = `    <testcase classname="bluechip.certify" name="${x(name)}" time="${(r.durationMs / 1000).toFixed(3)}"`;
-    if (r.passed) return `${head}/>`;
+    if (verdictOf(r) === 'pass') return `${head}/>`;
+    if (r.passed) {
+      // Passed with warnings: still a pass for CI, with the verdict as a property and the wire as output.
+      const out = [
+        ...r.warnings.map((w) => `warning: ${w}`),
+        '',
+        'On the wire:',
+        ...r.wire.map((l) => `  ${l}`),
+      ];
+      return [
+        `${head}>`,
+        '      <properties><property name="verdict" value="pass with warnings"/></properties>',
+        `      <system-out>${x(out.join('\n'))}</system-out>`,
+        '    </testcase>',
+      ].join('\n');
+    }
     const first = r.checks.find((c) => !c.passed);
     const message = first === undefined ? 'failed' : `${first.title}: ${first.problems[0] ?? ''}`;
     return [

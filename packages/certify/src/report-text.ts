@@ -1,9 +1,12 @@
 import type { CertifyReport, ScenarioResult } from './examiner.js';
+import { verdictOf } from './verdict.js';
 
 /** `[ 3/14] declined               PASS   0.8 s` */
 export function progressLine(index: number, total: number, result: ScenarioResult): string {
   const n = String(total).length;
-  const verdict = result.passed ? 'PASS' : 'FAIL';
+  const verdict = { pass: 'PASS', 'pass with warnings': 'PASS with warnings', FAIL: 'FAIL' }[
+    verdictOf(result)
+  ];
   const failed = result.checks.filter((c) => !c.passed).map((c) => c.id);
   const why = failed.length === 0 ? '' : `  (${failed.join(', ')})`;
   return `[${String(index + 1).padStart(n)}/${total}] ${result.scenario.id.padEnd(24)} ${verdict}  ${(result.durationMs / 1000).toFixed(1).padStart(5)} s${why}`;
@@ -16,13 +19,17 @@ const WIRE_LINES = 40;
 export function summaryTable(report: CertifyReport): string {
   const lines: string[] = [];
   const idWidth = Math.max(8, ...report.results.map((r) => r.scenario.id.length));
-  lines.push('', `${'scenario'.padEnd(idWidth)}  result  reported            expected`);
-  lines.push(`${'-'.repeat(idWidth)}  ------  ------------------  ----------`);
+  lines.push('', `${'scenario'.padEnd(idWidth)}  result              reported            expected`);
+  lines.push(`${'-'.repeat(idWidth)}  ------------------  ------------------  ----------`);
   for (const r of report.results) {
     const reported = r.reported === undefined ? '-' : r.reported.outcome;
     lines.push(
-      `${r.scenario.id.padEnd(idWidth)}  ${(r.passed ? 'pass' : 'FAIL').padEnd(6)}  ${reported.padEnd(18)}  ${r.scenario.expected.outcome}`,
+      `${r.scenario.id.padEnd(idWidth)}  ${verdictOf(r).padEnd(18)}  ${reported.padEnd(18)}  ${r.scenario.expected.outcome}`,
     );
+  }
+  for (const r of report.results.filter((x) => verdictOf(x) === 'pass with warnings')) {
+    lines.push('', `PASS with warnings ${r.scenario.id}: ${r.scenario.title}`);
+    for (const w of r.warnings) lines.push(`  ! ${w}`);
   }
   for (const r of report.results.filter((x) => !x.passed)) {
     lines.push('', `FAIL ${r.scenario.id}: ${r.scenario.title}`, `  a correct POS: ${r.scenario.correctPos}`);

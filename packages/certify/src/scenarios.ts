@@ -37,6 +37,16 @@ export interface CertifyScenario {
   /** The sale amount asked of the POS, in cents. */
   readonly amount: number;
   readonly expected: { readonly outcome: ReportedOutcome; readonly amount?: number };
+  /**
+   * Cents of a sale another customer makes on the terminal just before the scenario, so that the terminal's
+   * last transaction is not the POS's. The POS must then report unknown (or sell anew and report that sale).
+   */
+  readonly earlierSale?: number;
+  /**
+   * The customer stage lasts `Timing.customerHoldMs` of real time. In command mode the scenario runs beside
+   * the others, on a second simulated terminal (its own port), so the run is not slower for it.
+   */
+  readonly holdsCustomer?: boolean;
   readonly endpointMode: 'multi' | 'single';
   readonly checks: readonly CheckId[];
   /** The simulator's script: its first `sale` gets the rule, everything else behaves normally. */
@@ -100,6 +110,23 @@ export const SCENARIOS: readonly CertifyScenario[] = [
     endpointMode: 'multi',
     checks: COMMON,
     script: (t) => firstSale(t, { outcome: 'timed_out', delayMs: t.scaled(60_000) }),
+  },
+  {
+    id: 'slow-customer',
+    title: "A customer slower than the POS's patience",
+    does:
+      'Answers "started"; the customer then takes the customer hold (40 s of real time by default, ' +
+      '--customer-hold; --time-scale does not apply) before the card is approved. In command mode it runs ' +
+      'beside the other scenarios, on a second simulated terminal at its own port ({url}, {port}).',
+    correctPos:
+      "Keeps waiting: a POS must not give up before the terminal's own customer timeout (a minute). Acks, " +
+      'reports approved.',
+    amount: 1906,
+    expected: { outcome: 'approved', amount: 1906 },
+    endpointMode: 'multi',
+    checks: COMMON,
+    holdsCustomer: true,
+    script: (t) => firstSale(t, { outcome: 'approved', delayMs: t.customerHoldMs }),
   },
   {
     id: 'proceed-then-completed',
@@ -208,6 +235,45 @@ export const SCENARIOS: readonly CertifyScenario[] = [
     endpointMode: 'multi',
     checks: [...COMMON, 'reconnect', 'recall-after-drop'],
     script: (t) => firstSale(t, { outcome: 'drop_after_started' }),
+  },
+  {
+    id: 'drop-sale-not-run',
+    title: "Link dropped, the sale never ran; the last transaction is an earlier customer's",
+    does:
+      'Another customer pays 12.34 first. The POS\'s sale is answered "started", then the link is cut and ' +
+      "the terminal drops the sale: nothing is charged, the last transaction stays the earlier customer's.",
+    correctPos:
+      'Reconnects, sends recall_last_transaction, sees that the last transaction is not this sale (another ' +
+      'amount, an earlier time) and reports unknown / not found, never the earlier sale. (Run again for the ' +
+      'same order, it may sell anew: a new approved sale of this amount is accepted.)',
+    amount: 1931,
+    expected: { outcome: 'unknown' },
+    earlierSale: 1234,
+    endpointMode: 'multi',
+    checks: [...COMMON, 'reconnect', 'recall-after-drop'],
+    script: (t) => firstSale(t, { outcome: 'drop_after_started' }, { onLinkDrop: 'cancel' }),
+  },
+  {
+    id: 'drop-sale-cancelled',
+    title: "Link dropped, the customer cancelled; the last transaction is an earlier customer's",
+    does:
+      'Another customer pays 12.34 first. The POS\'s sale is answered "started"; the customer cancels and ' +
+      'the link is cut before the final event. The terminal keeps no record of the cancelled sale: the last ' +
+      "transaction stays the earlier customer's.",
+    correctPos:
+      'Reconnects, recalls, sees the last transaction is not this sale and reports unknown / not found, ' +
+      'never the earlier sale. (Run again, it may sell anew.)',
+    amount: 1940,
+    expected: { outcome: 'unknown' },
+    earlierSale: 1234,
+    endpointMode: 'multi',
+    checks: [...COMMON, 'reconnect', 'recall-after-drop'],
+    script: (t) =>
+      firstSale(
+        t,
+        { outcome: 'cancelled', disconnect: 'before_final', delayMs: t.scaled(8000) },
+        { onLinkDrop: 'cancel' },
+      ),
   },
   {
     id: 'garbage-frames',

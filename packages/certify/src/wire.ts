@@ -129,8 +129,12 @@ export class WireRecorder {
   }
 }
 
+/** Most characters of a frame shown in the wire log; a frame a problem points at gets `CITED_FRAME_CHARS`. */
+export const FRAME_CHARS = 400;
+export const CITED_FRAME_CHARS = 64 * 1024;
+
 /** One line per entry, times relative to `origin`: `+12 ms  #1 POS->TERM /tsi/v1/payment {…}`. */
-export function describeEntry(entry: WireEntry, origin: number, maxText = 400): string {
+export function describeEntry(entry: WireEntry, origin: number, maxText = FRAME_CHARS): string {
   const at = `+${Math.max(0, Math.round(entry.at - origin))} ms`.padEnd(10);
   if (entry.kind === 'log') {
     const conn = entry.log.connection === undefined ? '' : ` #${entry.log.connection}`;

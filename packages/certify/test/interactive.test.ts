@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { SCENARIOS, summaryTable } from '../src/index.js';
 import { CertifyError, formatAmountForTest, runCertification } from './interactive-support.js';
 import { FIXTURES } from './support.js';
@@ -71,6 +72,47 @@ describe('interactive mode', () => {
       ['drop-after-started', true, 'approved'],
     ]);
   }, 60_000);
+
+  it('says at once when the terminal refuses the POS because another connection is still open', async () => {
+    let holder: WebSocket | undefined;
+    const out: string[] = [];
+    const report = await runCertification(
+      {
+        port: 0,
+        timeScale: 0.01,
+        only: ['approved'],
+        interactive: { waitMs: 3000, quietMs: 100, answerMs: 100 },
+        onProgress: (e) => {
+          // A previous POS instance still connected (one client at a time).
+          if (e.type === 'listening') holder = new WebSocket(`${e.url}/tsi/v1/payment`);
+        },
+      },
+      {
+        stdout: {
+          write: (text: string) => {
+            out.push(text);
+            const prompt = /start a sale of .* \(terminal (ws:\/\/[^ ;]+);/.exec(text);
+            if (prompt) {
+              // Once the holder is served, the POS's own connection is refused.
+              const pos = () => new WebSocket(prompt[1]!).on('error', () => {});
+              if (holder!.readyState === WebSocket.OPEN) pos();
+              else holder!.once('open', pos);
+            }
+            return true;
+          },
+        },
+      },
+    );
+    holder?.close();
+    const said = out.join('');
+    expect(said).toMatch(
+      /the terminal refused the POS's connection: second connection on \/tsi\/v1\/payment refused with 409.*\n.*is a previous connection of the POS still open\?/,
+    );
+    const [result] = report.results;
+    expect(result!.checks.find((c) => c.id === 'envelopes')!.problems).toEqual([
+      expect.stringMatching(/connection refused: second connection on \/tsi\/v1\/payment refused with 409/),
+    ]);
+  });
 
   it('without an operator the outcome is not checked; without a POS the wait is bounded', async () => {
     const report = await runCertification(

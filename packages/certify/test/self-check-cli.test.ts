@@ -20,7 +20,12 @@ describe("the kit against the project's own CLI", () => {
     // The drop scenario is passed through recall: the first run reports unknown, the retry recalls.
     const drop = report.results.find((r) => r.scenario.id === 'drop-after-started')!;
     expect(drop.wire.some((l) => l.includes('recall_last_transaction'))).toBe(true);
-    expect(drop.reported).toMatchObject({ outcome: 'approved', amount: 600 });
+    expect(drop.reported).toMatchObject({ outcome: 'approved', amount: drop.scenario.amount });
+    // Where the sale never completed and the last transaction is an earlier customer's: not that sale.
+    for (const id of ['drop-sale-not-run', 'drop-sale-cancelled']) {
+      const lost = report.results.find((r) => r.scenario.id === id)!;
+      expect(lost.reported?.amount, id).not.toBe(lost.scenario.earlierSale);
+    }
     // The partial approval is reported with the approved amount.
     expect(report.results.find((r) => r.scenario.id === 'partial-approval')!.reported?.amount).toBe(3000);
   }, 240_000);

@@ -26,6 +26,8 @@ Options:
   --html <file>           write a self-contained HTML report
   --time-scale <x>        multiply the terminal's customer and host waits (default 0.1)
   --ack-timeout-ms <n>    the terminal's resend timer and the bound on every ack (default 5000)
+  --customer-hold <s>     real seconds the customer takes in slow-customer (default 40; not scaled; that
+                          scenario runs beside the others on a second terminal, its own {port})
   --retries <n>           runs after an "unknown" report (default 1)
   --command-timeout <s>   kill a POS command still running after this long (default 60 s + the waits)
   --list                  list the scenarios and exit
@@ -59,6 +61,7 @@ function parse(argv: readonly string[]) {
       html: { type: 'string' },
       'time-scale': { type: 'string' },
       'ack-timeout-ms': { type: 'string' },
+      'customer-hold': { type: 'string' },
       retries: { type: 'string' },
       'command-timeout': { type: 'string' },
       list: { type: 'boolean' },
@@ -70,6 +73,7 @@ function parse(argv: readonly string[]) {
     throw new CertifyUsageError(`--time-scale must be a positive number, got "${scale}"`);
   }
   const commandTimeout = int(values['command-timeout'], 'command-timeout', 1, 3600);
+  const hold = int(values['customer-hold'], 'customer-hold', 1, 600);
   return {
     values,
     options: {
@@ -82,6 +86,7 @@ function parse(argv: readonly string[]) {
         .filter((o) => o !== ''),
       timeScale: scale === undefined ? undefined : Number(scale),
       ackTimeoutMs: int(values['ack-timeout-ms'], 'ack-timeout-ms', 50, 600_000),
+      customerHoldMs: hold === undefined ? undefined : hold * 1000,
       retries: int(values.retries, 'retries', 0, 5),
       commandTimeoutMs: commandTimeout === undefined ? undefined : commandTimeout * 1000,
     },
