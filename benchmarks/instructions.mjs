@@ -213,7 +213,8 @@ if (!quick) {
   const pattern = /## Instruction counts \(benchmarks\/instructions\.mjs\)[\s\S]*?(?=\n## |$)/;
   const next = pattern.test(doc)
     ? doc.replace(pattern, section.trimEnd())
-    : doc.replace(/\n## Browser bundle size/, `\n${section}\n## Browser bundle size`);
+    : // At the end: `pnpm bench` (run.mjs) regenerates everything before "## Browser bundle size" and keeps the rest.
+      `${doc.trimEnd()}\n\n${section}`;
   await writeFile(path, next);
   console.log('wrote the "Instruction counts" section of docs/benchmarks.md');
 }
