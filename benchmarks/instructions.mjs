@@ -146,9 +146,13 @@ try {
   const slopes = await Promise.all(
     E2E_CASES.flatMap(({ inFlight }) =>
       ['session', 'raw'].map(async (kind) => {
-        const totals = await Promise.all(
+        // allSettled: a failed run must not remove the output directory under the runs still going.
+        const settled = await Promise.allSettled(
           E2E_FLOWS.map((flows) => limited(() => instructions(['e2e', kind, flows, inFlight, url]))),
         );
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+        const totals = settled.map((r) => r.value);
         return slope(E2E_FLOWS, totals);
       }),
     ),
