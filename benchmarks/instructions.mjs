@@ -146,9 +146,13 @@ try {
   const slopes = await Promise.all(
     E2E_CASES.flatMap(({ inFlight }) =>
       ['session', 'raw'].map(async (kind) => {
-        const totals = await Promise.all(
+        // allSettled: a failed run must not remove the output directory under the runs still going.
+        const settled = await Promise.allSettled(
           E2E_FLOWS.map((flows) => limited(() => instructions(['e2e', kind, flows, inFlight, url]))),
         );
+        const failed = settled.find((r) => r.status === 'rejected');
+        if (failed !== undefined) throw failed.reason;
+        const totals = settled.map((r) => r.value);
         return slope(E2E_FLOWS, totals);
       }),
     ),
@@ -213,7 +217,8 @@ if (!quick) {
   const pattern = /## Instruction counts \(benchmarks\/instructions\.mjs\)[\s\S]*?(?=\n## |$)/;
   const next = pattern.test(doc)
     ? doc.replace(pattern, section.trimEnd())
-    : doc.replace(/\n## Browser bundle size/, `\n${section}\n## Browser bundle size`);
+    : // At the end: `pnpm bench` (run.mjs) regenerates everything before "## Browser bundle size" and keeps the rest.
+      `${doc.trimEnd()}\n\n${section}`;
   await writeFile(path, next);
   console.log('wrote the "Instruction counts" section of docs/benchmarks.md');
 }

@@ -9,6 +9,8 @@ import { fillToSteadyState, JOURNALS, steadyFrames } from './steady-state.mjs';
 
 /** Frames pushed before the measured ones, the same in every run: the JIT settles on the hot path. */
 const WARMUP_FRAMES = 4000;
+/** Timeouts of the end-to-end session: ten minutes. */
+const LONG = 600_000;
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'hot') await hot(...args);
@@ -61,7 +63,12 @@ async function e2e(kind, flowsArg, inFlightArg, url) {
   const client =
     kind === 'raw'
       ? await RawClient.connect(`${url}/tsi/v1/payment`)
-      : new Session(createWsTransport({ url }), { maxInFlight: inFlight, reconnect: false });
+      : new Session(createWsTransport({ url }), {
+          maxInFlight: inFlight,
+          reconnect: false,
+          // Under valgrind on a loaded machine a flow can take seconds of wall time: no timeout may cut a run.
+          timeouts: { queueMs: LONG, responseMs: LONG, eventGapMs: LONG, ackMs: LONG, flowMs: LONG },
+        });
   const sale = () =>
     kind === 'raw' ? client.sale(SALE_REQUEST) : lastValueFrom(client.flow('payment', SALE_REQUEST));
   const run = async (total) => {

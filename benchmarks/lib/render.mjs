@@ -232,14 +232,16 @@ const HOW_TO_READ = `## How to read this
   N open flows, each sent and answered \`started\`. One iteration pushes one \`proceed\` event (about 625
   bytes) for the next flow in round-robin order, and the session decodes, routes, journals, delivers it to
   the flow's subscriber and sends the ack. A \`proceed\` keeps the flow open, so N stays constant.
-  - *Dedupe map*: the session dedupes events by frame text, per flow. Every frame is distinct (it carries a
-    sequence number), and each flow's dedupe map is cleared after 16 events, in the untimed parameter step
-    (it reaches into the session's private flow table for that). A sale sees a handful of events; without
-    the reset the 1-flow case would grow one map to millions of entries.
-  - *Journal*: the same reasoning for the journal: the rows marked "16 events/flow" use
-    \`new MemoryJournal({ maxEventsPerFlow: 16 })\`. The row with the default journal (1000 events per flow)
-    shows what a flow that has received hundreds of events costs (\`appendBounded\` copies the array), and
-    the row with no journal (one that keeps nothing) shows the session's own share.
+  - *Steady state* (\`lib/steady-state.mjs\`, shared with \`profile-hot-path.mjs\` and the instruction
+    mode): the session dedupes events per flow, every frame is distinct (it carries a sequence number), and
+    each flow's dedupe map is cleared after 16 of its own events (in the untimed parameter step; it reaches
+    into the session's private flow table for that), the flows staggered so that one frame in 16 meets a
+    reset at every flow count. Before anything is measured, every flow has had one event and its journal
+    entry is filled to the journal's bound. (Clearing all maps every flows × 16 frames, as before 2026-12-07,
+    meant that at 10 000 and 100 000 flows a run never reached a reset.)
+  - *Journal*: the rows marked "16 events/flow" use \`new MemoryJournal({ maxEventsPerFlow: 16 })\`. The
+    row with the default journal (1000 events per flow) shows what a flow that has received hundreds of
+    events costs, and the row with no journal (one that keeps nothing) shows the session's own share.
 - **Multiplex baseline**: what \`rxjs\` \`webSocket().multiplex\` does: parse once, then every subscriber runs
   its own \`filter(msg => msg.event.flow_id === id)\` on every message; the matching one encodes the ack.
   Each case stops after about 200 ms of measured time and at least 12 samples; at 100k subscribers one frame
@@ -257,7 +259,10 @@ const HOW_TO_READ = `## How to read this
   final event, ack) one at a time; the session remembers the last 1024 finished flows (\`memory\`) and the
   MemoryJournal the last 10 000 (\`maxFlows\`), so the heap should rise until those windows are full and then
   stay flat.
-- Profiling: \`node --cpu-prof benchmarks/profile-hot-path.mjs\`, \`profile-lifecycle.mjs\` and
+- **Instruction counts**: \`npm run bench:instructions\` (needs valgrind; not part of \`pnpm bench\`) counts the hot
+  path, its floor and the client end to end in instructions under callgrind, which do not depend on the
+  machine's load; its section is at the end of this file.
+- Profiling: \`JOURNAL=small|default|none node --cpu-prof benchmarks/profile-hot-path.mjs [flows] [frames]\`, \`profile-lifecycle.mjs\` and
   \`profile-e2e.mjs\`, summarized with \`node benchmarks/lib/summarize-profile.mjs <file.cpuprofile>\` (self
   time) or \`lib/inclusive-profile.mjs\` (time with callees).`;
 

@@ -19,18 +19,19 @@ export class ClientError extends CodedError<ClientErrorCode> {
  */
 export class OperationAbortedError extends CodedError<'aborted'> {
   override readonly name = 'AbortError';
+  /** True once the request may have reached the terminal: reconcile before retrying. */
+  readonly outcomeUnknown: boolean;
   constructor(
     readonly flowId: string,
-    /** True once the request may have reached the terminal: reconcile before retrying. */
-    readonly outcomeUnknown: boolean,
-    options?: { cause?: unknown },
+    options: { readonly outcomeUnknown: boolean; readonly cause?: unknown },
   ) {
     super(
       'aborted',
-      outcomeUnknown
+      options.outcomeUnknown
         ? `operation ${flowId} aborted while in flight; its result, if any, goes to unclaimed$`
         : `operation ${flowId} aborted before it was sent`,
-      options,
+      Object.hasOwn(options, 'cause') ? { cause: options.cause } : undefined,
     );
+    this.outcomeUnknown = options.outcomeUnknown;
   }
 }

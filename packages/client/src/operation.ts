@@ -78,7 +78,8 @@ function prepare(
     return { error };
   }
   const signal = options.signal;
-  if (signal?.aborted) return { error: new OperationAbortedError(flowId, false, { cause: signal.reason }) };
+  if (signal?.aborted)
+    return { error: new OperationAbortedError(flowId, { outcomeUnknown: false, cause: signal.reason }) };
   try {
     if (options.idempotencyKey !== undefined) checkIdempotencyKey(options.idempotencyKey);
     const resource = spec.build();
@@ -193,7 +194,10 @@ class OperationRun {
     const sent = this.upstream !== undefined && this.linkOpened;
     this.stop();
     this.subscriber.error(
-      new OperationAbortedError(this.prepared.flowId, sent, { cause: this.options.signal?.reason }),
+      new OperationAbortedError(this.prepared.flowId, {
+        outcomeUnknown: sent,
+        cause: this.options.signal?.reason,
+      }),
     );
   }
 }

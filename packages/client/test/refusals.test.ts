@@ -189,7 +189,7 @@ describe('one coded error base across packages', () => {
       new core.JournalError('locked', 'm', { cause }),
       new core.TransportError('not_open', 'm', { cause }),
       new client.ClientError('invalid_params', 'm', { cause }),
-      new client.OperationAbortedError('1', false, { cause }),
+      new client.OperationAbortedError('1', { outcomeUnknown: false, cause }),
     ];
     for (const error of errors) {
       expect(error).toBeInstanceOf(CodedError);

@@ -46,7 +46,13 @@ describe('DeadlineHeap', () => {
   });
 });
 
-function fakeFlow(timeouts: { responseMs: number; eventGapMs: number; flowMs: number }): Flow {
+function fakeFlow(timeouts: {
+  responseMs: number;
+  eventGapMs: number;
+  flowMs: number;
+  queueMs?: number;
+  ackMs?: number;
+}): Flow {
   return {
     timeouts,
     heapKey: 0,
@@ -84,6 +90,34 @@ describe('Deadlines: one scheduler action for every flow', () => {
       [1080, 'event_timeout', 0],
     ]);
     expect(deadlines.pending).toBe(0);
+  });
+
+  it('arms the one action once for a flow going through its stages, and still fires each deadline on time', () => {
+    const scheduler = new VirtualTimeScheduler();
+    let armed = 0;
+    const schedule = scheduler.schedule.bind(scheduler);
+    scheduler.schedule = ((work: never, delay?: number, state?: never) => {
+      armed++;
+      return schedule(work, delay, state);
+    }) as typeof scheduler.schedule;
+    const fired: [number, TimeoutCode][] = [];
+    const deadlines = new Deadlines(scheduler, (_flow, stage) =>
+      fired.push([scheduler.now(), TIMEOUT_STAGES[stage].code]),
+    );
+    const timeouts = { queueMs: 1000, responseMs: 100, eventGapMs: 1000, ackMs: 1000, flowMs: 5000 };
+    const sequential = fakeFlow(timeouts);
+    deadlines.startFlow(sequential);
+    deadlines.step(sequential, 'response');
+    deadlines.step(sequential, 'event_gap');
+    deadlines.clearStep(sequential);
+    deadlines.clear(sequential);
+    expect(armed).toBe(1);
+    // A flow that stalls is still timed out at its exact deadline.
+    const stalled = fakeFlow(timeouts);
+    deadlines.startFlow(stalled);
+    deadlines.step(stalled, 'response');
+    scheduler.flush();
+    expect(fired).toEqual([[100, 'response_timeout']]);
   });
 
   it('forgets a cleared flow, and schedules nothing once no flow waits', () => {

@@ -43,11 +43,13 @@ export class Acks {
     }
   }
 
-  /** One ack on the wire, journaled (an ack of a conflicting final says so: it acks no outcome). */
+  /** One ack on the wire; a final's is journaled (an ack of a conflicting final says so: it acks no outcome). */
   send(flowId: string, link: Link, state: EventState): void {
     try {
       link.send(encodeEventAck(flowId, state.endpoint ?? this.endpointOf(flowId)));
-      this.recorder.ackSent(flowId, state.status, state.conflict === true);
+      // Only an ack of a final answer means anything to the journal (it settles the outcome); the reducer
+      // ignores acks of intermediate events, so they are not written (a record per proceed event saved).
+      if (state.final) this.recorder.ackSent(flowId, state.status, state.conflict === true);
     } catch (error) {
       // The link is gone: the terminal will resend, and the duplicate is re-acked on the next link.
       this.diagnose({ kind: 'ack_failed', flowId, error });

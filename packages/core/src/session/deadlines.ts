@@ -39,6 +39,12 @@ export class Deadlines {
   private readonly epoch: number;
   private action: Subscription | undefined;
   private actionAt = NEVER;
+  /**
+   * The shortest timeout of any flow tracked so far: no deadline set from now on can fall before now + this.
+   * The action is armed no later than that, so a new deadline (a flow's start, then its response stage) never
+   * has to move it: a sequential flow arms it once, not once per stage.
+   */
+  private horizon = NEVER;
 
   constructor(
     private readonly scheduler: SchedulerLike,
@@ -99,6 +105,9 @@ export class Deadlines {
   }
 
   private track(clock: FlowClock): void {
+    const t = clock.timeouts;
+    const shortest = Math.min(t.queueMs, t.responseMs, t.eventGapMs, t.ackMs, t.flowMs);
+    if (shortest < this.horizon) this.horizon = shortest;
     const due = Math.min(clock.flowDeadline, clock.stepDeadline);
     if (due === NEVER) return;
     // Only an earlier deadline moves the flow in the heap; a later one is found when the old key comes up.
@@ -114,8 +123,12 @@ export class Deadlines {
     }
     if (this.action !== undefined && this.actionAt <= top.heapKey) return; // fires first, then re-arms
     this.cancel();
-    this.actionAt = top.heapKey;
-    this.action = this.scheduler.schedule(() => this.fire(), Math.max(0, top.heapKey - this.now()));
+    const now = this.now();
+    // Early enough that no deadline set before it fires can be earlier (see `horizon`); it re-arms when it
+    // fires, so a far deadline costs a wake-up per `horizon` while flows wait.
+    const at = Math.min(top.heapKey, now + this.horizon);
+    this.actionAt = at;
+    this.action = this.scheduler.schedule(() => this.fire(), Math.max(0, at - now));
   }
 
   private cancel(): void {

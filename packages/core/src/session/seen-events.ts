@@ -122,7 +122,7 @@ const SAMPLES = 32;
 export function frameDigest(text: string): number {
   const length = text.length;
   let h = length;
-  const head = length < HEAD ? length : HEAD;
+  const head = Math.min(length, HEAD);
   for (let i = 0; i < head; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
   if (length > HEAD) {
     const step = ((length - HEAD) / SAMPLES) | 0 || 1;
