@@ -145,7 +145,7 @@ export const FAILURE_CASES: readonly FailureCase[] = [
   },
   {
     name: 'aborted before sending',
-    error: () => new OperationAbortedError('f-1', false),
+    error: () => new OperationAbortedError('f-1', { outcomeUnknown: false }),
     kind: 'aborted',
     code: 'aborted',
     outcomeUnknown: false,
