@@ -46,6 +46,8 @@ export interface EngineOptions extends Partial<SimulatorSettings> {
 /** A link that can be cut abruptly (no close handshake), as a dropped cable would. */
 export interface DroppableLink extends Link {
   drop(): void;
+  /** Sends frames so the peer reads them together (one write), where the link can; else one by one. */
+  sendTogether?(frames: readonly string[]): void;
 }
 
 /** Close codes the simulator uses. */
@@ -465,6 +467,21 @@ export class SimulatorEngine {
     }
   }
 
+  /** Frames the peer must read together (a final repeated in a row); one by one where the link cannot. */
+  private sendTogether(conn: Connection, texts: readonly string[]): void {
+    const link = conn.link as DroppableLink;
+    if (link.sendTogether === undefined || conn.closed || !link.isOpen) {
+      for (const text of texts) if (!this.send(conn, text)) return;
+      return;
+    }
+    for (const text of texts) this.record('out', conn, text);
+    try {
+      link.sendTogether(texts);
+    } catch (cause) {
+      this.note('send_failed', `send failed: ${(cause as Error).message}`, { connection: conn.id });
+    }
+  }
+
   private start(conn: Connection, flowId: string, echo: string | undefined, plan: FlowPlan): ActiveFlow {
     const flow: ActiveFlow = {
       flowId,
@@ -561,8 +578,8 @@ export class SimulatorEngine {
     flow.sends = 1;
     flow.awaitingAck = true;
     this.armAckTimer(flow);
-    this.send(conn, text);
-    if (isFinal && plan.duplicateFinal && !conn.closed) this.send(conn, text);
+    if (isFinal && plan.duplicateFinal) this.sendTogether(conn, [text, text]);
+    else this.send(conn, text);
     if (isFinal && plan.garbage.includes('after_final') && !conn.closed) this.sendGarbage(conn);
     if (isFinal && plan.disconnect === 'after_final' && this.active === flow) {
       this.dropLink(conn, `link dropped after the final event of flow ${flow.flowId}`);

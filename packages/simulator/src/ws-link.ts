@@ -14,6 +14,19 @@ function toFrame(data: RawData, isBinary: boolean): Frame {
     : buffer.toString('utf8');
 }
 
+/** The upgrade socket under a `ws` socket: corking it makes several frames one write. */
+export interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
+export interface WsServerLinkOptions {
+  /** Outgoing bytes the socket may hold before `send` refuses. Default `DEFAULT_MAX_BUFFERED_BYTES`. */
+  readonly maxBufferedBytes?: number;
+  /** The HTTP upgrade's socket, for `sendTogether`; without it frames go out one write each. */
+  readonly transport?: Corkable;
+}
+
 /** One accepted server-side `ws` socket as a `Link`. */
 export class WsServerLink implements DroppableLink {
   private readonly frames = new Subject<Frame>();
@@ -24,11 +37,16 @@ export class WsServerLink implements DroppableLink {
   readonly frames$: Observable<Frame> = this.frames.asObservable();
   readonly closed$: Observable<LinkClose> = this.closed.asObservable();
 
+  private readonly maxBufferedBytes: number;
+  private readonly transport: Corkable | undefined;
+
   constructor(
     private readonly socket: WebSocket,
     readonly path: string,
-    private readonly maxBufferedBytes = DEFAULT_MAX_BUFFERED_BYTES,
+    options: WsServerLinkOptions = {},
   ) {
+    this.maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.transport = options.transport;
     socket.on('message', (data, isBinary) => {
       if (this.open) this.frames.next(toFrame(data, isBinary));
     });
@@ -55,6 +73,19 @@ export class WsServerLink implements DroppableLink {
       throw new TransportError('buffer_full', `more than ${this.maxBufferedBytes} bytes waiting to be sent`);
     }
     this.socket.send(frame);
+  }
+
+  /**
+   * Sends frames as one TCP write (the upgrade socket corked around them), so a peer reads them together:
+   * a terminal repeating its final event "in a row" repeats it before the POS can act on the first copy.
+   */
+  sendTogether(frames: readonly string[]): void {
+    this.transport?.cork();
+    try {
+      for (const frame of frames) this.send(frame);
+    } finally {
+      this.transport?.uncork();
+    }
   }
 
   close(reason = 'closed', code = 1000): void {

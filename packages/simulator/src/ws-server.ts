@@ -74,7 +74,9 @@ export async function startSimulator(options: SimulatorServerOptions = {}): Prom
       refuseUpgrade(socket, 409, 'Conflict', `${BUSY_CLOSE_REASON}\n`);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => engine.serve(new WsServerLink(ws, path)));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      engine.serve(new WsServerLink(ws, path, { transport: socket })),
+    );
   });
 
   await new Promise<void>((resolve, reject) => {
