@@ -15,7 +15,7 @@ public class BluechipException extends RuntimeException {
   public BluechipException(int code, String message, ErrorData data) {
     super(message);
     this.code = code;
-    this.data = data == null ? new ErrorData(null, null, null, null, null) : data; // an error may carry no data
+    this.data = data == null ? ErrorData.builder().build() : data; // an error may carry no data
   }
 
   /** The JSON-RPC error code (-32602, -32002…). */

@@ -4,7 +4,7 @@ package dev.bluechipws.bridge;
 import dev.bluechipws.bridge.model.ErrorData;
 
 /**
- * JSON-RPC error -32602: Invalid params (data.path names the field). {@code data.code}: {@code terminal_exists}, {@code invalid_params}, {@code invalid_request}, {@code invalid_amount}, {@code invalid_options}, {@code flow_id_reused}, {@code unknown_flow}.
+ * JSON-RPC error -32602: Invalid params (data.path names the field). {@code data.code}: {@code invalid_params}, {@code invalid_amount}, {@code invalid_request}, {@code invalid_options}, {@code flow_id_reused}, {@code unknown_flow}, {@code terminal_exists}.
  */
 public class InvalidParamsException extends BluechipException {
   public static final int CODE = -32602;

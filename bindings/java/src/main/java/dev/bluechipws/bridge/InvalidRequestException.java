@@ -4,7 +4,7 @@ package dev.bluechipws.bridge;
 import dev.bluechipws.bridge.model.ErrorData;
 
 /**
- * JSON-RPC error -32600: Invalid request. {@code data.code}: {@code message_too_large}, {@code invalid_request}.
+ * JSON-RPC error -32600: Invalid request. {@code data.code}: {@code invalid_request}, {@code message_too_large}.
  */
 public class InvalidRequestException extends BluechipException {
   public static final int CODE = -32600;

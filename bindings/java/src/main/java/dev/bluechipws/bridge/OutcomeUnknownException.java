@@ -4,7 +4,7 @@ package dev.bluechipws.bridge;
 import dev.bluechipws.bridge.model.ErrorData;
 
 /**
- * JSON-RPC error -32002: Outcome unknown: retry with the same idempotencyKey, or call outcome.get / reconcile; never resend blind. {@code data.code}: {@code outcome_unknown}, {@code response_timeout}, {@code event_timeout}, {@code flow_timeout}, {@code link_closed}, {@code session_closed}, {@code ack_timeout}, {@code bad_response}.
+ * JSON-RPC error -32002: Outcome unknown: retry with the same idempotencyKey, or call outcome.get / reconcile; never resend blind. {@code data.code}: {@code outcome_unknown}, {@code response_timeout}, {@code event_timeout}, {@code flow_timeout}, {@code ack_timeout}, {@code link_closed}, {@code session_closed}, {@code bad_response}.
  */
 public class OutcomeUnknownException extends BluechipException {
   public static final int CODE = -32002;

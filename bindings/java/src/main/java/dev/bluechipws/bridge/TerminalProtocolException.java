@@ -4,7 +4,7 @@ package dev.bluechipws.bridge;
 import dev.bluechipws.bridge.model.ErrorData;
 
 /**
- * JSON-RPC error -32009: Terminal protocol error. {@code data.code}: {@code ack_timeout}, {@code consumer_error}, {@code bad_response}.
+ * JSON-RPC error -32009: Terminal protocol error. {@code data.code}: {@code ack_timeout}, {@code bad_response}, {@code consumer_error}.
  */
 public class TerminalProtocolException extends BluechipException {
   public static final int CODE = -32009;

@@ -12,8 +12,10 @@ import java.util.Objects;
 public record ErrorData(
     /** The library's typed error code (busy, outcome_unknown, invalid_amount…). */
     @JsonProperty("code") String code,
-    /** What the caller should do. */
+    /** What the caller should do: the one safe next step. */
     @JsonProperty("action") String action,
+    /** The failure's kind, by the library's one classifier (busy, unreachable, unknown: outcome unknown…); absent for the bridge's own errors (unknown terminal, parse error…). */
+    @JsonProperty("kind") ErrorDataKind kind,
     /** For -32602: the offending field, e.g. params.amount. */
     @JsonProperty("path") String path,
     @JsonProperty("flowId") String flowId,
@@ -29,6 +31,7 @@ public record ErrorData(
   public static final class Builder {
     private String code;
     private String action;
+    private ErrorDataKind kind;
     private String path;
     private String flowId;
     private Boolean outcomeUnknown;
@@ -42,6 +45,11 @@ public record ErrorData(
 
     public Builder action(String value) {
       this.action = value;
+      return this;
+    }
+
+    public Builder kind(ErrorDataKind value) {
+      this.kind = value;
       return this;
     }
 
@@ -63,7 +71,7 @@ public record ErrorData(
     public ErrorData build() {
     Objects.requireNonNull(code, "code is required");
     Objects.requireNonNull(action, "action is required");
-      return new ErrorData(code, action, path, flowId, outcomeUnknown);
+      return new ErrorData(code, action, kind, path, flowId, outcomeUnknown);
     }
   }
 }
