@@ -84,8 +84,11 @@ export class RpcClient {
     this.sendText(JSON.stringify({ jsonrpc: '2.0', method, params }));
   }
 
-  /** Resolves with the first message (received from now on) matching `predicate`; bounded by `ms`. */
-  next(predicate: (message: Message) => boolean, ms = 15_000): Promise<Message> {
+  /**
+   * Resolves with the first message (received from now on) matching `predicate`; bounded by `ms`, far above
+   * an idle run's wait so a loaded machine does not fail it (a bound, not a speed requirement).
+   */
+  next(predicate: (message: Message) => boolean, ms = 60_000): Promise<Message> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.watchers.delete(watch);

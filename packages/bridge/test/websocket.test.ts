@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Bridge, RPC_CODES } from '../src/index.js';
 import { listenWebSocket, nodeHooks, tokenFromFile } from '../src/node.js';
 import { buildCli, CLI, schema, wsClient } from './support.js';
@@ -124,9 +124,12 @@ describe('bluechip serve --listen (WebSocket carrier)', () => {
   });
 });
 
-describe('bluechip serve --listen, the command', () => {
+// These spawn the built command: the build (a no-op when current) and each start may take long on a loaded
+// machine, so they get bounds far above an idle run's; no test here measures speed.
+describe('bluechip serve --listen, the command', { timeout: 120_000 }, () => {
+  beforeAll(() => buildCli(), 180_000);
+
   it('writes a token file, serves a sale on a free loopback port, and exits 0 on SIGTERM', async () => {
-    buildCli();
     const dir = await mkdtemp(join(tmpdir(), 'bluechip-listen-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const tokenFile = join(dir, 'token');
@@ -164,7 +167,6 @@ describe('bluechip serve --listen, the command', () => {
   });
 
   it('refuses a bad command line', async () => {
-    buildCli();
     const run = (args: string[]) =>
       new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, [CLI, 'serve', ...args], { stdio: 'ignore' });
@@ -179,7 +181,6 @@ describe('bluechip serve --listen, the command', () => {
   // Issue 24, defect 4: the port-only form was read as host "<first digits>", port "<last digit>", and
   // `--listen 00` as host 0 (every interface), port 0.
   it('--listen <port> alone listens on 127.0.0.1:<port>; --listen 00 is a usage error, nothing bound', async () => {
-    buildCli();
     const port = await freeLoopbackPort();
     const alone = await serve(['--listen', String(port), '--token', TOKEN]);
     expect(alone).toMatchObject({ listening: `ws://127.0.0.1:${port}`, code: 0 });
