@@ -9,8 +9,10 @@ export interface FailureView {
   readonly kind: string;
   /** The banner's title. */
   readonly title: string;
-  /** One line for the status: what happened, then what to do. */
+  /** One line for the status: what to do (the next step), or what happened when the bridge gave no step. */
   readonly status: string;
+  /** What happened, in the bridge's message (the banner shows it under the title). */
+  readonly detail: string;
   /** The next step, as the bridge said it. */
   readonly action: string | undefined;
 }
@@ -42,10 +44,13 @@ export function failureView(rpc: RpcError | undefined, error: Error): FailureVie
   const action = rpc?.data?.action;
   const what = rpc?.message ?? error.message;
   const where = kind === 'unknown' ? ' (Journal panel: Reconcile)' : '';
+  // Said once each: the status line says what to do, the banner what happened (the bridge's message may
+  // repeat the step for callers that read only the message).
   return {
     kind,
     title,
     action,
-    status: `${title}: ${what}${action === undefined ? '' : `. ${action}${where}`}`,
+    detail: what,
+    status: action === undefined ? `${title}: ${what}` : `${title}: ${action}${where}`,
   };
 }

@@ -173,7 +173,7 @@ export function workbench(client: BridgeClient, terminalId: string, onSettled: (
           },
           view.title,
           rpc?.data?.code ? ` (${rpc.data.code})` : '',
-          view.action === undefined ? null : h('p', {}, view.action),
+          h('p', {}, view.detail),
         ),
         rpc === undefined ? null : jsonView(rpc),
       );
