@@ -16,7 +16,7 @@ describe('a final event repeated in a row', () => {
       drop: () => undefined,
       sendTogether(frames: readonly string[]) {
         bursts.push([...frames]);
-        for (const frame of frames) this.send(frame);
+        for (const frame of frames) link.send(frame);
       },
     });
     new SimulatorEngine({ eventDelayMs: 0 }).serve(link);
