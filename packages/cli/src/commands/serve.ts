@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { type ListenAddress, nonLoopbackWarning, parseListenAddress } from '../listen-address.js';
+import { type ServeMetrics, startServeMetrics } from '../serve-metrics.js';
 
 const USAGE = `Usage: bluechip serve --stdio | --listen [host:]port [options]
 
@@ -27,6 +28,9 @@ docs/bridge.md). The bridge owns the journal: an outcome is journaled and acked 
   --max-message-bytes <n>   largest message accepted (default 1048576)
   --max-pending <n>         calls one caller may have running at once (default 32); then "busy"
   --drain-timeout <s>       on shutdown, how long running calls may take to settle (default 30)
+  --metrics [host:]port     serve /metrics (Prometheus text: the library's metrics of every terminal),
+                            /healthz and /readyz over HTTP; a port alone listens on 127.0.0.1 (port 0 picks
+                            a free one, named on stderr). See docs/observability.md.
   --help, -h                show this help
 
 Try it against the built-in simulator:
@@ -47,6 +51,7 @@ interface ServeOptions {
   readonly maxMessageBytes: number | undefined;
   readonly maxPending: number | undefined;
   readonly drainMs: number;
+  readonly metrics: ListenAddress | undefined;
 }
 
 function count(text: string | undefined, name: string, max: number): number | undefined {
@@ -74,6 +79,7 @@ function parse(argv: readonly string[], io: CliIo): ServeOptions | 'help' {
         'max-message-bytes': { type: 'string' },
         'max-pending': { type: 'string' },
         'drain-timeout': { type: 'string' },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -104,6 +110,7 @@ function parse(argv: readonly string[], io: CliIo): ServeOptions | 'help' {
     ),
     maxPending: count(values['max-pending'] as string | undefined, 'max-pending', 10_000),
     drainMs: (count(values['drain-timeout'] as string | undefined, 'drain-timeout', 3600) ?? 30) * 1000,
+    metrics: typeof values.metrics === 'string' ? parseListenAddress(values.metrics) : undefined,
   };
 }
 
@@ -130,53 +137,84 @@ export const serveCommand: Command = {
     const logger = {
       log: (level: string, message: string) => io.stderr.write(`bluechip serve: ${level}: ${message}\n`),
     };
-    const bridge = new node.Bridge({
-      hooks: node.nodeHooks,
-      logger,
-      ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
-    });
-    const signals = new Promise<string>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
-    if (options.stdio) {
-      // stdin "end" on SIGTERM too, so a supervisor's stop also drains.
-      signals.then((signal) => {
-        logger.log('info', `${signal}: closing`);
-        process.stdin.destroy();
-      });
-      await node.serveStdio(bridge, {
-        input: process.stdin,
-        output: process.stdout,
-        drainTimeoutMs: options.drainMs,
-        ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
-      });
-      return EXIT.ok;
+    // Before the bridge opens any terminal: each terminal's `connect` reports to the registered provider.
+    let serving = false;
+    let exposed: ServeMetrics | undefined;
+    if (options.metrics !== undefined) {
+      if (!node.isLoopback(options.metrics.host)) io.stderr.write(nonLoopbackWarning(options.metrics));
+      try {
+        exposed = await startServeMetrics(options.metrics, () => (serving ? [] : ['starting']));
+      } catch (error) {
+        io.stderr.write(`bluechip serve: --metrics: ${(error as Error).message}\n`);
+        return EXIT.error;
+      }
+      logger.log('info', `metrics on ${exposed.url}/metrics (/healthz, /readyz)`);
     }
-    const listen = options.listen as ListenAddress;
-    // Only a host written out can be anything but loopback (a port alone is 127.0.0.1).
-    if (!node.isLoopback(listen.host)) io.stderr.write(nonLoopbackWarning(listen));
-    let token = options.token;
-    let tokenNote = 'token given';
-    if (token === undefined) {
-      const read = await node.tokenFromFile(options.tokenFile);
-      token = read.token;
-      tokenNote = `token ${read.created ? 'written to' : 'read from'} ${options.tokenFile}`;
+    try {
+      return await serveBridge(node, options, io, logger, () => {
+        serving = true;
+      });
+    } finally {
+      await exposed?.close();
     }
-    const carrier = await node.listenWebSocket(bridge, {
-      host: listen.host,
-      port: listen.port,
-      token,
-      allowedOrigins: options.origins,
-      allowedHosts: options.hosts,
-      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
-      ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
-    });
-    io.stdout.write(`listening ${carrier.url} (${tokenNote})\n`);
-    const signal = await signals;
-    logger.log('info', `${signal}: closing`);
-    await carrier.close();
-    await bridge.close(options.drainMs);
-    return EXIT.ok;
   },
 };
+
+async function serveBridge(
+  node: typeof import('@bluechip-ws/bridge/node'),
+  options: ServeOptions,
+  io: CliIo,
+  logger: { log(level: string, message: string): void },
+  onServing: () => void,
+): Promise<number> {
+  const bridge = new node.Bridge({
+    hooks: node.nodeHooks,
+    logger,
+    ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
+  });
+  const signals = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  if (options.stdio) {
+    // stdin "end" on SIGTERM too, so a supervisor's stop also drains.
+    signals.then((signal) => {
+      logger.log('info', `${signal}: closing`);
+      process.stdin.destroy();
+    });
+    onServing();
+    await node.serveStdio(bridge, {
+      input: process.stdin,
+      output: process.stdout,
+      drainTimeoutMs: options.drainMs,
+      ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+    });
+    return EXIT.ok;
+  }
+  const listen = options.listen as ListenAddress;
+  // Only a host written out can be anything but loopback (a port alone is 127.0.0.1).
+  if (!node.isLoopback(listen.host)) io.stderr.write(nonLoopbackWarning(listen));
+  let token = options.token;
+  let tokenNote = 'token given';
+  if (token === undefined) {
+    const read = await node.tokenFromFile(options.tokenFile);
+    token = read.token;
+    tokenNote = `token ${read.created ? 'written to' : 'read from'} ${options.tokenFile}`;
+  }
+  const carrier = await node.listenWebSocket(bridge, {
+    host: listen.host,
+    port: listen.port,
+    token,
+    allowedOrigins: options.origins,
+    allowedHosts: options.hosts,
+    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+  });
+  onServing();
+  io.stdout.write(`listening ${carrier.url} (${tokenNote})\n`);
+  const signal = await signals;
+  logger.log('info', `${signal}: closing`);
+  await carrier.close();
+  await bridge.close(options.drainMs);
+  return EXIT.ok;
+}
