@@ -25,6 +25,7 @@ export interface AgentReadings {
 }
 
 const LINK_STATES = ['idle', 'connecting', 'open', 'reconnecting', 'closed'] as const;
+const VERDICTS: ReadonlySet<string> = new Set(['recovered', 'not_found', 'still_unknown', 'failed']);
 /** Label values come from our tables only: a hostile subject or answer cannot create series without bound. */
 const KNOWN_METHODS: ReadonlySet<string> = new Set(METHODS.map((m) => m.name));
 const LABEL_MAX = 40;
@@ -45,6 +46,8 @@ export class AgentMetrics implements AgentObserver, MetricsSource {
   private readonly errors: Counter<'site' | 'terminal' | 'method' | 'code'>;
   private readonly publishFailures: Counter<'site' | 'terminal'>;
   private readonly publishLatency: Histogram<'site' | 'terminal'>;
+  private readonly outcomeUnknown: Counter<'site' | 'terminal' | 'method' | 'code'>;
+  private readonly verdicts: Counter<'site' | 'terminal' | 'verdict'>;
   private readonly states = new Map<string, string>();
   private readonly operations = new Set<string>();
   private readings: AgentReadings | undefined;
@@ -98,6 +101,18 @@ export class AgentMetrics implements AgentObserver, MetricsSource {
       help: 'Publishing an outcome to the stream until its PubAck',
       labelNames: ['site', 'terminal'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2],
+      registers,
+    });
+    this.outcomeUnknown = new Counter({
+      name: 'bluechip_agent_outcome_unknown_total',
+      help: 'Requests answered with an error whose outcome is unknown (link_closed, timeouts…): to be reconciled',
+      labelNames: ['site', 'terminal', 'method', 'code'],
+      registers,
+    });
+    this.verdicts = new Counter({
+      name: 'bluechip_agent_reconcile_verdicts_total',
+      help: 'Reconciliation verdicts of flows left open (recovered, not_found, still_unknown, failed)',
+      labelNames: ['site', 'terminal', 'verdict'],
       registers,
     });
     const self = this;
@@ -158,7 +173,9 @@ export class AgentMetrics implements AgentObserver, MetricsSource {
     const error = record(body.error);
     if (error !== undefined) {
       const data = record(error.data);
-      this.errors.inc({ ...labels, method: methodLabel(method), code: label(data?.code, 'unknown') });
+      const errorLabels = { ...labels, method: methodLabel(method), code: label(data?.code, 'unknown') };
+      this.errors.inc(errorLabels);
+      if (data?.outcomeUnknown === true) this.outcomeUnknown.inc(errorLabels);
       return;
     }
     this.lastSuccess.set(labels, Date.now() / 1000);
@@ -187,7 +204,18 @@ export class AgentMetrics implements AgentObserver, MetricsSource {
   }
 
   notification(terminal: string, method: string, params: Readonly<Record<string, unknown>>): void {
-    if (method !== 'terminal.state' || !this.configured.includes(terminal)) return;
+    if (!this.configured.includes(terminal)) return;
+    if (method === 'terminal.reconciled') {
+      const flows = record(params.report)?.flows;
+      for (const flow of Array.isArray(flows) ? flows : []) {
+        const verdict = record(flow)?.verdict;
+        if (typeof verdict === 'string' && VERDICTS.has(verdict)) {
+          this.verdicts.inc({ site: this.site, terminal, verdict });
+        }
+      }
+      return;
+    }
+    if (method !== 'terminal.state') return;
     const kind = record(params.state)?.kind;
     if (typeof kind !== 'string' || !(LINK_STATES as readonly string[]).includes(kind)) return;
     this.states.set(terminal, kind);

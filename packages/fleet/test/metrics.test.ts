@@ -172,6 +172,29 @@ describe.skipIf(!nats)('bluechip agent /metrics, /healthz, /readyz over a real n
     expect(ours.join('\n')).not.toMatch(/\*{4}|card|pan=|\{[^}]*\d{13,19}/i);
   });
 
+  it('counts an outcome unknown (link dropped mid-sale) and the verdict of its reconciliation', async () => {
+    const lane = connectRemote({ nats: nc, site: 'store1', terminal: 'lane2' });
+    const error = await lane.sale({ amount: 205 }, { idempotencyKey: 'm-unknown' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RemoteError);
+    const lane2 = { site: 'store1', terminal: 'lane2' };
+    const unknown = sample(
+      (await get(`${endpoint.url}/metrics`)).body,
+      'bluechip_agent_outcome_unknown_total',
+      {
+        ...lane2,
+        method: 'sale',
+      },
+    );
+    expect(unknown).toBe(1);
+    // The next operation reconciles the open flow first (recovery is automatic with the agent's journal).
+    expect((await lane.sale({ amount: 1234 }, { idempotencyKey: 'm-after' })).kind).toBe('approved');
+    const recovered = await eventually(async () => {
+      const text = (await get(`${endpoint.url}/metrics`)).body;
+      return sample(text, 'bluechip_agent_reconcile_verdicts_total', { ...lane2, verdict: 'recovered' });
+    });
+    expect(recovered).toBe(1);
+  });
+
   it('a request naming an unknown method is counted under "unknown", not as a new series', async () => {
     await nc.request('bluechip.store1.lane1.no.such.method', '{}', { timeout: 5_000 });
     const text = (await get(`${endpoint.url}/metrics`)).body;
