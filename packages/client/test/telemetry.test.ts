@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { metrics, trace } from '@opentelemetry/api';
 import {
   AggregationTemporality,
@@ -211,6 +212,11 @@ describe('telemetry through @opentelemetry/api', () => {
     trace.disable();
     metrics.setGlobalMeterProvider(otel.meterProvider);
     expect(createTelemetry(undefined, {})).toBeDefined();
+  });
+
+  it('docs/observability.md names every attribute and instrument', () => {
+    const doc = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
+    for (const name of [...Object.values(A), ...Object.values(M)]) expect(doc).toContain(`\`${name}\``);
   });
 
   it('names the terminal by its url without credentials or query', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +78,14 @@ describe('the metrics endpoint', () => {
     endpoint = await startMetricsServer(new AgentMetrics('s1', ['lane1'], { processMetrics: false }));
   });
   afterAll(() => endpoint?.close());
+
+  it('docs/observability.md lists every bluechip_agent_ metric', async () => {
+    const doc = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
+    const registry = new AgentMetrics('s1', ['lane1'], { processMetrics: false }).registry;
+    const names = (await registry.getMetricsAsJSON()).map((metric) => metric.name);
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(doc).toContain(`\`${name}\``);
+  });
 
   it('binds loopback by default', () => {
     expect(endpoint.host).toBe('127.0.0.1');
