@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/nats-core';
@@ -90,6 +90,12 @@ async function startPrometheus(dir: string, target: string): Promise<PrometheusS
   };
 }
 
+/** Every ```promql block of docs/observability.md: one query each. */
+function documentedQueries(): string[] {
+  const doc = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
+  return [...doc.matchAll(/```promql\n([\s\S]*?)```/g)].map((match) => (match[1] as string).trim());
+}
+
 /** One instant query through Prometheus's HTTP API: the first sample's value, or undefined. */
 async function query(prometheus: string, promql: string): Promise<number | undefined> {
   const response = await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`);
@@ -165,4 +171,12 @@ describe.skipIf(!available && !required)('Prometheus scrapes bluechip agent', ()
       await query(prometheus.url, 'count(bluechip_agent_link_state{state=~"reconnecting|closed"} == 1)'),
     ).toBeUndefined();
   }, 60_000);
+
+  it('runs every query of docs/observability.md (each parses and evaluates)', async () => {
+    const queries = documentedQueries();
+    expect(queries.length).toBeGreaterThanOrEqual(7);
+    for (const promql of queries) await query(prometheus.url, promql);
+    // The agent's view of "lanes offline" holds no lane, and its "outbox behind" none.
+    expect(await query(prometheus.url, queries[0] as string)).toBeUndefined();
+  });
 });
