@@ -2,8 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../../test-support/browser.js';
 import { connectRemote } from '../src/index.js';
 import { type AgentProcess, buildCli, spawnAgent } from './agent-process.js';
 import { freePort, singleServer } from './nats-server.js';
@@ -90,6 +92,15 @@ async function startPrometheus(dir: string, target: string): Promise<PrometheusS
   };
 }
 
+/**
+ * The screenshot docs/observability.md shows: `UPDATE_SCREENSHOTS=1` writes it to docs/images/ (commit the
+ * result), otherwise to a temporary folder so a test run leaves the work tree as it was.
+ */
+const IMAGES =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../../docs/images/', import.meta.url))
+    : `${mkdtempSync(join(tmpdir(), 'prometheus-screenshots-'))}/`;
+
 /** Every ```promql block of docs/observability.md: one query each. */
 function documentedQueries(): string[] {
   const doc = readFileSync(new URL('../../../docs/observability.md', import.meta.url), 'utf8');
@@ -171,6 +182,26 @@ describe.skipIf(!available && !required)('Prometheus scrapes bluechip agent', ()
       await query(prometheus.url, 'count(bluechip_agent_link_state{state=~"reconnecting|closed"} == 1)'),
     ).toBeUndefined();
   }, 60_000);
+
+  it.skipIf(!chromiumAvailable('prometheus'))(
+    "Prometheus's graph page in Chromium shows the outcome counter (the docs' screenshot)",
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1100, height: 470 } });
+        const expr = 'sum by (terminal, kind) (bluechip_agent_outcomes_total)';
+        await page.goto(
+          `${prometheus.url}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`,
+        );
+        // The console tab lists each series with its value once the query ran in the page.
+        await page.getByText('kind="approved"').first().waitFor({ timeout: 30_000 });
+        await page.screenshot({ path: `${IMAGES}prometheus-outcomes.png` });
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 
   it('runs every query of docs/observability.md (each parses and evaluates)', async () => {
     const queries = documentedQueries();
