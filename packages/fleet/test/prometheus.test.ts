@@ -190,9 +190,7 @@ describe.skipIf(!available && !required)('Prometheus scrapes bluechip agent', ()
       try {
         const page = await browser.newPage({ viewport: { width: 1100, height: 470 } });
         const expr = 'sum by (terminal, kind) (bluechip_agent_outcomes_total)';
-        await page.goto(
-          `${prometheus.url}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`,
-        );
+        await page.goto(`${prometheus.url}/graph?g0.expr=${encodeURIComponent(expr)}&g0.tab=1`);
         // The console tab lists each series with its value once the query ran in the page.
         await page.getByText('kind="approved"').first().waitFor({ timeout: 30_000 });
         await page.screenshot({ path: `${IMAGES}prometheus-outcomes.png` });
