@@ -100,6 +100,7 @@ export const ATTR = {
   status: 'bluechip.status',
   linkState: 'bluechip.link.state',
   ackLatency: 'bluechip.ack.latency_ms',
+  reconcileUnresolved: 'bluechip.reconcile.unresolved',
 } as const;
 
 export const METRIC = {
@@ -264,7 +265,11 @@ export class Telemetry {
     const decoded = decodeFrame(record.frame);
     if (decoded._tag === 'Left') return;
     const envelope = decoded.right;
-    this.flows.get(envelope.flow_id)?.wire(envelope.kind, record.direction, envelope.resource.status);
+    const flow = this.flows.get(envelope.flow_id);
+    if (flow === undefined) return;
+    // Own property only: a frame's keys never reach Object.prototype.
+    const status = Object.hasOwn(envelope.resource, 'status') ? envelope.resource.status : undefined;
+    flow.wire(envelope.kind, record.direction, status);
   }
 
   private onDiagnostic(diagnostic: Diagnostic): void {
@@ -292,7 +297,7 @@ export class Telemetry {
     const span = tracer.startSpan('bluechip reconcile', {
       kind: SpanKind.INTERNAL,
       startTime: report.at,
-      attributes: { [ATTR.terminal]: terminal, 'bluechip.reconcile.unresolved': report.unresolved },
+      attributes: { [ATTR.terminal]: terminal, [ATTR.reconcileUnresolved]: report.unresolved },
     });
     if (!span.isRecording()) return;
     for (const flow of report.flows) {

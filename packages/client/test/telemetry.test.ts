@@ -172,6 +172,25 @@ describe('telemetry through @opentelemetry/api', () => {
     await otel.shutdown();
   });
 
+  it('a resent event is counted, not delivered twice', async () => {
+    const otel = sdk();
+    const r = testRig();
+    r.network.setFaults({
+      toPos: [{ match: (frame) => frame.includes('"event"'), action: { kind: 'duplicate' } }],
+    });
+    const terminal = r.terminal({
+      telemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
+    });
+    expect((await r.run(terminal.sale({ amount: cents(PLAIN) }))).kind).toBe('approved');
+    const resends = await otel.points(M.resends);
+    expect(resends.map((p) => p.value)).toEqual([expect.any(Number)]);
+    expect(resends[0]?.value).toBeGreaterThanOrEqual(1);
+    // The copy of the final came after the flow ended (its ack was out): counted, not on the ended span.
+    const span = otel.spans().find((s) => s.name === 'bluechip sale');
+    expect(eventNames(span as ReadableSpan).filter((n) => n === 'event')).toHaveLength(1);
+    await otel.shutdown();
+  });
+
   it('a replayed outcome (same idempotency key) carries the recovery verdict "replayed" and sends nothing', async () => {
     const otel = sdk();
     const r = testRig();
