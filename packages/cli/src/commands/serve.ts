@@ -150,71 +150,57 @@ export const serveCommand: Command = {
       }
       logger.log('info', `metrics on ${exposed.url}/metrics (/healthz, /readyz)`);
     }
-    try {
-      return await serveBridge(node, options, io, logger, () => {
-        serving = true;
-      });
-    } finally {
-      await exposed?.close();
-    }
-  },
-};
-
-async function serveBridge(
-  node: typeof import('@bluechip-ws/bridge/node'),
-  options: ServeOptions,
-  io: CliIo,
-  logger: { log(level: string, message: string): void },
-  onServing: () => void,
-): Promise<number> {
-  const bridge = new node.Bridge({
-    hooks: node.nodeHooks,
-    logger,
-    ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
-  });
-  const signals = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
-  if (options.stdio) {
-    // stdin "end" on SIGTERM too, so a supervisor's stop also drains.
-    signals.then((signal) => {
-      logger.log('info', `${signal}: closing`);
-      process.stdin.destroy();
+    const bridge = new node.Bridge({
+      hooks: node.nodeHooks,
+      logger,
+      ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
     });
-    onServing();
-    await node.serveStdio(bridge, {
-      input: process.stdin,
-      output: process.stdout,
-      drainTimeoutMs: options.drainMs,
+    const signals = new Promise<string>((resolve) => {
+      process.once('SIGINT', () => resolve('SIGINT'));
+      process.once('SIGTERM', () => resolve('SIGTERM'));
+    });
+    if (options.stdio) {
+      // stdin "end" on SIGTERM too, so a supervisor's stop also drains.
+      signals.then((signal) => {
+        logger.log('info', `${signal}: closing`);
+        process.stdin.destroy();
+      });
+      serving = true;
+      await node.serveStdio(bridge, {
+        input: process.stdin,
+        output: process.stdout,
+        drainTimeoutMs: options.drainMs,
+        ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
+      });
+      await exposed?.close();
+      return EXIT.ok;
+    }
+    const listen = options.listen as ListenAddress;
+    // Only a host written out can be anything but loopback (a port alone is 127.0.0.1).
+    if (!node.isLoopback(listen.host)) io.stderr.write(nonLoopbackWarning(listen));
+    let token = options.token;
+    let tokenNote = 'token given';
+    if (token === undefined) {
+      const read = await node.tokenFromFile(options.tokenFile);
+      token = read.token;
+      tokenNote = `token ${read.created ? 'written to' : 'read from'} ${options.tokenFile}`;
+    }
+    const carrier = await node.listenWebSocket(bridge, {
+      host: listen.host,
+      port: listen.port,
+      token,
+      allowedOrigins: options.origins,
+      allowedHosts: options.hosts,
+      ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
     });
+    serving = true;
+    io.stdout.write(`listening ${carrier.url} (${tokenNote})\n`);
+    const signal = await signals;
+    logger.log('info', `${signal}: closing`);
+    await carrier.close();
+    await bridge.close(options.drainMs);
+    await exposed?.close();
     return EXIT.ok;
-  }
-  const listen = options.listen as ListenAddress;
-  // Only a host written out can be anything but loopback (a port alone is 127.0.0.1).
-  if (!node.isLoopback(listen.host)) io.stderr.write(nonLoopbackWarning(listen));
-  let token = options.token;
-  let tokenNote = 'token given';
-  if (token === undefined) {
-    const read = await node.tokenFromFile(options.tokenFile);
-    token = read.token;
-    tokenNote = `token ${read.created ? 'written to' : 'read from'} ${options.tokenFile}`;
-  }
-  const carrier = await node.listenWebSocket(bridge, {
-    host: listen.host,
-    port: listen.port,
-    token,
-    allowedOrigins: options.origins,
-    allowedHosts: options.hosts,
-    ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
-    ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
-  });
-  onServing();
-  io.stdout.write(`listening ${carrier.url} (${tokenNote})\n`);
-  const signal = await signals;
-  logger.log('info', `${signal}: closing`);
-  await carrier.close();
-  await bridge.close(options.drainMs);
-  return EXIT.ok;
-}
+  },
+};
