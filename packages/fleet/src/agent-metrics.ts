@@ -180,7 +180,13 @@ export class AgentMetrics implements AgentObserver, MetricsSource {
     }
     this.lastSuccess.set(labels, Date.now() / 1000);
     const result = record(body.result);
-    if (result !== undefined && typeof result.kind === 'string' && typeof result.type === 'string') {
+    // A replay (same idempotency key, answered from the stream or the journal) is not a second outcome.
+    if (
+      result !== undefined &&
+      result.replayed !== true &&
+      typeof result.kind === 'string' &&
+      typeof result.type === 'string'
+    ) {
       this.outcomes.inc({
         ...labels,
         operation: this.operation(result.type),

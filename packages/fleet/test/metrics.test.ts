@@ -148,6 +148,8 @@ describe.skipIf(!nats)('bluechip agent /metrics, /healthz, /readyz over a real n
     expect((await lane.sale({ amount: 1234 }, { idempotencyKey: 'm-1' })).kind).toBe('approved');
     expect((await lane.sale({ amount: 200 }, { idempotencyKey: 'm-2' })).kind).toBe('declined');
     await expect(lane.sale({ amount: -5 })).rejects.toBeInstanceOf(RemoteError);
+    // A retry with the same key is answered from the stream: a request, not a second outcome.
+    expect((await lane.sale({ amount: 1234 }, { idempotencyKey: 'm-1' })).replayed).toBe(true);
 
     const scraped = await get(`${endpoint.url}/metrics`);
     expect(scraped.status).toBe(200);
@@ -160,7 +162,7 @@ describe.skipIf(!nats)('bluechip agent /metrics, /healthz, /readyz over a real n
     expect(
       sample(text, 'bluechip_agent_outcomes_total', { ...lane1, operation: 'sale', kind: 'declined' }),
     ).toBe(1);
-    expect(sample(text, 'bluechip_agent_requests_total', { ...lane1, method: 'sale' })).toBe(3);
+    expect(sample(text, 'bluechip_agent_requests_total', { ...lane1, method: 'sale' })).toBe(4);
     expect(
       sample(text, 'bluechip_agent_errors_total', { ...lane1, method: 'sale', code: 'invalid_params' }),
     ).toBe(1);
