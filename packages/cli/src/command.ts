@@ -31,6 +31,8 @@ export const COMMON_USAGE = `Common options:
   --timeout <seconds>       give up waiting for the terminal after this long (outcome unknown, exit 4)
   --json                    print exactly one JSON object on stdout
   --verbose, -v             print every frame on stderr (card numbers masked)
+  --trace                   print the flow's timeline on stderr: request, started, events, acks with
+                            their latency, final (docs/observability.md)
   --help, -h                show this help`;
 
 /** A command that runs one terminal operation: parse, run, print, exit code. */

@@ -19,6 +19,7 @@ export const COMMON_OPTIONS = {
   timeout: { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
+  trace: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionSpecs;
 
@@ -36,6 +37,8 @@ export interface CommonOptions {
   readonly timeoutMs: number | undefined;
   readonly json: boolean;
   readonly verbose: boolean;
+  /** `--trace`: each flow's timeline (request, started, events, acks with latencies, end) on stderr. */
+  readonly trace: boolean;
   readonly help: boolean;
 }
 
@@ -101,6 +104,7 @@ export function parseCommand(
           : { responseMs: Math.min(10_000, timeoutMs), eventGapMs: timeoutMs, flowMs: timeoutMs },
       json: values.json === true,
       verbose: values.verbose === true,
+      trace: values.trace === true,
       help: values.help === true,
     },
     values,

@@ -63,6 +63,12 @@ export class ProgressReporter {
     this.io.stderr.write(`${direction === 'out' ? '>>' : '<<'} ${path} ${maskPan(text)}\n`);
   }
 
+  /** Lines of `--trace`; shown whether or not stderr is a TTY. */
+  traceLines(lines: readonly string[]): void {
+    this.clearSpinner();
+    for (const line of lines) this.io.stderr.write(`${line}\n`);
+  }
+
   stop(): void {
     this.clearSpinner();
   }

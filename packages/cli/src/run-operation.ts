@@ -14,6 +14,7 @@ import { type CommandReport, reportError, reportOutcome } from './outcome-report
 import { writeReport } from './output.js';
 import { ProgressReporter } from './progress.js';
 import { dialedUrl } from './terminal-url.js';
+import { formatTimeline } from './trace-timeline.js';
 
 /** One operation as a command runs it: what to show while it runs, and how to start it. */
 export interface OperationRun {
@@ -35,6 +36,9 @@ export function openTerminal(common: CommonOptions, progress: ProgressReporter, 
     reconnect: false,
     ...(common.timeouts === undefined ? {} : { timeouts: common.timeouts }),
     ws: { connectTimeoutMs: Math.min(5000, common.timeoutMs ?? 5000) },
+    ...(common.trace
+      ? { telemetry: { onFlow: (timeline) => progress.traceLines(formatTimeline(timeline)) } }
+      : {}),
     ...(common.verbose
       ? {
           onFrame: (record) =>

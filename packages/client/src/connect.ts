@@ -22,6 +22,7 @@ import type { SchedulerLike } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type FrameListener, tapFrames } from './frame-tap.js';
 import { Recovery, type RecoveryOptions } from './recovery/index.js';
+import { createTelemetry, type TelemetryOptions } from './telemetry.js';
 import { Terminal } from './terminal.js';
 
 export interface ConnectOptions {
@@ -65,6 +66,12 @@ export interface ConnectOptions {
    * sent). For terminals that accept a zero amount, e.g. for card verification.
    */
   readonly allowZeroAmount?: boolean;
+  /**
+   * OpenTelemetry spans and metrics of every flow (docs/observability.md). Default: the providers the
+   * application registered globally before `connect`; none registered, nothing is created or called. `false`
+   * turns it off.
+   */
+  readonly telemetry?: TelemetryOptions | false;
 }
 
 /**
@@ -72,8 +79,13 @@ export interface ConnectOptions {
  * runs in Node and in browsers (`url` then uses the browser's WebSocket).
  */
 export function connect(options: ConnectOptions): Terminal {
+  const telemetry = createTelemetry(options.telemetry, {
+    ...(options.url === undefined ? {} : { url: options.url }),
+    ...(options.now === undefined ? {} : { now: options.now }),
+  });
   const base = transportOf(options);
-  const transport = options.onFrame === undefined ? base : tapFrames(base, options.onFrame);
+  const observed = telemetry === undefined ? base : telemetry.tap(base);
+  const transport = options.onFrame === undefined ? observed : tapFrames(observed, options.onFrame);
   const journal = options.journal;
   // Without a journal of the caller's, an in-memory one still backs idempotency keys for this process.
   const store = journal ?? new MemoryJournal();
@@ -108,13 +120,16 @@ export function connect(options: ConnectOptions): Terminal {
     auto: options.recovery?.auto ?? journal !== undefined,
     ...(options.recovery === undefined ? {} : { options: options.recovery }),
   });
-  return new Terminal(session, {
+  const terminal = new Terminal(session, {
     nextFlowId,
     ackMode: options.ackMode ?? 'auto',
     recovery,
     ...(journal === undefined ? {} : { journal }),
     ...(options.allowZeroAmount === true ? { allowZeroAmount: true } : {}),
+    ...(telemetry === undefined ? {} : { telemetry }),
   });
+  telemetry?.observe(terminal);
+  return terminal;
 }
 
 function transportOf(options: ConnectOptions): Transport {

@@ -64,4 +64,11 @@ export {
   type Verdict,
   type VerdictSource,
 } from './recovery/index.js';
+export {
+  ATTR as TELEMETRY_ATTRIBUTES,
+  type FlowTimeline,
+  METRIC as TELEMETRY_METRICS,
+  type TelemetryOptions,
+  type TimelineMark,
+} from './telemetry.js';
 export { Terminal, type TerminalContext } from './terminal.js';

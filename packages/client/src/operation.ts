@@ -6,6 +6,7 @@ import { ClientError, OperationAbortedError } from './errors.js';
 import { checkIdempotencyKey, IdempotencyKeyError } from './idempotency-key.js';
 import { type Progress, type TransactionOutcome, toProgress } from './outcome.js';
 import type { Admission, FlowTracker, Recovery } from './recovery/index.js';
+import type { FlowWatch, Telemetry } from './telemetry.js';
 
 /** Per-call options of every operation, in both forms. */
 export interface OperationOptions {
@@ -35,6 +36,8 @@ export interface OperationContext {
   readonly ackMode: AckMode;
   /** The gate every operation passes before it is sent: idempotency keys, reconciliation (see recovery/). */
   readonly recovery?: Recovery;
+  /** Spans, metrics and timelines of each run, when an SDK or a listener is there (see telemetry.ts). */
+  readonly telemetry?: Telemetry;
 }
 
 /**
@@ -52,7 +55,8 @@ export function operation$(
       subscriber.error(prepared.error);
       return;
     }
-    const run = new OperationRun(context, spec.endpoint, options, prepared, subscriber);
+    const watch = context.telemetry?.watch(prepared.flowId, prepared.type);
+    const run = new OperationRun(context, spec.endpoint, options, prepared, subscriber, watch);
     run.start();
     return () => run.stop();
   });
@@ -109,6 +113,7 @@ class OperationRun {
     private readonly options: OperationOptions,
     private readonly prepared: Prepared,
     private readonly subscriber: Subscriber<Progress>,
+    private readonly watch: FlowWatch | undefined,
   ) {}
 
   start(): void {
@@ -123,6 +128,7 @@ class OperationRun {
     this.stateWatch?.unsubscribe();
     this.upstream?.unsubscribe();
     this.tracker?.end('detached');
+    this.watch?.end();
   }
 
   /** Recovery may reconcile first, answer from the journal (idempotency key) or refuse. */
@@ -140,7 +146,9 @@ class OperationRun {
         .then((verdict) => this.onAdmission(verdict))
         .catch((error: unknown) => {
           if (!this.subscriber.closed) {
-            this.subscriber.error(asTypedError(error, this.prepared.flowId, 'could not admit'));
+            const typed = asTypedError(error, this.prepared.flowId, 'could not admit');
+            this.watch?.failed(typed);
+            this.subscriber.error(typed);
           }
         });
     } else this.onAdmission(admission);
@@ -150,9 +158,12 @@ class OperationRun {
     if (this.stopped) {
       if (admission.kind === 'send') admission.tracker.end('complete');
     } else if (admission.kind === 'send') this.send(admission.tracker);
-    else if (admission.kind === 'refuse') this.subscriber.error(admission.error);
-    else {
+    else if (admission.kind === 'refuse') {
+      this.watch?.failed(admission.error);
+      this.subscriber.error(admission.error);
+    } else {
       const outcome = admission.outcome;
+      this.watch?.outcome(outcome);
       this.subscriber.next({ type: 'final', flowId: outcome.flowId, outcome, ack: outcome.ack });
       this.subscriber.complete();
     }
@@ -176,10 +187,12 @@ class OperationRun {
         next: (update: FlowUpdate) => {
           const progress = toProgress(update, type, resource);
           this.tracker?.progress(progress);
+          this.watch?.progress(progress);
           this.subscriber.next(progress);
         },
         error: (error: unknown) => {
           this.tracker?.end('error', error);
+          this.watch?.failed(error);
           this.subscriber.error(error);
         },
         complete: () => {
@@ -192,13 +205,13 @@ class OperationRun {
   private abort(): void {
     // Unsubscribing hands the flow to the session's unclaimed path; only our waiting ends here.
     const sent = this.upstream !== undefined && this.linkOpened;
+    const error = new OperationAbortedError(this.prepared.flowId, {
+      outcomeUnknown: sent,
+      cause: this.options.signal?.reason,
+    });
+    this.watch?.failed(error);
     this.stop();
-    this.subscriber.error(
-      new OperationAbortedError(this.prepared.flowId, {
-        outcomeUnknown: sent,
-        cause: this.options.signal?.reason,
-      }),
-    );
+    this.subscriber.error(error);
   }
 }
 

@@ -37,6 +37,7 @@ import type {
   VoidParams,
 } from './params.js';
 import { type ReconcileReport, type Recovery, RecoveryError, type Resolution } from './recovery/index.js';
+import type { Telemetry } from './telemetry.js';
 import { withRequestAmounts } from './unclaimed.js';
 import { toWire } from './wire.js';
 
@@ -48,6 +49,8 @@ export interface TerminalContext {
   readonly recovery?: Recovery;
   /** Send sales and refunds of 0 (default false: refused with an `AmountError` before anything is sent). */
   readonly allowZeroAmount?: boolean;
+  /** Spans, metrics and flow timelines (telemetry.ts); set by `connect` when there is somewhere to report. */
+  readonly telemetry?: Telemetry;
 }
 
 const reportTypes: ReadonlySet<string> = new Set(REPORT_TYPES);
@@ -82,6 +85,7 @@ export class Terminal {
       nextFlowId: options.nextFlowId,
       ackMode: options.ackMode,
       ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
+      ...(options.telemetry === undefined ? {} : { telemetry: options.telemetry }),
     };
     this.reconciled$ = options.recovery?.reports$ ?? EMPTY;
     // The connection reports `closed` when the link ends and again when it is disposed: callers see one.
@@ -278,6 +282,7 @@ export class Terminal {
   close(): void {
     this.options.recovery?.close();
     this.session.close();
+    this.options.telemetry?.close();
   }
 }
 

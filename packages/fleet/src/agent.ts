@@ -14,6 +14,7 @@ import {
   type Subscription,
 } from '@nats-io/nats-core';
 import { connect as natsConnect } from '@nats-io/transport-node';
+import type { AgentObserver } from './agent-metrics.js';
 import { callBridge } from './bridge-call.js';
 import type { AgentConfig, TerminalSettings } from './config.js';
 import { natsConnectOptions } from './nats-options.js';
@@ -73,6 +74,8 @@ export interface AgentOptions {
   readonly logger?: BridgeLogger;
   /** An existing connection (tests, embedding); by default the agent connects with the config's `nats`. */
   readonly nats?: NatsConnection;
+  /** Told of each request, answer, publish and terminal notification (the `/metrics` endpoint: AgentMetrics). */
+  readonly observer?: AgentObserver;
 }
 
 type Rec = { [key: string]: Json };
@@ -117,6 +120,7 @@ export class Agent {
     readonly bridge: Bridge,
     private readonly outbox: Outbox,
     private readonly logger: BridgeLogger,
+    private readonly observer: AgentObserver | undefined,
   ) {
     this.name = config.nats?.name ?? `${config.site}@${process.pid}`;
   }
@@ -137,6 +141,7 @@ export class Agent {
         bridge,
         new Outbox(store, logger),
         logger,
+        options.observer,
       );
       await agent.serve();
       if (agent.refused.size > 0) {
@@ -163,6 +168,11 @@ export class Agent {
   /** Outcomes waiting for the stream to come back. */
   get unpublished(): number {
     return this.outbox.size;
+  }
+
+  /** Outcomes of one terminal waiting for the stream. */
+  unpublishedOf(terminal: string): number {
+    return this.outbox.depthOf(terminal);
   }
 
   private async serve(): Promise<void> {
@@ -255,10 +265,13 @@ export class Agent {
   /** One request: every failure of the call is answered as a JSON-RPC error; only the reply itself may throw. */
   private async handle(terminal: string, msg: Msg): Promise<void> {
     const callId = acceptableCallId(msg.headers?.get(CALL_ID_HEADER)) ?? nuid.next();
+    const method = methodOf(msg.subject, this.site, terminal);
+    this.observer?.request(terminal, method);
     let replied = false;
     const reply = (body: Rec, recorded?: boolean) => {
       // One reply per request, whatever happens after the first.
       if (replied || !msg.reply) return;
+      this.observer?.answered(terminal, method, body);
       const h = natsHeaders();
       if (recorded !== undefined) h.set(RECORDED_HEADER, recorded ? 'yes' : 'no');
       // Marked after: an answer NATS refuses (over max_payload) is followed by the -32603 below.
@@ -291,7 +304,6 @@ export class Agent {
   ): Promise<void> {
     const refuse = (code: number, message: string, data: Rec) => reply({ error: { code, message, data } });
 
-    const method = methodOf(msg.subject, this.site, terminal);
     if (LOCAL_ONLY.has(method)) {
       refuse(-32601, `${method} is not served remotely: the agent's config owns its terminals`, {
         code: 'method_not_found',
@@ -390,11 +402,14 @@ export class Agent {
         });
       }
       for (let attempt = 0; attempt < 3; attempt++) {
+        const began = performance.now();
         try {
           await this.store.publish(record, 2_000);
+          this.observer?.published(record.terminal, (performance.now() - began) / 1000, true);
           published();
           return true;
         } catch (error) {
+          this.observer?.published(record.terminal, (performance.now() - began) / 1000, false);
           if (error instanceof UnpublishableOutcomeError) {
             this.quarantine(record.terminal, msgId, record, error);
             return false;
@@ -476,6 +491,7 @@ export class Agent {
     const params = message.params;
     if (message.method === undefined || params === undefined || typeof params.terminalId !== 'string') return;
     const terminal = params.terminalId;
+    this.observer?.notification(terminal, message.method, params);
     const kind = message.method.replace(/^terminal\.|^outcome\./, '');
     this.nc.publish(terminalEventSubject(this.site, terminal, kind), text);
     if (

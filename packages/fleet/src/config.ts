@@ -50,6 +50,15 @@ export interface AgentConfig {
   readonly terminals: readonly TerminalSettings[];
   /** On shutdown, how long running calls may take to settle (default 30 000). */
   readonly drainTimeoutMs?: number;
+  /** Serve `/metrics`, `/healthz` and `/readyz` over HTTP (docs/observability.md). */
+  readonly metrics?: MetricsSettings;
+}
+
+export interface MetricsSettings {
+  /** 0 takes a free port (printed on stderr). */
+  readonly port: number;
+  /** Default 127.0.0.1; another host (`0.0.0.0` for a scraper on another machine) must be written here. */
+  readonly host?: string;
 }
 
 export class ConfigError extends CodedError<'invalid_config'> {
@@ -194,6 +203,19 @@ function terminalSettings(value: unknown, index: number, base: string): Terminal
   };
 }
 
+function metricsSettings(value: unknown): MetricsSettings | undefined {
+  if (value === undefined) return undefined;
+  if (!isRecord(value)) throw new ConfigError('metrics: expected an object');
+  onlyKeys(value, ['port', 'host'], 'metrics');
+  const port = int(value.port, 'metrics.port', 0, 65_535);
+  if (port === undefined) throw new ConfigError('metrics.port: expected an integer from 0 to 65535');
+  const host = str(value.host, 'metrics.host');
+  if (host !== undefined && !/^[A-Za-z0-9.:-]{1,253}$/.test(host)) {
+    throw new ConfigError('metrics.host: expected an IP address or a host name');
+  }
+  return { port, ...(host === undefined ? {} : { host }) };
+}
+
 function streamSettings(value: unknown): AgentConfig['stream'] {
   if (value === undefined) return undefined;
   if (!isRecord(value)) throw new ConfigError('stream: expected an object');
@@ -231,7 +253,11 @@ function streamSettings(value: unknown): AgentConfig['stream'] {
  */
 export function parseAgentConfig(value: unknown, baseDir = process.cwd()): AgentConfig {
   if (!isRecord(value)) throw new ConfigError('the config must be a JSON object');
-  onlyKeys(value, ['site', 'nats', 'queueGroup', 'stream', 'terminals', 'drainTimeoutMs'], 'config');
+  onlyKeys(
+    value,
+    ['site', 'nats', 'queueGroup', 'stream', 'terminals', 'drainTimeoutMs', 'metrics'],
+    'config',
+  );
   const site = token(value.site, 'site');
   if (!Array.isArray(value.terminals) || value.terminals.length === 0) {
     throw new ConfigError('terminals: expected a non-empty list');
@@ -247,6 +273,7 @@ export function parseAgentConfig(value: unknown, baseDir = process.cwd()): Agent
   const stream = streamSettings(value.stream);
   const queueGroup = str(value.queueGroup, 'queueGroup');
   const drainTimeoutMs = int(value.drainTimeoutMs, 'drainTimeoutMs', 0, 3_600_000);
+  const metrics = metricsSettings(value.metrics);
   return {
     site,
     terminals,
@@ -254,6 +281,7 @@ export function parseAgentConfig(value: unknown, baseDir = process.cwd()): Agent
     ...(stream === undefined ? {} : { stream }),
     ...(queueGroup === undefined ? {} : { queueGroup }),
     ...(drainTimeoutMs === undefined ? {} : { drainTimeoutMs }),
+    ...(metrics === undefined ? {} : { metrics }),
   };
 }
 

@@ -38,6 +38,13 @@ export class Outbox {
     return this.queue.length;
   }
 
+  /** Outcomes of one terminal waiting (for the agent's metrics; at most `limit` looked at). */
+  depthOf(terminal: string): number {
+    let count = 0;
+    for (const item of this.queue) if (item.record.terminal === terminal) count++;
+    return count;
+  }
+
   add(record: OutcomeRecord, hooks: OutboxHooks = {}): void {
     if (this.queue.length >= this.limit) {
       const dropped = this.queue.shift();

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
-import { Agent, type AgentConfig, parseAgentConfig } from '../src/node.js';
+import { Agent, type AgentConfig, type AgentOptions, parseAgentConfig } from '../src/node.js';
 import type { OutcomeRecord } from '../src/outcome-store.js';
 
 export { hasNatsServer } from './nats-server.js';
@@ -53,13 +53,14 @@ export function startAgent(
   url: string | string[],
   config: Partial<AgentConfig> & { terminals: unknown[] },
   name = 'agent',
+  options: Omit<AgentOptions, 'logger'> = {},
 ): Promise<Agent> {
   const parsed = parseAgentConfig({
     site: 'store1',
     ...config,
     nats: { servers: url, name, ...(config.nats ?? {}) },
   });
-  return Agent.start(parsed, { logger: quietLogger });
+  return Agent.start(parsed, { logger: quietLogger, ...options });
 }
 
 export const simulated = (id: string, eventDelayMs = 20) => ({ id, simulator: { eventDelayMs } });

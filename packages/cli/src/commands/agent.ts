@@ -13,6 +13,9 @@ outcomes published.
   --config <file>   the agent config (JSON): site, nats (servers, credentials, TLS), terminals
   --help, -h        show this help
 
+With "metrics": { "port": 9464 } in the config, serves /metrics (Prometheus), /healthz and /readyz on
+127.0.0.1 (another "host" must be written in the config); stderr says where (docs/observability.md).
+
 The first stdout line is "serving <site>: <n> terminal(s) …" once every terminal is subscribed.
 SIGTERM/SIGINT (at any moment, also while starting): stop taking requests, let running calls settle
 (drainTimeoutMs), exit 0. A repeated signal while draining is ignored.
@@ -57,7 +60,31 @@ export const agentCommand: Command = {
       const fleet = await import('@bluechip-ws/fleet/node');
       let agent: Awaited<ReturnType<typeof fleet.Agent.start>>;
       try {
-        agent = await fleet.Agent.start(await fleet.loadAgentConfig(config), { logger });
+        const loaded = await fleet.loadAgentConfig(config);
+        // The endpoint first: /healthz answers and /readyz says "starting" while terminals open.
+        const metrics =
+          loaded.metrics === undefined
+            ? undefined
+            : new fleet.AgentMetrics(
+                loaded.site,
+                loaded.terminals.map((t) => t.id),
+              );
+        if (metrics !== undefined && loaded.metrics !== undefined) {
+          const endpoint = await fleet.startMetricsServer(metrics, loaded.metrics);
+          stop.onDispose(() => endpoint.close());
+          logger.log('info', `metrics on ${endpoint.url}/metrics (/healthz, /readyz)`);
+          if (!endpoint.loopback) {
+            logger.log(
+              'warn',
+              `the metrics endpoint listens on ${endpoint.host}, NOT loopback, as configured`,
+            );
+          }
+        }
+        agent = await fleet.Agent.start(loaded, {
+          logger,
+          ...(metrics === undefined ? {} : { observer: metrics }),
+        });
+        metrics?.attach(agent);
       } catch (error) {
         io.stderr.write(`bluechip agent: ${(error as Error).message}\n`);
         return EXIT.error;
@@ -73,7 +100,7 @@ export const agentCommand: Command = {
       logger.log('info', `${await stop.signal}: closing`);
       await agent.close();
     } finally {
-      stop.dispose();
+      await stop.dispose();
     }
     return EXIT.ok;
   },
@@ -86,8 +113,11 @@ export const agentCommand: Command = {
 function stopSignals(): {
   readonly signal: Promise<string>;
   readonly received: string | undefined;
-  dispose(): void;
+  /** Also run on dispose (the metrics endpoint). */
+  onDispose(close: () => Promise<void>): void;
+  dispose(): Promise<void>;
 } {
+  const closers: (() => Promise<void>)[] = [];
   let received: string | undefined;
   let resolve: (signal: string) => void = () => undefined;
   const signal = new Promise<string>((r) => {
@@ -104,9 +134,13 @@ function stopSignals(): {
     get received() {
       return received;
     },
-    dispose() {
+    onDispose(close) {
+      closers.push(close);
+    },
+    async dispose() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      await Promise.allSettled(closers.map((close) => close()));
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { type ListenAddress, nonLoopbackWarning, parseListenAddress } from '../listen-address.js';
+import { type ServeMetrics, startServeMetrics } from '../serve-metrics.js';
 
 const USAGE = `Usage: bluechip serve --stdio | --listen [host:]port [options]
 
@@ -27,6 +28,9 @@ docs/bridge.md). The bridge owns the journal: an outcome is journaled and acked 
   --max-message-bytes <n>   largest message accepted (default 1048576)
   --max-pending <n>         calls one caller may have running at once (default 32); then "busy"
   --drain-timeout <s>       on shutdown, how long running calls may take to settle (default 30)
+  --metrics [host:]port     serve /metrics (Prometheus text: the library's metrics of every terminal),
+                            /healthz and /readyz over HTTP; a port alone listens on 127.0.0.1 (port 0 picks
+                            a free one, named on stderr). See docs/observability.md.
   --help, -h                show this help
 
 Try it against the built-in simulator:
@@ -47,6 +51,7 @@ interface ServeOptions {
   readonly maxMessageBytes: number | undefined;
   readonly maxPending: number | undefined;
   readonly drainMs: number;
+  readonly metrics: ListenAddress | undefined;
 }
 
 function count(text: string | undefined, name: string, max: number): number | undefined {
@@ -74,6 +79,7 @@ function parse(argv: readonly string[], io: CliIo): ServeOptions | 'help' {
         'max-message-bytes': { type: 'string' },
         'max-pending': { type: 'string' },
         'drain-timeout': { type: 'string' },
+        metrics: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -104,6 +110,7 @@ function parse(argv: readonly string[], io: CliIo): ServeOptions | 'help' {
     ),
     maxPending: count(values['max-pending'] as string | undefined, 'max-pending', 10_000),
     drainMs: (count(values['drain-timeout'] as string | undefined, 'drain-timeout', 3600) ?? 30) * 1000,
+    metrics: typeof values.metrics === 'string' ? parseListenAddress(values.metrics) : undefined,
   };
 }
 
@@ -130,6 +137,19 @@ export const serveCommand: Command = {
     const logger = {
       log: (level: string, message: string) => io.stderr.write(`bluechip serve: ${level}: ${message}\n`),
     };
+    // Before the bridge opens any terminal: each terminal's `connect` reports to the registered provider.
+    let serving = false;
+    let exposed: ServeMetrics | undefined;
+    if (options.metrics !== undefined) {
+      if (!node.isLoopback(options.metrics.host)) io.stderr.write(nonLoopbackWarning(options.metrics));
+      try {
+        exposed = await startServeMetrics(options.metrics, () => (serving ? [] : ['starting']));
+      } catch (error) {
+        io.stderr.write(`bluechip serve: --metrics: ${(error as Error).message}\n`);
+        return EXIT.error;
+      }
+      logger.log('info', `metrics on ${exposed.url}/metrics (/healthz, /readyz)`);
+    }
     const bridge = new node.Bridge({
       hooks: node.nodeHooks,
       logger,
@@ -145,12 +165,14 @@ export const serveCommand: Command = {
         logger.log('info', `${signal}: closing`);
         process.stdin.destroy();
       });
+      serving = true;
       await node.serveStdio(bridge, {
         input: process.stdin,
         output: process.stdout,
         drainTimeoutMs: options.drainMs,
         ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
       });
+      await exposed?.close();
       return EXIT.ok;
     }
     const listen = options.listen as ListenAddress;
@@ -172,11 +194,13 @@ export const serveCommand: Command = {
       ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
       ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
     });
+    serving = true;
     io.stdout.write(`listening ${carrier.url} (${tokenNote})\n`);
     const signal = await signals;
     logger.log('info', `${signal}: closing`);
     await carrier.close();
     await bridge.close(options.drainMs);
+    await exposed?.close();
     return EXIT.ok;
   },
 };
