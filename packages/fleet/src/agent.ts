@@ -279,7 +279,7 @@ export class Agent {
       replied = true;
     };
     try {
-      await this.serveRequest(terminal, msg, callId, reply);
+      await this.serveRequest(terminal, method, msg, callId, reply);
     } catch (error) {
       // A bug, not the caller's input: still one typed answer, and the outcome (if any) is journaled.
       this.logger.log(
@@ -298,6 +298,7 @@ export class Agent {
 
   private async serveRequest(
     terminal: string,
+    method: string,
     msg: Msg,
     callId: string,
     reply: (body: Rec, recorded?: boolean) => void,
