@@ -1,11 +1,12 @@
 // One measured run for telemetry-instructions.mjs, meant to be run under `valgrind --tool=callgrind`:
 //   node telemetry-child.mjs <off|none|sdk> <sales>
-// `off`: connect({ telemetry: false }), the path without telemetry; `none`: the default with no SDK
+// `off`: connect() without the telemetry option, the path without telemetry; `none`: the default with no SDK
 // registered; `sdk`: the OpenTelemetry SDK registered (in-memory span exporter, metric reader). Sales run
 // against the simulator over the memory network in virtual time, after the same warm-up in every run.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { cents, connect } from '@bluechip-ws/client';
+import { openTelemetry } from '@bluechip-ws/client/telemetry';
 import { attachSimulator } from '@bluechip-ws/simulator';
 import { createMemoryNetwork } from '@bluechip-ws/transport-memory';
 import { VirtualAction, VirtualTimeScheduler } from 'rxjs';
@@ -45,7 +46,8 @@ attachSimulator(network.server, { scheduler, eventDelayMs: 10 });
 const terminal = connect({
   transport: network.transport,
   scheduler,
-  ...(mode === 'off' ? { telemetry: false } : {}),
+  // off: no telemetry option (a page that reports nothing); none and sdk: openTelemetry(), without and with an SDK.
+  ...(mode === 'off' ? {} : { telemetry: openTelemetry() }),
 });
 
 /** Runs virtual time until the sale settles (bounded). */

@@ -7,6 +7,7 @@ import {
   type Terminal,
   type TransactionOutcome,
 } from '@bluechip-ws/client';
+import { openTelemetry } from '@bluechip-ws/client/telemetry';
 import type { Observable } from 'rxjs';
 import type { CliIo } from './io.js';
 import type { CommonOptions } from './options.js';
@@ -37,7 +38,7 @@ export function openTerminal(common: CommonOptions, progress: ProgressReporter, 
     ...(common.timeouts === undefined ? {} : { timeouts: common.timeouts }),
     ws: { connectTimeoutMs: Math.min(5000, common.timeoutMs ?? 5000) },
     ...(common.trace
-      ? { telemetry: { onFlow: (timeline) => progress.traceLines(formatTimeline(timeline)) } }
+      ? { telemetry: openTelemetry({ onFlow: (timeline) => progress.traceLines(formatTimeline(timeline)) }) }
       : {}),
     ...(common.verbose
       ? {

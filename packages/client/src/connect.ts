@@ -22,7 +22,7 @@ import type { SchedulerLike } from 'rxjs';
 import { ClientError } from './errors.js';
 import { type FrameListener, tapFrames } from './frame-tap.js';
 import { Recovery, type RecoveryOptions } from './recovery/index.js';
-import { createTelemetry, type TelemetryOptions } from './telemetry.js';
+import type { TelemetrySetup } from './telemetry-setup.js';
 import { Terminal } from './terminal.js';
 
 export interface ConnectOptions {
@@ -67,11 +67,11 @@ export interface ConnectOptions {
    */
   readonly allowZeroAmount?: boolean;
   /**
-   * OpenTelemetry spans and metrics of every flow (docs/observability.md). Default: the providers the
-   * application registered globally before `connect`; none registered, nothing is created or called. `false`
-   * turns it off.
+   * Spans and metrics of every flow through OpenTelemetry, and flow timelines (docs/observability.md):
+   * `openTelemetry()` from `@bluechip-ws/client/telemetry`. Default: none (a page that reports nothing does
+   * not carry the OpenTelemetry API).
    */
-  readonly telemetry?: TelemetryOptions | false;
+  readonly telemetry?: TelemetrySetup;
 }
 
 /**
@@ -79,7 +79,7 @@ export interface ConnectOptions {
  * runs in Node and in browsers (`url` then uses the browser's WebSocket).
  */
 export function connect(options: ConnectOptions): Terminal {
-  const telemetry = createTelemetry(options.telemetry, {
+  const telemetry = options.telemetry?.create({
     ...(options.url === undefined ? {} : { url: options.url }),
     ...(options.now === undefined ? {} : { now: options.now }),
   });

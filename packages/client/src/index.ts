@@ -64,11 +64,7 @@ export {
   type Verdict,
   type VerdictSource,
 } from './recovery/index.js';
-export {
-  ATTR as TELEMETRY_ATTRIBUTES,
-  type FlowTimeline,
-  METRIC as TELEMETRY_METRICS,
-  type TelemetryOptions,
-  type TimelineMark,
-} from './telemetry.js';
+// Types only: the reporter itself is the `./telemetry` entry (`openTelemetry()`), kept out of this one.
+export type { FlowTimeline, TelemetryOptions, TimelineMark } from './telemetry.js';
+export type { TelemetrySetup } from './telemetry-setup.js';
 export { Terminal, type TerminalContext } from './terminal.js';

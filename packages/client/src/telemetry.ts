@@ -22,6 +22,7 @@ import { classifyFailure, classifyOutcome } from './failure.js';
 import { type FrameRecord, tapFrames } from './frame-tap.js';
 import type { Progress, TransactionOutcome } from './outcome.js';
 import type { ReconcileReport } from './recovery/index.js';
+import type { TelemetrySetup } from './telemetry-setup.js';
 
 /**
  * Traces and metrics of every flow through `@opentelemetry/api` only: without an SDK registered by the
@@ -129,11 +130,19 @@ const NOOP_METER = createNoopMeter();
  * The telemetry of one terminal handle, or `undefined` when there is nothing to report to (no providers
  * given, none registered globally, no `onFlow`): then the handle runs exactly as without this module.
  */
+/**
+ * Reports every flow of the terminal it is given to through OpenTelemetry (and to `onFlow`):
+ * `connect({ url, telemetry: openTelemetry() })`. With no SDK registered and no providers or listener given,
+ * the terminal gets nothing: no tap, no per-flow call.
+ */
+export function openTelemetry(options: TelemetryOptions = {}): TelemetrySetup {
+  return { create: (context) => createTelemetry(options, context) };
+}
+
 export function createTelemetry(
-  options: TelemetryOptions | false | undefined,
+  options: TelemetryOptions | undefined,
   context: { readonly url?: string; readonly now?: () => number },
 ): Telemetry | undefined {
-  if (options === false) return undefined;
   const tracer = tracerOf(options?.tracerProvider);
   const meter = meterOf(options?.meterProvider);
   const onFlow = options?.onFlow;

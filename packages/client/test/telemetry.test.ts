@@ -15,8 +15,8 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TELEMETRY_ATTRIBUTES as A, cents, type FlowTimeline, TELEMETRY_METRICS as M } from '../src/index.js';
-import { createTelemetry } from '../src/telemetry.js';
+import { cents, type FlowTimeline } from '../src/index.js';
+import { ATTR as A, createTelemetry, METRIC as M, openTelemetry } from '../src/telemetry.js';
 import { PLAIN, testRig } from './recovery-support.js';
 
 /** The OpenTelemetry SDK with in-memory exporters, as an application would register it. */
@@ -61,11 +61,11 @@ describe('telemetry through @opentelemetry/api', () => {
     const otel = sdk();
     const r = testRig();
     const terminal = r.terminal({
-      telemetry: {
+      telemetry: openTelemetry({
         tracerProvider: otel.tracerProvider,
         meterProvider: otel.meterProvider,
         terminal: 'lane-1',
-      },
+      }),
     });
     const outcome = await r.run(terminal.sale({ amount: cents(PLAIN) }));
     expect(outcome.kind).toBe('approved');
@@ -116,7 +116,7 @@ describe('telemetry through @opentelemetry/api', () => {
     const otel = sdk();
     const r = testRig();
     const terminal = r.terminal({
-      telemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
+      telemetry: openTelemetry({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider }),
     });
     const outcome = await r.run(terminal.sale({ amount: cents(200) }));
     expect(outcome.kind).toBe('declined');
@@ -138,7 +138,7 @@ describe('telemetry through @opentelemetry/api', () => {
     const terminal = r.terminal({
       reconnect: false,
       recovery: { auto: false },
-      telemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
+      telemetry: openTelemetry({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider }),
     });
     const error = await r.run(terminal.sale({ amount: cents(205) })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'link_closed', outcomeUnknown: true });
@@ -179,7 +179,7 @@ describe('telemetry through @opentelemetry/api', () => {
       toPos: [{ match: (frame) => frame.includes('"event"'), action: { kind: 'duplicate' } }],
     });
     const terminal = r.terminal({
-      telemetry: { tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider },
+      telemetry: openTelemetry({ tracerProvider: otel.tracerProvider, meterProvider: otel.meterProvider }),
     });
     expect((await r.run(terminal.sale({ amount: cents(PLAIN) }))).kind).toBe('approved');
     const resends = await otel.points(M.resends);
@@ -194,7 +194,7 @@ describe('telemetry through @opentelemetry/api', () => {
   it('a replayed outcome (same idempotency key) carries the recovery verdict "replayed" and sends nothing', async () => {
     const otel = sdk();
     const r = testRig();
-    const terminal = r.terminal({ telemetry: { tracerProvider: otel.tracerProvider } });
+    const terminal = r.terminal({ telemetry: openTelemetry({ tracerProvider: otel.tracerProvider }) });
     await r.run(terminal.sale({ amount: cents(PLAIN) }, { idempotencyKey: 'order-1' }));
     await r.run(terminal.sale({ amount: cents(PLAIN) }, { idempotencyKey: 'order-1' }));
     const [first, second] = otel.spans().filter((s) => s.name === 'bluechip sale');
@@ -212,7 +212,9 @@ describe('telemetry through @opentelemetry/api', () => {
     metrics.setGlobalMeterProvider(otel.meterProvider);
     const timelines: FlowTimeline[] = [];
     const r = testRig();
-    const terminal = r.terminal({ telemetry: { onFlow: (timeline) => timelines.push(timeline) } });
+    const terminal = r.terminal({
+      telemetry: openTelemetry({ onFlow: (timeline) => timelines.push(timeline) }),
+    });
     await r.run(terminal.sale({ amount: cents(PLAIN) }));
     const span = otel.spans().find((s) => s.name === 'bluechip sale');
     expect(timelines.map((t) => t.marks.map((m) => m.name))).toEqual([eventNames(span as ReadableSpan)]);
@@ -224,10 +226,10 @@ describe('telemetry through @opentelemetry/api', () => {
   it('with no SDK registered nothing is created: no telemetry, no frame tap, no per-flow call', () => {
     expect(createTelemetry(undefined, { url: 'ws://127.0.0.1:50000' })).toBeUndefined();
     expect(createTelemetry({}, {})).toBeUndefined();
+    expect(openTelemetry().create({})).toBeUndefined();
     const otel = sdk();
     trace.setGlobalTracerProvider(otel.tracerProvider);
     expect(createTelemetry(undefined, {})).toBeDefined();
-    expect(createTelemetry(false, {})).toBeUndefined();
     trace.disable();
     metrics.setGlobalMeterProvider(otel.meterProvider);
     expect(createTelemetry(undefined, {})).toBeDefined();

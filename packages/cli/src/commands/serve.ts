@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openTelemetry } from '@bluechip-ws/client/telemetry';
 import type { Command } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
@@ -150,8 +151,16 @@ export const serveCommand: Command = {
       }
       logger.log('info', `metrics on ${exposed.url}/metrics (/healthz, /readyz)`);
     }
+    // With --metrics each terminal the bridge opens reports to the provider registered above.
+    const hooks =
+      exposed === undefined
+        ? node.nodeHooks
+        : {
+            ...node.nodeHooks,
+            connectOptions: { ...node.nodeHooks.connectOptions, telemetry: openTelemetry() },
+          };
     const bridge = new node.Bridge({
-      hooks: node.nodeHooks,
+      hooks,
       logger,
       ...(options.maxPending === undefined ? {} : { maxPending: options.maxPending }),
     });
