@@ -150,7 +150,7 @@ describe('packed packages, installed from their tarballs', () => {
       (error: { code?: number; stderr?: string }) => error,
     );
     expect(refused?.code).toBe(1);
-    expect(refused?.stderr).toContain('@bluechip-ws/client: refusing to pack with npm/');
+    expect(refused?.stderr).toContain('@bluechip-ws/client: refusing to pack with npm: ');
     expect(refused?.stderr).toContain('npx -y pnpm@12.4.2 pack');
     // protocol depends on no workspace package: npm packs it.
     const { stdout } = await sh('npm', ['pack', '--dry-run', '--json'], join(root, 'packages', 'protocol'));

@@ -138,9 +138,11 @@ function stopSignals(): {
       closers.push(close);
     },
     async dispose() {
+      // Handlers stay until the last await: the command then returns in microtasks, with no turn of the
+      // event loop in which a signal could find none (bin.ts keeps one until the process exits).
+      await Promise.allSettled(closers.map((close) => close()));
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await Promise.allSettled(closers.map((close) => close()));
     },
   };
 }

@@ -15,7 +15,7 @@ public class BluechipException extends RuntimeException {
   public BluechipException(int code, String message, ErrorData data) {
     super(message);
     this.code = code;
-    this.data = data == null ? ErrorData.builder().build() : data; // an error may carry no data
+    this.data = data; // null when the error carried no data: the accessors below then answer null
   }
 
   /** The JSON-RPC error code (-32602, -32002…). */
@@ -23,37 +23,37 @@ public class BluechipException extends RuntimeException {
     return code;
   }
 
-  /** The error's data as the bridge sent it. */
+  /** The error's data as the bridge sent it, or null when it sent none. */
   public ErrorData data() {
     return data;
   }
 
   /** The library's typed code: {@code busy}, {@code outcome_unknown}, {@code invalid_amount}… */
   public String dataCode() {
-    return data.code();
+    return data == null ? null : data.code();
   }
 
   /** What the caller should do. */
   public String action() {
-    return data.action();
+    return data == null ? null : data.action();
   }
 
   /** For invalid params: the offending field, e.g. {@code params.amount}. */
   public String path() {
-    return data.path();
+    return data == null ? null : data.path();
   }
 
   public String flowId() {
-    return data.flowId();
+    return data == null ? null : data.flowId();
   }
 
   /** True when the request may have reached the terminal: never resend blind, reuse the idempotency key. */
   public boolean outcomeUnknown() {
-    return Boolean.TRUE.equals(data.outcomeUnknown());
+    return data != null && Boolean.TRUE.equals(data.outcomeUnknown());
   }
 
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "(" + code + " " + data.code() + "): " + getMessage();
+    return getClass().getSimpleName() + "(" + code + " " + dataCode() + "): " + getMessage();
   }
 }
