@@ -45,7 +45,8 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-describe.skipIf(!hasGo)('bindings/go', () => {
+// Under CI (`CI=true`) a machine without Go fails the suite instead of skipping it: CI must run it.
+describe.skipIf(!hasGo && process.env.CI !== 'true')('bindings/go', () => {
   it('go vet ./... is clean', async () => {
     const { code, output } = await go(['vet', './...'], 300_000);
     expect(code, output).toBe(0);
