@@ -7,7 +7,11 @@ import { basename } from 'node:path';
 // Who runs this prepack: npm_execpath is set by the packing tool itself (npm_config_user_agent is not: npm
 // takes it from the environment as a setting, so an npm started under `pnpm run` would pass for pnpm).
 const execpath = process.env.npm_execpath ?? '';
-const tool = basename(execpath).startsWith('pnpm') ? 'pnpm' : basename(execpath).startsWith('npm') ? 'npm' : '';
+const tool = basename(execpath).startsWith('pnpm')
+  ? 'pnpm'
+  : basename(execpath).startsWith('npm')
+    ? 'npm'
+    : '';
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const fields = ['dependencies', 'peerDependencies', 'optionalDependencies'];
 const workspace = fields.flatMap((field) =>
