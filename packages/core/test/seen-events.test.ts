@@ -1,66 +1,85 @@
 import { describe, expect, it } from 'vitest';
-import { eventState } from '../src/session/event-state.js';
-import { frameDigest, SeenEvents } from '../src/session/seen-events.js';
+import { eventState, markAcked } from '../src/session/event-state.js';
+import { SAME_LENGTH_COMPARED, SeenEvents } from '../src/session/seen-events.js';
 
 const state = (text: string, final = false) =>
   eventState(text, undefined, final ? 'completed' : 'proceed', final);
 
-/** Two different texts of one length that differ only where the digest does not look. */
-function collidingPair(): [string, string] {
-  const base = `{"event":${'x'.repeat(120)}${'a'.repeat(1000)}}`;
-  for (let at = 130; at < base.length - 1; at++) {
-    const other = `${base.slice(0, at)}b${base.slice(at + 1)}`;
-    if (frameDigest(other) === frameDigest(base)) return [base, other];
-  }
-  throw new Error('no unsampled position found');
+/** `count` different texts of one length that differ only in their last characters. */
+function sameLength(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `{"event":${'x'.repeat(600)}${String(i).padStart(4, '0')}}`);
 }
 
-describe('SeenEvents: resends matched exactly, keyed by a digest', () => {
-  it('equal texts have equal digests; the digest is a small integer', () => {
+describe('SeenEvents: resends matched exactly, keyed by the text length', () => {
+  it('finds an event only by its exact text, also when rebuilt from other pieces', () => {
     const text = JSON.stringify({ event: { flow_id: '1', resource: { status: 'proceed', seq: 1 } } });
-    expect(frameDigest(text)).toBe(frameDigest(`${text.slice(0, 10)}${text.slice(10)}`));
-    expect(Number.isInteger(frameDigest(text)) && frameDigest(text) >= 0 && frameDigest(text) < 2 ** 30).toBe(
-      true,
-    );
-  });
-
-  it('two different texts with one digest are both remembered and told apart', () => {
-    const [a, b] = collidingPair();
-    expect(a).not.toBe(b);
     const seen = new SeenEvents();
-    const first = state(a);
+    const first = state(text);
     seen.add(first);
-    expect(seen.find(b)).toBeUndefined();
-    const second = state(b);
-    seen.add(second);
-    expect(seen.size).toBe(2);
-    expect(seen.find(a)).toBe(first);
-    expect(seen.find(b)).toBe(second);
-    seen.forget(a);
-    expect(seen.find(a)).toBeUndefined();
-    expect(seen.find(b)).toBe(second);
-    // The freed digest slot takes the next text with that digest; the collided one is still found.
-    const again = state(a);
-    seen.add(again);
-    expect(seen.find(a)).toBe(again);
-    expect(seen.find(b)).toBe(second);
-    seen.forget(b);
-    expect(seen.find(b)).toBeUndefined();
-    expect(seen.size).toBe(1);
+    expect(seen.find(`${text.slice(0, 10)}${text.slice(10)}`)).toBe(first);
+    expect(seen.find(text.replace('1', '2'))).toBeUndefined();
+    expect(seen.find(`${text} `)).toBeUndefined();
   });
 
-  it('a finished flow keeps its finals, colliding or not, and the bound still holds', () => {
-    const [a, b] = collidingPair();
+  it('tells apart many texts of one length, past the compared ones too, and forgets them one by one', () => {
+    const texts = sameLength(SAME_LENGTH_COMPARED * 2 + 3);
+    const seen = new SeenEvents();
+    const states = texts.map((text) => {
+      expect(seen.find(text)).toBeUndefined();
+      const s = state(text);
+      seen.add(s);
+      return s;
+    });
+    expect(seen.size).toBe(texts.length);
+    texts.forEach((text, i) => expect(seen.find(text)).toBe(states[i]));
+    // Forget every other one (compared and text-keyed alike): the rest are still found, the forgotten not.
+    texts.forEach((text, i) => {
+      if (i % 2 === 0) seen.forget(text);
+    });
+    texts.forEach((text, i) => expect(seen.find(text)).toBe(i % 2 === 0 ? undefined : states[i]));
+    expect(seen.size).toBe(Math.floor(texts.length / 2));
+    // A forgotten one comes back as a new event.
+    const again = state(texts[0] as string);
+    seen.add(again);
+    expect(seen.find(texts[0] as string)).toBe(again);
+    for (const text of texts) seen.forget(text);
+    expect(seen.size).toBe(0);
+    for (const text of texts) expect(seen.find(text)).toBeUndefined();
+  });
+
+  it('a finished flow keeps its finals, of one length or not, and the bound still holds', () => {
+    const [a, b] = sameLength(2) as [string, string];
     const seen = new SeenEvents({ maxEntries: 4, maxChars: 1 << 20 });
     const finalA = state(a, true);
     seen.add(finalA);
     seen.pin(finalA);
     seen.add(state(b, true));
-    for (let i = 0; i < 10; i++) seen.add(state(`{"event":{"seq":${i}}}`));
+    for (let i = 0; i < 10; i++) {
+      const s = state(`{"event":{"seq":${i}}}`);
+      seen.add(s);
+      markAcked(s);
+    }
     expect(seen.size).toBeLessThanOrEqual(4);
     expect(seen.find(a)).toBe(finalA);
     seen.keepFinals();
     expect(seen.find(a)).toBe(finalA);
     expect(seen.find('{"event":{"seq":9}}')).toBeUndefined();
+  });
+
+  it('the character bound forgets acked events first and never the pinned final', () => {
+    const seen = new SeenEvents({ maxEntries: 1000, maxChars: 2000 });
+    const pinned = state(`{"final":${'f'.repeat(900)}}`, true);
+    seen.add(pinned);
+    seen.pin(pinned);
+    const unacked = state(`{"held":${'h'.repeat(500)}}`);
+    seen.add(unacked);
+    for (let i = 0; i < 20; i++) {
+      const s = state(`{"acked":${String(i).padStart(300, '0')}}`);
+      seen.add(s);
+      markAcked(s);
+    }
+    expect(seen.find(pinned.text)).toBe(pinned);
+    expect(seen.find(unacked.text)).toBe(unacked);
+    expect(seen.first).toBe(pinned);
   });
 });

@@ -11,21 +11,32 @@ export interface SeenEventsLimits {
 export const DEFAULT_SEEN_EVENTS_LIMITS: SeenEventsLimits = { maxEntries: 256, maxChars: 1 << 20 };
 
 /**
+ * Events of one length compared with `===` before the rest go to the text-keyed map: bounds what a peer
+ * that sends many distinct frames of one length makes each new frame cost (this many string compares).
+ */
+export const SAME_LENGTH_COMPARED = 16;
+
+/**
  * The events a flow has received, to recognise a resend: a resend is byte-identical, so a match is exact
- * (`===` on the frame text). Events are keyed by a cheap digest of the text (`frameDigest`: its length and
- * a sample of its characters), not by the text itself: a Map keyed by a new ~600-character string hashes all
- * of it on every frame, which was half of the session's cost over its floor. Two different texts with one
- * digest are both kept exactly: the later one in a text-keyed map, so a peer that crafts colliding frames
- * costs no more than the text-keyed record did.
+ * (`===` on the frame text). Events are keyed by their text's length, a small integer: no character is read
+ * to file or find one. Reading characters costs: a Map keyed by the ~600-character text hashes all of it
+ * on every frame (half of the session's cost over its floor, once), and even a digest of 160 sampled
+ * characters cost more than 4 000 instructions, while `===` between two texts of one length is a memcmp
+ * (about 300 instructions for 600 characters, less when they differ early). A new frame whose length no
+ * remembered event has is known new at once; one that shares it is compared with those events (at most
+ * SAME_LENGTH_COMPARED of them, newest first), and any further events of that length are kept in a
+ * text-keyed map, which costs a hash of the text, as the text-keyed record always did.
  *
  * The peer decides how many distinct events it sends, so the record is bounded: past its limits the oldest
  * acked events are forgotten first (a resend of one is then handled as a new event), never the flow's first
  * final, which is what a resend most often repeats and what conflicts are judged against.
  */
 export class SeenEvents {
-  private readonly byDigest = new Map<number, EventState>();
-  /** Events whose digest another kept event already has (rare): keyed by their whole text. */
-  private readonly collided = new Map<string, EventState>();
+  /** The events of each length that are compared one by one, oldest first. Usually one. */
+  private readonly byLength = new Map<number, EventState[]>();
+  /** Events past SAME_LENGTH_COMPARED for their length (rare): keyed by their whole text. */
+  private readonly overflow = new Map<string, EventState>();
+  private count = 0;
   private chars = 0;
   /** The flow's first final, once received: what a resend in other bytes is answered with. */
   private firstFinal: EventState | undefined;
@@ -33,13 +44,18 @@ export class SeenEvents {
   constructor(private readonly limits: SeenEventsLimits = DEFAULT_SEEN_EVENTS_LIMITS) {}
 
   get size(): number {
-    return this.byDigest.size + this.collided.size;
+    return this.count;
   }
 
   find(text: string): EventState | undefined {
-    const state = this.byDigest.get(frameDigest(text));
-    if (state !== undefined && state.text === text) return state;
-    return this.collided.size === 0 ? undefined : this.collided.get(text);
+    const same = this.byLength.get(text.length);
+    if (same === undefined) return undefined;
+    // Newest first: a resend most often repeats the event just received.
+    for (let i = same.length - 1; i >= 0; i--) {
+      const state = same[i] as EventState;
+      if (state.text === text) return state;
+    }
+    return this.overflow.size === 0 ? undefined : this.overflow.get(text);
   }
 
   get first(): EventState | undefined {
@@ -52,22 +68,23 @@ export class SeenEvents {
     this.firstFinal ??= state;
   }
 
-  /** Remembers an event not found by `find` (its text is not kept yet). */
+  /** Remembers an event not found by `find`. */
   add(state: EventState): void {
-    const digest = frameDigest(state.text);
-    if (this.byDigest.has(digest)) this.collided.set(state.text, state);
-    else this.byDigest.set(digest, state);
-    this.chars += state.text.length;
+    const length = state.text.length;
+    const same = this.byLength.get(length);
+    if (same === undefined) this.byLength.set(length, [state]);
+    else if (same.length < SAME_LENGTH_COMPARED) same.push(state);
+    else this.overflow.set(state.text, state);
+    this.count++;
+    this.chars += length;
     if (this.over()) this.evict();
   }
 
   /** Forgets an event that could not be journaled, so the terminal's resend is handled afresh. */
   forget(text: string): void {
-    const digest = frameDigest(text);
-    const state = this.byDigest.get(digest);
-    if (state !== undefined && state.text === text) this.byDigest.delete(digest);
-    else if (!this.collided.delete(text)) return;
+    if (!this.remove(text)) return;
     if (this.firstFinal?.text === text) this.firstFinal = undefined;
+    this.count--;
     this.chars -= text.length;
   }
 
@@ -76,59 +93,63 @@ export class SeenEvents {
    * kept is handled as a new, unclaimed one if the terminal ever sends it again.
    */
   keepFinals(): this {
-    for (const map of [this.byDigest, this.collided]) {
-      for (const state of map.values()) if (!state.final) this.forget(state.text);
-    }
+    const dropped = [...this.all()].filter((state) => !state.final);
+    for (const state of dropped) this.forget(state.text);
     return this;
   }
 
   /** Forgets everything (benchmarks reuse a flow's record between rounds). */
   clear(): void {
-    this.byDigest.clear();
-    this.collided.clear();
+    this.byLength.clear();
+    this.overflow.clear();
+    this.count = 0;
     this.chars = 0;
     this.firstFinal = undefined;
   }
 
+  private remove(text: string): boolean {
+    const same = this.byLength.get(text.length);
+    if (same === undefined) return false;
+    const at = same.findIndex((state) => state.text === text);
+    if (at < 0) return this.overflow.delete(text);
+    same.splice(at, 1);
+    // Keep SAME_LENGTH_COMPARED compared while any of that length remain in the text-keyed map.
+    if (this.overflow.size > 0) {
+      for (const [key, state] of this.overflow) {
+        if (key.length !== text.length) continue;
+        this.overflow.delete(key);
+        same.push(state);
+        break;
+      }
+    }
+    if (same.length === 0) this.byLength.delete(text.length);
+    return true;
+  }
+
+  /** Every remembered event, compared ones by length (oldest first within one), then the text-keyed ones. */
+  private *all(): IterableIterator<EventState> {
+    for (const same of this.byLength.values()) yield* same;
+    yield* this.overflow.values();
+  }
+
   private evict(): void {
     // Acked events first, oldest first; then, if the consumer holds that many unacked ones, the oldest of
-    // those. The first final is never forgotten. Bounded by maxEntries per call.
+    // those. The first final is never forgotten. An add overflows by one event, so this usually forgets one.
     for (const ackedOnly of [true, false]) {
-      for (const map of [this.byDigest, this.collided]) {
-        for (const state of map.values()) {
-          if (!this.over()) return;
-          if (state.pinned || (ackedOnly && !state.acked)) continue;
-          this.forget(state.text);
-        }
+      while (this.over()) {
+        const victim = this.oldest(ackedOnly);
+        if (victim === undefined) break;
+        this.forget(victim.text);
       }
     }
   }
 
+  private oldest(ackedOnly: boolean): EventState | undefined {
+    for (const state of this.all()) if (!state.pinned && (state.acked || !ackedOnly)) return state;
+    return undefined;
+  }
+
   private over(): boolean {
-    return this.size > this.limits.maxEntries || this.chars > this.limits.maxChars;
+    return this.count > this.limits.maxEntries || this.chars > this.limits.maxChars;
   }
-}
-
-/** Characters read in full from the start of a frame, where JSON frames put what differs between events. */
-const HEAD = 128;
-/** Characters sampled, evenly spaced, from the rest. */
-const SAMPLES = 32;
-
-/**
- * A digest of a frame text that reads at most HEAD + SAMPLES + 1 characters whatever its length: its length,
- * its head (flow id, status, a sequence number), and an even sample of the rest. A small integer (a V8 Smi),
- * so a Map keyed by it hashes nothing. Equal texts have equal digests; the converse is checked with `===`.
- */
-export function frameDigest(text: string): number {
-  const length = text.length;
-  let h = length;
-  const head = Math.min(length, HEAD);
-  for (let i = 0; i < head; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-  if (length > HEAD) {
-    const step = ((length - HEAD) / SAMPLES) | 0 || 1;
-    for (let i = HEAD; i < length; i += step) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
-    h = (Math.imul(h, 31) + text.charCodeAt(length - 1)) | 0;
-  }
-  // 30 bits: stays a Smi under pointer compression, so no number is allocated nor hashed.
-  return h & 0x3fffffff;
 }
