@@ -31,12 +31,12 @@ describe('SeenEvents: resends matched exactly, keyed by the text length', () => 
       return s;
     });
     expect(seen.size).toBe(texts.length);
-    texts.forEach((text, i) => expect(seen.find(text)).toBe(states[i]));
+    expect(texts.map((text) => seen.find(text))).toEqual(states);
     // Forget every other one (compared and text-keyed alike): the rest are still found, the forgotten not.
     texts.forEach((text, i) => {
       if (i % 2 === 0) seen.forget(text);
     });
-    texts.forEach((text, i) => expect(seen.find(text)).toBe(i % 2 === 0 ? undefined : states[i]));
+    expect(texts.map((text) => seen.find(text))).toEqual(states.map((s, i) => (i % 2 === 0 ? undefined : s)));
     expect(seen.size).toBe(Math.floor(texts.length / 2));
     // A forgotten one comes back as a new event.
     const again = state(texts[0] as string);
