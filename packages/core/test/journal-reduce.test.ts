@@ -8,6 +8,7 @@ import {
   isJournalRecord,
   isOpenFlow,
   type JournalRecord,
+  MemoryJournal,
 } from '../src/internal.js';
 import { acked, completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
 
@@ -69,6 +70,16 @@ describe('foldRecord', () => {
     const records = [sent('t'), ...Array.from({ length: 10 }, (_, i) => event('t', `s${i}`, false))];
     const flows = foldRecords(records, { maxEventsPerFlow: 3 });
     expect(flows.get('t')!.events.map((e) => e.status)).toEqual(['s7', 's8', 's9']);
+  });
+
+  it('keeps the last 64 events of an open flow by default, in place in a journal, oldest dropped first', async () => {
+    const journal = new MemoryJournal();
+    journal.append(sent('t'));
+    for (let i = 0; i < 200; i++) journal.append(event('t', `s${i}`, false));
+    const events = (await journal.flow('t'))!.events.map((e) => e.status);
+    expect(events).toHaveLength(64);
+    expect(events[0]).toBe('s136');
+    expect(events.at(-1)).toBe('s199');
   });
 
   it('leaves unknown fields undefined, and absent inside nested records', () => {
