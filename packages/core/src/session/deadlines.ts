@@ -49,8 +49,10 @@ export class Deadlines {
   constructor(
     private readonly scheduler: SchedulerLike,
     private readonly expired: (clock: FlowClock, stage: TimeoutStage, afterMs: number) => void,
+    /** The scheduler's time, possibly cached per frame (`FrameClock`); must follow the scheduler. */
+    private readonly clock: () => number = () => scheduler.now(),
   ) {
-    this.epoch = scheduler.now();
+    this.epoch = clock();
   }
 
   /** Flows with a pending deadline (for tests and diagnostics). */
@@ -101,7 +103,7 @@ export class Deadlines {
   }
 
   private now(): number {
-    return this.scheduler.now() - this.epoch;
+    return this.clock() - this.epoch;
   }
 
   private track(clock: FlowClock): void {

@@ -11,38 +11,14 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * journal runs the gated action at once, so the common path adds no microtask.
  */
 export class FlowRecorder {
-  /** While a frame is handled: its time, read on its first record and shared by the rest. */
-  private inFrame = false;
-  private frameAt = 0;
-  private frameAtRead = false;
-
   constructor(
     private readonly journal: Journal,
+    /** The time a record carries (a `FrameClock`'s: one read per incoming frame). */
     private readonly now: () => number,
     private readonly onFailure: (flowId: string, error: unknown) => void,
     /** A throw from the action run after an asynchronous write: reported, never an unhandled rejection. */
     private readonly onFault: (error: unknown) => void,
   ) {}
-
-  /** A frame is being handled: its records share one clock read (`endFrame` ends it). */
-  beginFrame(): void {
-    this.inFrame = true;
-    this.frameAtRead = false;
-  }
-
-  endFrame(): void {
-    this.inFrame = false;
-  }
-
-  /** The time a record carries: the current frame's, or the clock's outside a frame (timeouts, consumer acks). */
-  private at(): number {
-    if (!this.inFrame) return this.now();
-    if (!this.frameAtRead) {
-      this.frameAt = this.now();
-      this.frameAtRead = true;
-    }
-    return this.frameAt;
-  }
 
   /** Whether the journal still keeps a flow with this id (a new flow must not reuse it). */
   knows(flowId: string): boolean {
@@ -63,7 +39,7 @@ export class FlowRecorder {
     return {
       kind: 'request_sent',
       flowId: flow.id,
-      at: this.at(),
+      at: this.now(),
       endpoint: flow.path,
       resource: flow.resource,
       ...(flow.idempotencyKey === undefined ? {} : { idempotencyKey: flow.idempotencyKey }),
@@ -80,7 +56,7 @@ export class FlowRecorder {
     const record: Mutable<JournalRecord & { kind: 'event' }> = {
       kind: 'event',
       flowId,
-      at: this.at(),
+      at: this.now(),
       status: String(resource.status),
       final,
       resource,
@@ -92,14 +68,14 @@ export class FlowRecorder {
   }
 
   started(flowId: string): void {
-    this.append({ kind: 'started', flowId, at: this.at() });
+    this.append({ kind: 'started', flowId, at: this.now() });
   }
 
   ackSent(flowId: string, status: string, conflict = false): void {
     const record: Mutable<JournalRecord & { kind: 'ack_sent' }> = {
       kind: 'ack_sent',
       flowId,
-      at: this.at(),
+      at: this.now(),
       status,
     };
     if (conflict) record.conflict = true;
@@ -110,7 +86,7 @@ export class FlowRecorder {
     this.append({
       kind: 'flow_ended',
       flowId,
-      at: this.at(),
+      at: this.now(),
       outcome,
       ...(error === undefined ? {} : { error }),
     });

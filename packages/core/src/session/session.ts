@@ -28,6 +28,7 @@ import { EventPath } from './event-path.js';
 import { Flow, type FlowContext } from './flow.js';
 import { FlowRecorder } from './flow-recorder.js';
 import { FlowTable } from './flow-table.js';
+import { FrameClock } from './frame-clock.js';
 import { DEFAULT_SEEN_EVENTS_LIMITS } from './seen-events.js';
 import {
   type AckMode,
@@ -58,6 +59,7 @@ export class Session {
   private readonly table: FlowTable;
   private readonly recorder: FlowRecorder;
   private readonly deadlines: Deadlines;
+  private readonly clock: FrameClock;
   /** What every flow of this session shares. */
   private readonly context: FlowContext;
   private readonly scheduler: SchedulerLike;
@@ -94,7 +96,14 @@ export class Session {
     this.queueLimit = options.queueLimit ?? 16;
     this.maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
     this.validate = options.validate ?? true;
-    this.deadlines = new Deadlines(this.scheduler, (flow, stage, ms) => flow.expire(stage, ms));
+    // One read of the scheduler's clock per incoming frame, shared by the frame's deadlines and records.
+    const clock = new FrameClock(() => this.scheduler.now());
+    this.clock = clock;
+    this.deadlines = new Deadlines(
+      this.scheduler,
+      (flow, stage, ms) => flow.expire(stage, ms),
+      () => clock.now(),
+    );
     const journal = options.journal ?? new MemoryJournal();
     if (typeof journal.has !== 'function') {
       // A journal written for the first seam: without has() the session cannot keep flow ids unique.
@@ -102,7 +111,8 @@ export class Session {
     }
     this.recorder = new FlowRecorder(
       journal,
-      options.now ?? Date.now,
+      // The scheduler's time (Date.now for the default one), unless the caller gives the journal its own.
+      options.now ?? (() => clock.now()),
       (flowId, error) => this.diagnose({ kind: 'journal_failed', flowId, error }),
       (error) => this.diagnose({ kind: 'internal_error', error }),
     );
@@ -317,15 +327,15 @@ export class Session {
   }
 
   private onFrame(link: Link, frame: Frame): void {
-    // Every record the frame causes (its event, its ack, an ending) carries one time: one clock read.
-    this.recorder.beginFrame();
+    // Every record and deadline the frame causes (its event, its ack, the next stage) carries one time.
+    this.clock.begin();
     try {
       this.route(link, frame);
     } catch (error) {
       // A bug here must not take the session down with it; it is reported like any odd frame.
       this.diagnose({ kind: 'internal_error', error });
     } finally {
-      this.recorder.endFrame();
+      this.clock.end();
     }
   }
 

@@ -114,7 +114,7 @@ export interface SessionOptions {
   readonly unclaimedAck?: UnclaimedAckPolicy;
   readonly journal?: Journal;
   readonly scheduler?: SchedulerLike;
-  /** Clock for journal timestamps (default Date.now). */
+  /** Clock for journal timestamps (default: the scheduler's, which for the default scheduler is Date.now). */
   readonly now?: () => number;
   readonly flowIds?: FlowIdGenerator;
   /** Accept incoming flow ids that end with ours (quirk of Ingenico's tools). Default false. */

@@ -1,0 +1,31 @@
+/**
+ * A session's clock, read at most once per incoming frame: the journal records and the deadlines a frame
+ * causes (its event, its ack, the next stage's deadline) all carry the time of that one read. Outside a
+ * frame (a timer firing, a consumer's ack, a new flow) every read goes to the source.
+ */
+export class FrameClock {
+  private inFrame = false;
+  private read = false;
+  private at = 0;
+
+  constructor(private readonly source: () => number) {}
+
+  /** A frame is being handled: the next read is kept until `end`. */
+  begin(): void {
+    this.inFrame = true;
+    this.read = false;
+  }
+
+  end(): void {
+    this.inFrame = false;
+  }
+
+  now(): number {
+    if (!this.inFrame) return this.source();
+    if (!this.read) {
+      this.at = this.source();
+      this.read = true;
+    }
+    return this.at;
+  }
+}
