@@ -23,6 +23,23 @@ export interface WebSocketLike {
   terminate?: () => void;
 }
 
+/** The part of Node's `net.Socket` that lets writes made in one tick leave in one system call. */
+export interface CorkableSocket {
+  cork(): void;
+  uncork(): void;
+}
+
+/**
+ * The TCP socket under a Node `ws` WebSocket (its `_socket`, set once open), or undefined for a browser's
+ * WebSocket or any other runtime's: those send as they are told.
+ */
+export function corkableSocketOf(socket: WebSocketLike): CorkableSocket | undefined {
+  const raw = (socket as { _socket?: unknown })._socket;
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const { cork, uncork } = raw as Partial<CorkableSocket>;
+  return typeof cork === 'function' && typeof uncork === 'function' ? (raw as CorkableSocket) : undefined;
+}
+
 /**
  * A WebSocket constructor. The third argument carries Node `ws` options (`maxPayload`); browsers ignore it.
  */

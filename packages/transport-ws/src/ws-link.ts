@@ -5,7 +5,9 @@ import { LivenessMonitor } from './liveness.js';
 import type { ResolvedWsOptions } from './options.js';
 import {
   type CloseEventLike,
+  type CorkableSocket,
   closeQuietly,
+  corkableSocketOf,
   errorMessage,
   type MessageEventLike,
   toFrame,
@@ -36,6 +38,13 @@ export class WsLink implements Link {
   private readonly connectTimer: Subscription;
   private readonly liveness: LivenessMonitor;
   private lastError: unknown;
+  /** Node only: the TCP socket, corked from the first send of a tick to the end of its microtasks. */
+  private tcp: CorkableSocket | undefined;
+  private corked = false;
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.tcp?.uncork();
+  };
 
   readonly frames$: Observable<Frame> = this.frames.asObservable();
   readonly closed$: Observable<LinkClose> = this.closed.asObservable();
@@ -89,10 +98,22 @@ export class WsLink implements Link {
       );
     }
     try {
+      this.corkForTick();
       this.socket.send(frame);
     } catch (cause) {
       throw new TransportError('not_open', `send on ${this.url} failed: ${errorMessage(cause)}`, { cause });
     }
+  }
+
+  /**
+   * Frames sent in one tick (the acks of every event in one TCP read, the request of the next flow) leave in
+   * one write: the socket is corked at the first send and uncorked once the tick's microtasks have run.
+   */
+  private corkForTick(): void {
+    if (this.corked || this.tcp === undefined) return;
+    this.corked = true;
+    this.tcp.cork();
+    queueMicrotask(this.uncork);
   }
 
   close(reason = 'closed', code = 1000): void {
@@ -120,6 +141,7 @@ export class WsLink implements Link {
   private onOpen(): void {
     if (this.phase !== 'connecting') return;
     this.phase = 'open';
+    this.tcp = corkableSocketOf(this.socket);
     this.connectTimer.unsubscribe();
     this.liveness.start();
     this.dial.next(this);

@@ -9,6 +9,7 @@ import {
 } from '@bluechip-ws/core';
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { createWsTransport, type WsTransportOptions } from '../src/index.js';
 import { runSaleExchange } from './support/sale-exchange.js';
 import { answerLikeATerminal, startServer, type TestServer } from './support/ws-server.js';
@@ -49,6 +50,37 @@ describe('ws transport (Node, real ws server)', () => {
     ]);
     await expect.poll(() => terminalSaw.length).toBe(2);
     expect(terminalSaw[1]).toBe('terminal got {"event_ack":{"flow_id":"109569","resource":{"status":"ok"}}}');
+  });
+
+  it('frames sent in one tick leave corked together, and the socket is uncorked after the tick', async () => {
+    const s = await server();
+    const got: string[] = [];
+    s.wss.on('connection', (ws) => ws.on('message', (data) => got.push(String(data))));
+    const made: WebSocket[] = [];
+    class Recording extends WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        made.push(this);
+      }
+    }
+    const link = await open({
+      url: s.url,
+      WebSocket: Recording as unknown as WsTransportOptions['WebSocket'],
+    });
+    const tcp = (made[0] as unknown as { _socket: Socket })._socket;
+    expect(tcp.writableCorked).toBe(0);
+    link.send('{"n":1}');
+    link.send('{"n":2}');
+    expect(tcp.writableCorked).toBe(1);
+    link.send('{"n":3}');
+    await Promise.resolve();
+    expect(tcp.writableCorked).toBe(0);
+    await expect.poll(() => got).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+    // The next tick corks again.
+    link.send('{"n":4}');
+    expect(tcp.writableCorked).toBe(1);
+    await expect.poll(() => got.length).toBe(4);
+    expect(tcp.writableCorked).toBe(0);
   });
 
   it('runs the same exchange in single-endpoint mode at /, with endpoint in every envelope', async () => {
