@@ -5,7 +5,7 @@
 // runs the bridge as its child), in alternating order; the overhead is the median over rounds of
 // (Java − TypeScript). Both sides first make WARMUP sales, so the JIT has compiled the Java path.
 // Run after `npx tsc -b` (it imports the built client):
-// `node bindings/java/bench/overhead.mjs [--rounds 9] [--n 100] [--warmup 200] [--offline]` (--offline: mvn -o).
+// `node bindings/java/bench/overhead.mjs [--rounds 9] [--n 100] [--warmup 1000] [--offline]` (--offline: mvn -o).
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +21,7 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '9' },
     n: { type: 'string', default: '100' },
-    warmup: { type: 'string', default: '200' },
+    warmup: { type: 'string', default: '1000' },
     offline: { type: 'boolean', default: false },
   },
 });
@@ -49,7 +49,12 @@ function lines(child) {
   };
 }
 
-async function simulator() {
+/**
+ * Starts a simulator and returns its URL. Its stdout (the frame log) is read to the end and discarded: a
+ * readline iterator left unread would pause the pipe, the simulator would drop log lines and, at SIGTERM,
+ * never exit with its last write pending.
+ */
+function simulator() {
   const child = spawn(
     process.execPath,
     [`${ROOT}packages/simulator/dist/bin.js`, '--port', '0', '--event-delay-ms', '0'],
@@ -58,15 +63,32 @@ async function simulator() {
     },
   );
   children.push(child);
-  const next = lines(child);
-  for (;;) {
-    const url = /ws:\/\/127\.0\.0\.1:\d+/.exec(await next())?.[0];
-    if (url !== undefined) {
-      // Drain the frame log, or the simulator blocks on a full pipe.
-      child.stdout.resume();
-      return url;
-    }
-  }
+  return new Promise((resolve, reject) => {
+    let head = '';
+    const onData = (chunk) => {
+      if (head === undefined) return;
+      head += chunk;
+      const url = /ws:\/\/127\.0\.0\.1:\d+/.exec(head)?.[0];
+      if (url !== undefined) {
+        head = undefined;
+        resolve(url);
+      } else if (head.length > 64 * 1024) {
+        reject(new Error(`the simulator printed no URL: ${head.slice(0, 200)}`));
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before printing its URL`)));
+  });
+}
+
+/** SIGTERM, then SIGKILL after 10 s: the script always ends. */
+async function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -162,6 +184,6 @@ try {
   await Promise.race([exited, delay(30_000, undefined, { ref: false })]);
   await ts.close();
 } finally {
-  for (const child of children) child.kill();
+  await Promise.all(children.map(stop));
   rmSync(dir, { recursive: true, force: true });
 }
