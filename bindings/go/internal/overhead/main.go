@@ -1,5 +1,6 @@
-// Command overhead is the Go side of bindings/go/bench/overhead.mjs: it opens a terminal over stdio and,
-// for each line "N" on stdin, makes N sales and prints the median time of one sale in nanoseconds.
+// Command overhead is the Go side of bindings/go/bench/overhead.mjs: it opens a terminal over stdio, prints
+// "ready <Go version>" and, for each line "N" on stdin, makes N sales and prints the median time of one sale
+// in nanoseconds.
 package main
 
 import (
@@ -9,6 +10,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,6 +33,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer terminal.Close(ctx)
+	fmt.Println("ready", runtime.Version())
 	input := bufio.NewScanner(os.Stdin)
 	for input.Scan() {
 		n, err := strconv.Atoi(strings.TrimSpace(input.Text()))
