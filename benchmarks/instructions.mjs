@@ -10,13 +10,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_FOLD_LIMITS } from '@bluechip-ws/core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const child = join(here, 'lib', 'instructions-child.mjs');
 const quick = process.argv.includes('--quick');
 
-/** The two frame counts of every hot-path slope (after the same warm-up). */
-const FRAMES = quick ? [1000, 3000] : [2000, 12_000];
+/**
+ * The frame counts of every hot-path slope (after the same warm-up), least squares over them. Garbage
+ * collections fall at different points in runs of different lengths, which moves a run's total by tens of
+ * millions of instructions: 40 000 frames between the ends keep that under about a thousand per frame.
+ */
+const FRAMES = quick ? [1000, 3000] : [2000, 22_000, 42_000];
 /** Open flows and journal per hot-path case (see lib/steady-state.mjs for the steady state each starts in). */
 const HOT_CASES = quick
   ? [
@@ -29,8 +34,17 @@ const HOT_CASES = quick
       { count: 10_000, journal: 'small' },
       { count: 100_000, journal: 'small' },
       { count: 100, journal: 'default' },
+      { count: 100, journal: 'large' },
       { count: 100, journal: 'none' },
+      { count: 10_000, journal: 'none' },
+      { count: 100_000, journal: 'none' },
     ];
+/**
+ * The multiplex-style router runs every subscriber's filter on every frame (hundreds of thousands of
+ * instructions per frame at 10 000), so fewer frames give the same precision.
+ */
+const MULTIPLEX_FRAMES = quick ? [100, 300] : [200, 1200];
+const MULTIPLEX_SUBSCRIBERS = 10_000;
 /** Flow counts of every end-to-end slope (least squares over them). */
 const E2E_FLOWS = quick ? [200, 600] : [400, 2000];
 /** callgrind runs at once: valgrind runs a process's threads on one core, so two use a 2-core machine. */
@@ -105,12 +119,12 @@ async function limited(task) {
   }
 }
 
-/** Instructions per frame of one hot-path kind: the slope over FRAMES. */
-async function perFrame(kind, count, journal) {
+/** Instructions per frame of one hot-path kind: the slope over `frameCounts`. */
+async function perFrame(kind, count, journal, frameCounts = FRAMES) {
   const totals = await Promise.all(
-    FRAMES.map((frames) => limited(() => instructions(['hot', kind, count, frames, journal]))),
+    frameCounts.map((frames) => limited(() => instructions(['hot', kind, count, frames, journal]))),
   );
-  return slope(FRAMES, totals);
+  return slope(frameCounts, totals);
 }
 
 const kilo = (n) => `${(n / 1000).toFixed(1)}k`;
@@ -121,9 +135,10 @@ const started = Date.now();
 console.log(`${version}; hot path frames ${FRAMES.join(' and ')}, end to end flows ${E2E_FLOWS.join(', ')}`);
 
 // The floor and the frame factory do not depend on the open flows: measured once, at one open flow.
-const [build, floorRaw, ...hots] = await Promise.all([
+const [build, floorRaw, multiplexRaw, ...hots] = await Promise.all([
   perFrame('build', 1, 'small'),
   perFrame('floor', 1, 'small'),
+  perFrame('multiplex', MULTIPLEX_SUBSCRIBERS, 'none', MULTIPLEX_FRAMES),
   ...HOT_CASES.map(({ count, journal }) => perFrame('hot', count, journal)),
 ]);
 const floorTotal = floorRaw - build;
@@ -135,6 +150,9 @@ const hotRows = HOT_CASES.map(({ count, journal }, i) => {
   );
   return { count, journal, hot, ratio: hot / floorTotal };
 });
+const multiplex = multiplexRaw - build;
+const atMultiplexCount = hotRows.filter((r) => r.count === MULTIPLEX_SUBSCRIBERS);
+console.log(`multiplex-style router, ${MULTIPLEX_SUBSCRIBERS} subscribers: ${kilo(multiplex)} per frame`);
 
 const terminal = fork(join(here, 'lib', 'raw-terminal.mjs'), [], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -178,7 +196,8 @@ const commit = (() => {
 })();
 const journalName = {
   small: '16 events/flow',
-  default: 'default (1000 events/flow)',
+  default: `default (${DEFAULT_FOLD_LIMITS.maxEventsPerFlow} events/flow)`,
+  large: '1000 events/flow',
   none: 'none (keeps nothing)',
 };
 const section = `## Instruction counts (benchmarks/instructions.mjs)
@@ -188,7 +207,7 @@ const section = `## Instruction counts (benchmarks/instructions.mjs)
 Run: ${new Date(started).toISOString()} at commit \`${commit}\`, \`npm run bench:instructions\`${quick ? ' --quick (not for publishing)' : ''}, ${Math.round((Date.now() - started) / 1000)} s; ${version}, Node ${process.version}.
 
 Counted by callgrind (every thread of the process), so the numbers do not depend on the machine's load. Each
-is a slope: the same process run at ${FRAMES.join(' and ')} measured frames (hot path), or at ${E2E_FLOWS.join(', ')} flows
+is a slope: the same process run at ${FRAMES.join(', ')} measured frames (hot path, least squares), or at ${E2E_FLOWS.join(', ')} flows
 (end to end, least squares), so start-up, set-up and warm-up cancel out. Before its measured frames every
 hot-path run opens its flows, brings each to the steady state (one event through the session, its journal
 entry filled to the journal's bound) and pushes ${4000} warm-up frames; a flow's dedupe map is reset after
@@ -201,7 +220,11 @@ Floor (\`JSON.parse\` of the frame + encoding its ack): **${kilo(floorTotal)} in
 |---|---|---|---|
 ${hotRows.map((r) => `| ${r.count} | ${journalName[r.journal]} | ${kilo(r.hot)} | ${times(r.ratio)} |`).join('\n')}
 
-Cost at ${hotRows.at(-1 - (quick ? 0 : 2))?.count ?? '?'} open flows / cost at 1: ${times((hotRows.find((r) => r.count === 100_000) ?? hotRows.at(-1)).hot / hotRows[0].hot)}.
+Cost at ${hotRows.find((r) => r.count === 100_000)?.count ?? hotRows.at(-1)?.count} open flows / cost at 1 (16 events/flow): ${times((hotRows.find((r) => r.count === 100_000) ?? hotRows.at(-1)).hot / hotRows[0].hot)}.
+
+The multiplex-style router (\`lib/multiplex-router.mjs\`: one \`filter\` per subscriber over every parsed frame, as
+rxjs \`webSocket().multiplex\` routes) at ${MULTIPLEX_SUBSCRIBERS} subscribers, slope over ${MULTIPLEX_FRAMES.join(' and ')} frames:
+**${kilo(multiplex)} instructions per frame**; ${atMultiplexCount.map((r) => `${times(multiplex / r.hot)} the session's (${journalName[r.journal]})`).join(', ')}.
 
 End to end, the client process only (the terminal, \`lib/raw-terminal.mjs\`, runs outside valgrind): the
 \`Session\` over \`createWsTransport\` with its defaults, against the raw \`ws\` client (\`lib/raw-client.mjs\`).

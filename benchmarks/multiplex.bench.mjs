@@ -1,9 +1,9 @@
 // Baseline to beat: the routing `rxjs` `webSocket().multiplex` does — every subscriber runs its own
 // `filter` over every parsed message — at the same flow counts as the hot path, with the same frames.
 import { do_not_optimize } from 'mitata';
-import { filter, Subject } from 'rxjs';
 import { proceedFrames } from './lib/frames.mjs';
 import { ns, printTable, QUICK, report, timed } from './lib/measure.mjs';
+import { multiplexRouter } from './lib/multiplex-router.mjs';
 
 const COUNTS = [1, 100, 10_000, 100_000];
 /**
@@ -12,33 +12,6 @@ const COUNTS = [1, 100, 10_000, 100_000];
  */
 const cpuMs = QUICK ? 60 : 200;
 const nextFrame = proceedFrames();
-
-/** One Subject of parsed messages; N subscribers, each filtering for its own flow id, acking what it gets. */
-function multiplexRouter(count) {
-  const messages = new Subject();
-  const ids = new Array(count);
-  const sent = { count: 0, last: '' };
-  const subscriptions = [];
-  for (let i = 0; i < count; i++) {
-    const id = String(1_000_000 + i);
-    ids[i] = id;
-    subscriptions.push(
-      messages.pipe(filter((msg) => msg.event?.flow_id === id)).subscribe((msg) => {
-        sent.count++;
-        sent.last = JSON.stringify({ event_ack: { flow_id: msg.event.flow_id, resource: { status: 'ok' } } });
-      }),
-    );
-  }
-  return {
-    ids,
-    sent,
-    // What the webSocket subject does per message: deserialize once, then next() to every subscriber.
-    push: (frame) => messages.next(JSON.parse(frame)),
-    close: () => {
-      for (const s of subscriptions) s.unsubscribe();
-    },
-  };
-}
 
 const rows = [];
 for (const count of COUNTS) {

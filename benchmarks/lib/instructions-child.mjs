@@ -1,9 +1,10 @@
 // One measured run for instructions.mjs, meant to be run under `valgrind --tool=callgrind`:
-//   node instructions-child.mjs hot <build|floor|hot> <flows> <frames> <journal>
+//   node instructions-child.mjs hot <build|floor|hot|multiplex> <flows> <frames> <journal>
 //   node instructions-child.mjs e2e <session|raw> <flows> <inFlight> <url>
 // Each run does its set-up and warm-up, then `frames` frames (or `flows` flows); instructions.mjs runs it
 // at two or more counts and takes the slope, so set-up, warm-up and start-up cancel out.
 import { do_not_optimize } from 'mitata';
+import { multiplexRouter } from './multiplex-router.mjs';
 import { flowObjects, openSession } from './open-flows.mjs';
 import { fillToSteadyState, JOURNALS, steadyFrames } from './steady-state.mjs';
 
@@ -26,6 +27,7 @@ function floor(frame) {
 async function hot(kind, flowsArg, framesArg, setting) {
   const count = Number(flowsArg);
   const frames = Number(framesArg);
+  if (kind === 'multiplex') return multiplex(count, frames);
   const journal = JOURNALS[setting]();
   // Every kind opens the same session and fills it, so each run's set-up is the same whatever is measured.
   const open = openSession(count, { journal });
@@ -50,6 +52,17 @@ async function hot(kind, flowsArg, framesArg, setting) {
   if (kind === 'hot' && open.link.sent < frames) throw new Error('acks missing');
   console.log(JSON.stringify({ kind, count, frames, acks: open.link.sent, sink }));
   open.close();
+}
+
+/** The baseline: one filter per subscriber over every parsed frame (lib/multiplex-router.mjs). */
+function multiplex(count, frames) {
+  const router = multiplexRouter(count);
+  const next = steadyFrames(router.ids);
+  for (let i = 0; i < WARMUP_FRAMES / 4 + frames; i++) router.push(next());
+  if (router.sent.count < frames) throw new Error('frames not routed');
+  do_not_optimize(router.sent.last);
+  console.log(JSON.stringify({ kind: 'multiplex', count, frames, routed: router.sent.count }));
+  router.close();
 }
 
 async function e2e(kind, flowsArg, inFlightArg, url) {

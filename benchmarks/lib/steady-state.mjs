@@ -1,6 +1,6 @@
 // The hot path's steady state, shared by hot-path.bench.mjs, profile-hot-path.mjs and instructions.mjs so
 // that all three measure the same thing at every open-flow count.
-import { MemoryJournal } from '@bluechip-ws/core';
+import { DEFAULT_FOLD_LIMITS, MemoryJournal } from '@bluechip-ws/core';
 import { proceedFrames } from './frames.mjs';
 import { nullJournal } from './null-journal.mjs';
 
@@ -9,16 +9,23 @@ export const EVENTS_PER_FLOW = 16;
 
 /**
  * The journals a hot-path case can run with: `small` keeps EVENTS_PER_FLOW events per flow (matching the
- * dedupe reset), `default` is MemoryJournal's default (1000 events per flow), `none` keeps nothing.
+ * dedupe reset), `default` is MemoryJournal's default (`DEFAULT_FOLD_LIMITS`: 64 events per flow since
+ * issue 29, 1000 before), `large` keeps 1000 events per flow whatever the default, `none` keeps nothing.
  */
 export const JOURNALS = {
   small: () => new MemoryJournal({ maxEventsPerFlow: EVENTS_PER_FLOW }),
   default: () => new MemoryJournal(),
+  large: () => new MemoryJournal({ maxEventsPerFlow: 1000 }),
   none: () => nullJournal,
 };
 
 /** Events a flow's journal entry holds in the steady state (its bound), per journal setting. */
-const JOURNAL_FILL = { small: EVENTS_PER_FLOW, default: 1000, none: 0 };
+const JOURNAL_FILL = {
+  small: EVENTS_PER_FLOW,
+  default: DEFAULT_FOLD_LIMITS.maxEventsPerFlow,
+  large: 1000,
+  none: 0,
+};
 
 /**
  * Round-robin frames over the open flows, every one new (the sequence number changes). Flow i's dedupe map
