@@ -46,7 +46,7 @@ const HOT_CASES = quick
 const MULTIPLEX_FRAMES = quick ? [100, 300] : [200, 1200];
 const MULTIPLEX_SUBSCRIBERS = 10_000;
 /** Flow counts of every end-to-end slope (least squares over them). */
-const E2E_FLOWS = quick ? [200, 600] : [400, 2000];
+const E2E_FLOWS = quick ? [200, 600] : [600, 2400];
 /** callgrind runs at once: valgrind runs a process's threads on one core, so two use a 2-core machine. */
 const PARALLEL = Number(process.env.CALLGRIND_JOBS ?? 2);
 const E2E_CASES = [
