@@ -40,9 +40,11 @@ export function decodeRequestPayload(bytes: Uint8Array): DecodedPayload {
     return refuse(-32700, 'the request is not valid UTF-8', { code: 'parse_error', reason: 'invalid_utf8' });
   }
   if (nestsDeeperThan(text, MAX_REQUEST_DEPTH)) {
-    return refuse(-32600, `the request nests deeper than ${MAX_REQUEST_DEPTH} levels`, {
-      code: 'invalid_request',
+    // The payload is the params: too deep is a params failure, as the bridge answers nesting inside params.
+    return refuse(-32602, `params: nested deeper than ${MAX_REQUEST_DEPTH} levels`, {
+      code: 'invalid_params',
       reason: 'too_deep',
+      path: 'params',
       maxDepth: MAX_REQUEST_DEPTH,
     });
   }

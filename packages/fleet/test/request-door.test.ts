@@ -90,7 +90,10 @@ describe('the agent door: decoding a NATS request payload', () => {
   it('nesting, size and shape limits', () => {
     expect(decodeRequestPayload(encode(`{"a":${nested(MAX_REQUEST_DEPTH - 1)}}`))).toHaveProperty('params');
     expect(decodeRequestPayload(encode(`{"a":${nested(MAX_REQUEST_DEPTH)}}`))).toMatchObject({
-      error: { code: -32600, data: { reason: 'too_deep', maxDepth: MAX_REQUEST_DEPTH } },
+      error: {
+        code: -32602,
+        data: { code: 'invalid_params', reason: 'too_deep', path: 'params', maxDepth: MAX_REQUEST_DEPTH },
+      },
     });
     // Brackets inside strings are text, not nesting.
     expect(decodeRequestPayload(encode(`{"a":"${'['.repeat(5000)}\\"]"}`))).toHaveProperty('params');
@@ -161,7 +164,7 @@ describe.skipIf(!hasNatsServer())('the agent door over a real nats-server', () =
 
   it('a 5000-deep value and invalid UTF-8 each get one typed reply, and the agent serves on', async () => {
     const deep = send('sale', encode(`{"amount":${nested(5000)}}`));
-    expect(await deep.first).toMatchObject({ error: { code: -32600, data: { reason: 'too_deep' } } });
+    expect(await deep.first).toMatchObject({ error: { code: -32602, data: { reason: 'too_deep' } } });
     const bad = send(
       'sale',
       Uint8Array.from([...encode('{"amount":100,"idempotencyKey":"order-M'), 0xfc, 0x22, 0x7d]),
