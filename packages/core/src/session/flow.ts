@@ -223,6 +223,11 @@ export class Flow extends FlowClock implements EventOwner {
     );
   }
 
+  /** RxJS teardown of the consumer's subscription (the flow is returned as its `Unsubscribable`). */
+  unsubscribe(): void {
+    this.detach();
+  }
+
   /** The consumer unsubscribed: delivery stops, the flow does not. */
   detach(): void {
     if (this.state === 'done' || this.subscriber === undefined) return;

@@ -232,7 +232,9 @@ export class Session {
       this.table.add(flow);
       this.dispatch();
       flow.awaitSlot();
-      return () => flow.detach();
+      // The flow is its own teardown (`Unsubscribable`): a closure here would keep this function's two
+      // scopes alive for the flow's whole life, about 160 bytes per open flow.
+      return flow;
     });
   }
 
