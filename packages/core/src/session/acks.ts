@@ -49,7 +49,7 @@ export class Acks {
       link.send(encodeEventAck(flowId, state.endpoint ?? this.endpointOf(flowId)));
       // Only an ack of a final answer means anything to the journal (it settles the outcome); the reducer
       // ignores acks of intermediate events, so they are not written (a record per proceed event saved).
-      if (state.final) this.recorder.ackSent(flowId, state.status, state.conflict === true);
+      if (state.final) this.recorder.ackSent(flowId, state);
     } catch (error) {
       // The link is gone: the terminal will resend, and the duplicate is re-acked on the next link.
       this.diagnose({ kind: 'ack_failed', flowId, error });

@@ -57,7 +57,7 @@ export class EventPath {
   private take(owner: EventOwner, link: Link, envelope: Envelope, state: EventState): void {
     owner.accept(envelope, state);
     owner.journalThen(
-      this.recorder.event(owner.id, envelope.resource, state.final, owner.unclaimed),
+      this.recorder.event(owner, envelope.resource, state),
       () => owner.deliver(link, envelope, state),
       () => owner.notJournaled(envelope, state),
     );
@@ -114,7 +114,7 @@ export class EventPath {
     markConflict(state);
     // A live flow keeps its records in order behind its earlier (possibly pending) writes.
     owner.journalThen(
-      this.recorder.event(flowId, conflicting, true, owner.unclaimed, true),
+      this.recorder.event(owner, conflicting, state),
       () => {
         // Through the same first ack as any accepted event: copies held while it was journaled get theirs.
         this.acks.first(flowId, link, state);

@@ -1,8 +1,14 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
 import type { FlowEndError, FlowSummary, Journal, JournalRecord } from '../journal/index.js';
+import type { EventOwner } from './event-owner.js';
+import type { EventState } from './event-state.js';
 import type { Flow } from './flow.js';
 
 type Ending = 'completed' | 'failed' | 'unknown';
+/** Whose event a record is: its flow id, and whether no consumer of this session takes its events. */
+type RecordOwner = Pick<EventOwner, 'id' | 'unclaimed'>;
+/** What a record says of an event: whether it is final, and whether it is a final conflicting with the first. */
+export type RecordedEvent = Pick<EventState, 'final' | 'conflict'>;
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
@@ -46,24 +52,19 @@ export class FlowRecorder {
     };
   }
 
-  event(
-    flowId: string,
-    resource: JsonObject,
-    final: boolean,
-    unclaimed: boolean,
-    conflict = false,
-  ): JournalRecord {
+  /** An event's record: whose (its flow id, unclaimed or not) and what (final, a conflicting final). */
+  event(owner: RecordOwner, resource: JsonObject, event: RecordedEvent): JournalRecord {
     const record: Mutable<JournalRecord & { kind: 'event' }> = {
       kind: 'event',
-      flowId,
+      flowId: owner.id,
       at: this.now(),
       status: String(resource.status),
-      final,
+      final: event.final,
       resource,
     };
     // Set only when true, after the literal: the common record keeps one shape (no spread per event).
-    if (unclaimed) record.unclaimed = true;
-    if (conflict) record.conflict = true;
+    if (owner.unclaimed) record.unclaimed = true;
+    if (event.conflict === true) record.conflict = true;
     return record;
   }
 
@@ -71,14 +72,15 @@ export class FlowRecorder {
     this.append({ kind: 'started', flowId, at: this.now() });
   }
 
-  ackSent(flowId: string, status: string, conflict = false): void {
+  /** An ack of a final event went out (an ack of a conflicting final says so: it acks no outcome). */
+  ackSent(flowId: string, acked: Pick<EventState, 'status' | 'conflict'>): void {
     const record: Mutable<JournalRecord & { kind: 'ack_sent' }> = {
       kind: 'ack_sent',
       flowId,
       at: this.now(),
-      status,
+      status: acked.status,
     };
-    if (conflict) record.conflict = true;
+    if (acked.conflict === true) record.conflict = true;
     this.append(record);
   }
 

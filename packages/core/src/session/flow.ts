@@ -19,7 +19,7 @@ import { type Diagnostic, FlowError, FlowRefusedError, FlowTimeoutError } from '
 import type { EventOwner } from './event-owner.js';
 import type { EventPath } from './event-path.js';
 import { type EventState, markAcked } from './event-state.js';
-import type { FlowRecorder } from './flow-recorder.js';
+import type { FlowRecorder, RecordedEvent } from './flow-recorder.js';
 import type { FlowTable } from './flow-table.js';
 import type { SeenEvents } from './seen-events.js';
 import { TIMEOUT_STAGES, type TimeoutStage } from './timeout-stages.js';
@@ -71,6 +71,9 @@ export interface FlowSettings {
   readonly timeouts: FlowTimeouts;
   readonly idempotencyKey: string | undefined;
 }
+
+/** How a final `completed` response is journaled: a final event of its flow. */
+const FINAL_RESPONSE: RecordedEvent = { final: true };
 
 /** A delivered event waiting for the consumer's ack: the frame it came in (none for a final response). */
 interface PendingAck {
@@ -319,7 +322,7 @@ export class Flow extends FlowClock implements EventOwner {
       this.moveTo('final');
       this.firstFinal = envelope.resource;
       this.context.deadlines.clear(this);
-      this.journaled(this.context.recorder.event(this.id, envelope.resource, true, false), () =>
+      this.journaled(this.context.recorder.event(this, envelope.resource, FINAL_RESPONSE), () =>
         this.deliverFinalResponse(envelope.resource),
       );
     } else {
