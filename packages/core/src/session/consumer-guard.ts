@@ -25,10 +25,41 @@ export class GuardedObservable<T> extends Observable<T> {
   }
 }
 
+/** What is told when a consumer's subscription ends. */
+export interface Teardown {
+  unsubscribe(): void;
+}
+
+/**
+ * Ties a producer's teardown to its subscriber. A consumer's own relay holds it in a field; any other
+ * subscriber (an operator chain's) gets it through `add`, whose finalizer list is an array of 17 slots
+ * (184 bytes) per subscriber: most of what an open flow cost beyond its own object, once.
+ */
+export function onUnsubscribe(subscriber: Subscriber<unknown>, teardown: Teardown): void {
+  if (subscriber instanceof RelaySubscriber) subscriber.endWith(teardown);
+  else subscriber.add(teardown);
+}
+
 /** Hands items straight to the consumer's observer: a throw in `next` reaches the producer. */
 class RelaySubscriber<T> extends Subscriber<T> {
+  private teardown: Teardown | undefined;
+
   constructor(private readonly observer: Partial<Observer<T>>) {
     super();
+  }
+
+  /** `teardown` is told once, when this subscription ends (at once if it has ended). */
+  endWith(teardown: Teardown): void {
+    if (this.closed) teardown.unsubscribe();
+    else this.teardown = teardown;
+  }
+
+  override unsubscribe(): void {
+    if (this.closed) return;
+    super.unsubscribe();
+    const teardown = this.teardown;
+    this.teardown = undefined;
+    teardown?.unsubscribe();
   }
 
   protected override _next(value: T): void {
