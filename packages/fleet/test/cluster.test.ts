@@ -63,6 +63,10 @@ describe.skipIf(!nats)('a store agent as a leaf node of a three-node hub cluster
       30,
       500,
     );
+    // The agent serves once the leaf confirmed its subscriptions; the hub learns of them a little later
+    // (leaf-node interest propagation), so a first sale could find no responders. Wait until a hub client
+    // reaches the agent, with a request that sells nothing.
+    await eventually(() => connectRemote({ nats: nc, site: 'store7', terminal: 'lane1' }).status(), 150, 200);
   }, 90_000);
 
   afterAll(async () => {
