@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FlowIndex, isOpenFlow, JournalError, type JournalRecord, MemoryJournal } from '../src/internal.js';
+import {
+  EVENT_FRAME,
+  FlowIndex,
+  isOpenFlow,
+  JournalError,
+  type JournalRecord,
+  MemoryJournal,
+} from '../src/internal.js';
 import { completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
 
 const appendAll = (journal: MemoryJournal, records: JournalRecord[]): void => {
@@ -73,6 +80,67 @@ describe('MemoryJournal', () => {
     expect(journal.size).toBe(4);
     journal.append(reconciled('o1', 'recovered'));
     expect(journal.size).toBe(3);
+  });
+});
+
+describe('events kept as their frames', () => {
+  const frame = (id: string, status: string, seq: number): string =>
+    JSON.stringify({ event: { flow_id: id, resource: { status, seq, card: { type: 'visa' } } } });
+  const eventOf = (id: string, status: string, seq: number, final = false): JournalRecord => {
+    const text = frame(id, status, seq);
+    return {
+      kind: 'event',
+      flowId: id,
+      at: seq,
+      status,
+      final,
+      resource: JSON.parse(text).event.resource,
+      [EVENT_FRAME]: text,
+    };
+  };
+
+  it('keeps an intermediate event as its frame text and reads it back as its resource', () => {
+    const index = new FlowIndex();
+    index.apply(sent('1'));
+    const live = index.apply(eventOf('1', 'proceed', 1));
+    // The index holds the string (one object for the collector), not the parsed tree.
+    expect(live.events).toEqual([frame('1', 'proceed', 1)]);
+    expect(index.get('1')?.events).toEqual([{ status: 'proceed', seq: 1, card: { type: 'visa' } }]);
+    // Every read is a fresh copy: changing one does not change the next.
+    (index.get('1')?.events[0] as { seq: number }).seq = 99;
+    expect(index.get('1')?.events[0]).toMatchObject({ seq: 1 });
+  });
+
+  it('keeps a final as its resource (the outcome), and the same object as `final`', () => {
+    const index = new FlowIndex();
+    index.apply(sent('1'));
+    index.apply(eventOf('1', 'proceed', 1));
+    const final = eventOf('1', 'completed', 2, true);
+    const live = index.apply(final);
+    expect(live.events[1]).toBe((final as { resource: object }).resource);
+    expect(live.final).toBe((final as { resource: object }).resource);
+    expect(index.get('1')?.events.map((e) => e.status)).toEqual(['proceed', 'completed']);
+  });
+
+  it('gives compaction (values) and openFlows decoded summaries, equal to a fold without frames', () => {
+    const withFrames = new FlowIndex();
+    const without = new FlowIndex();
+    const records = [sent('1'), started('1'), eventOf('1', 'proceed', 1), eventOf('1', 'proceed', 2)];
+    for (const record of records) {
+      withFrames.apply(record);
+      const { [EVENT_FRAME]: _, ...plain } = record as JournalRecord & { [EVENT_FRAME]?: string };
+      without.apply(plain as JournalRecord);
+    }
+    expect([...withFrames.values()]).toEqual([...without.values()]);
+    expect(withFrames.openFlows()).toEqual(without.openFlows());
+    expect(JSON.parse(JSON.stringify([...withFrames.values()]))).toEqual([...without.values()]);
+  });
+
+  it('never writes the frame into the JSON of a record (durable journals store records as JSON)', () => {
+    const record = eventOf('1', 'proceed', 1);
+    expect(Object.keys(record)).not.toContain(String(EVENT_FRAME));
+    expect(JSON.parse(JSON.stringify(record))).not.toHaveProperty('event');
+    expect(JSON.stringify(record)).not.toContain('flow_id');
   });
 });
 

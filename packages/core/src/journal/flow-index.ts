@@ -6,6 +6,7 @@ import {
   type FoldLimits,
   isOpenFlow,
   type MutableFlow,
+  ownFlow,
 } from './reduce.js';
 import { type FlowSummary, JournalError, type JournalRecord } from './types.js';
 
@@ -69,10 +70,11 @@ export class FlowIndex {
 
   /**
    * Folds one record into the flow's summary, in place: the index owns its summaries and hands out copies,
-   * so an append allocates nothing but what the record itself adds. Returns the live summary: read it now,
-   * do not keep it (`get` gives a copy).
+   * so an append allocates nothing but what the record itself adds; an intermediate event is kept as its
+   * frame when the record has one (`EVENT_FRAME`). Returns the live summary: read it now, do not keep it
+   * (`get` gives a copy, its events decoded).
    */
-  apply(record: JournalRecord): FlowSummary {
+  apply(record: JournalRecord): MutableFlow {
     // Only a journal written before requests were admitted can hold a second request for one id: it starts
     // a new flow rather than folding into the old one's result.
     if (record.kind === 'request_sent' && this.flows.get(record.flowId)?.request !== undefined) {
@@ -82,13 +84,13 @@ export class FlowIndex {
     if (flow === undefined) {
       flow = emptyFlow(record.flowId);
       this.flows.set(record.flowId, flow);
-      applyRecord(flow, record, this.limits);
+      applyRecord(flow, record, this.limits, 'frame');
       this.put(flow, undefined);
       return flow;
     }
     const previousKey = flow.idempotencyKey;
     const wasOpen = isOpenFlow(flow);
-    applyRecord(flow, record, this.limits);
+    applyRecord(flow, record, this.limits, 'frame');
     if (previousKey !== flow.idempotencyKey || wasOpen !== isOpenFlow(flow)) this.put(flow, previousKey);
     // Neither its key nor open/settled changed (every proceed event of a live flow): the sets stay as they
     // are, and nothing new is kept, so the bound needs no look.
@@ -98,7 +100,7 @@ export class FlowIndex {
   /** Replaces a flow's summary wholesale (a compacted journal stores summaries, not records). */
   restore(summary: FlowSummary): void {
     const previousKey = this.flows.get(summary.flowId)?.idempotencyKey;
-    const flow = copyFlow(summary);
+    const flow = ownFlow(summary);
     this.flows.set(flow.flowId, flow);
     this.put(flow, previousKey);
   }
@@ -122,9 +124,9 @@ export class FlowIndex {
     return result;
   }
 
-  /** Every kept flow, in order of its first record: live summaries, to read at once (compaction). */
-  values(): IterableIterator<FlowSummary> {
-    return this.flows.values();
+  /** A copy of every kept flow, in order of its first record (compaction), made as the caller iterates. */
+  *values(): IterableIterator<FlowSummary> {
+    for (const flow of this.flows.values()) yield copyFlow(flow);
   }
 
   /** Files a flow whose summary just changed: idempotency key, open or settled, then the bound. */

@@ -1,4 +1,5 @@
-import type { FlowSummary, JournalRecord, JsonObject } from './types.js';
+import { decodeFrame } from '@bluechip-ws/protocol';
+import { EVENT_FRAME, type FlowSummary, type JournalRecord, type JsonObject } from './types.js';
 
 /** Bounds the reducer applies so that one chatty flow (a trace stream, say) cannot grow without limit. */
 export interface FoldLimits {
@@ -25,17 +26,31 @@ export function emptyFlow(flowId: string): MutableFlow {
 }
 
 /**
- * A summary the journal owns and updates in place, its event list included; readers only ever get copies
- * (`copyFlow`), which copy the lists too.
+ * An event as a journal's index keeps it: its parsed resource, or, for an intermediate event the session
+ * journaled, the frame text it was decoded from (`EVENT_FRAME`), decoded again when a copy is made. A frame
+ * is one flat string, shared with the session's resend detection; a parsed resource is a few dozen objects
+ * that every garbage collection walks for as long as the flow is kept (at 10 000 open flows that was a third
+ * of the session's cost per frame).
  */
-export type MutableFlow = { -readonly [K in keyof FlowSummary]: FlowSummary[K] };
+export type KeptEvent = JsonObject | string;
+
+/** How `applyRecord` keeps an intermediate event: always its resource, or its frame when the record has one. */
+export type EventForm = 'resource' | 'frame';
+
+/**
+ * A summary the journal owns and updates in place, its event list included; readers only ever get copies
+ * (`copyFlow`), which copy the lists too and decode kept frames.
+ */
+export type MutableFlow = Omit<{ -readonly [K in keyof FlowSummary]: FlowSummary[K] }, 'events'> & {
+  events: KeptEvent[];
+};
 
 /**
  * Every summary is built here with the same keys in the same order (absent ones `undefined`), so V8 gives
  * them one hidden class: folding a record is then a fast copy, not a megamorphic spread (it was the largest
  * cost of an in-memory journal on the session's hot path).
  */
-function make(f: FlowSummary, lists: 'share' | 'copy' = 'copy'): MutableFlow {
+function make(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): MutableFlow {
   const copy = lists === 'copy';
   return {
     flowId: f.flowId,
@@ -44,7 +59,7 @@ function make(f: FlowSummary, lists: 'share' | 'copy' = 'copy'): MutableFlow {
     idempotencyKey: f.idempotencyKey,
     sentAt: f.sentAt,
     started: f.started,
-    events: copy ? f.events.slice() : f.events,
+    events: copy ? f.events.map(resourceOf) : (f.events as KeptEvent[]),
     final: f.final,
     finalAcked: f.finalAcked,
     conflict: f.conflict,
@@ -54,9 +69,22 @@ function make(f: FlowSummary, lists: 'share' | 'copy' = 'copy'): MutableFlow {
   };
 }
 
-/** A copy a reader can keep: later records do not change it. */
-export function copyFlow(flow: FlowSummary): MutableFlow {
-  return make(flow);
+/** A copy a reader can keep: later records do not change it, and its events are all resources. */
+export function copyFlow(flow: FlowSummary | MutableFlow): FlowSummary {
+  return make(flow) as FlowSummary;
+}
+
+/** A summary for an index to own (a compacted journal's snapshot, restored). */
+export function ownFlow(summary: FlowSummary): MutableFlow {
+  return make(summary);
+}
+
+/** A kept event's resource: a kept frame is decoded again (it decoded when it arrived, so it does again). */
+export function resourceOf(kept: KeptEvent): JsonObject {
+  if (typeof kept !== 'string') return kept;
+  const decoded = decodeFrame(kept, { maxBytes: Number.MAX_SAFE_INTEGER });
+  // Only a caller that set EVENT_FRAME itself (it is internal) can hand over a frame that does not decode.
+  return decoded._tag === 'Right' ? decoded.right.resource : { status: 'unreadable_frame' };
 }
 
 /**
@@ -65,32 +93,35 @@ export function copyFlow(flow: FlowSummary): MutableFlow {
  * whose older records were compacted away), so every kind starts from an empty flow when needed.
  */
 export function foldRecord(
-  flow: FlowSummary | undefined,
+  flow: FlowSummary | MutableFlow | undefined,
   record: JournalRecord,
   limits: FoldLimits = DEFAULT_FOLD_LIMITS,
 ): FlowSummary {
   const base = make(flow ?? emptyFlow(record.flowId));
   applyRecord(base, record, limits);
-  return base;
+  // Folded with the default form: every event is a resource.
+  return base as FlowSummary;
 }
 
 /**
  * The reducer's rules, applied in place to a summary the caller owns (the journal's index, which then
- * allocates nothing per record). `foldRecord` is the pure form.
+ * allocates nothing per record, and keeps intermediate events as their frames: `form` 'frame').
+ * `foldRecord` is the pure form.
  */
 export function applyRecord(
   flow: MutableFlow,
   record: JournalRecord,
   limits: FoldLimits = DEFAULT_FOLD_LIMITS,
+  form: EventForm = 'resource',
 ): void {
-  applyRule(flow, record, limits);
+  applyRule(flow, record, limits, form);
   // A settled flow needs its final, not its history: a peer's stream of events cannot pile up in it.
   if (flow.events.length > SETTLED_EVENTS_KEPT && !isOpenFlow(flow)) {
     flow.events = flow.events.slice(flow.events.length - SETTLED_EVENTS_KEPT);
   }
 }
 
-function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits): void {
+function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits, form: EventForm): void {
   switch (record.kind) {
     case 'request_sent':
       flow.endpoint = record.endpoint;
@@ -110,7 +141,12 @@ function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits)
       }
       // The same final journaled again (a resend seen by a later process) changes nothing.
       if (record.final && flow.final !== undefined) return;
-      pushBounded(flow.events as JsonObject[], record.resource, limits.maxEventsPerFlow);
+      // A final's resource is kept anyway (as the outcome); an intermediate one only as its frame, if it has one.
+      pushBounded(
+        flow.events,
+        record.final || form === 'resource' ? record.resource : (record[EVENT_FRAME] ?? record.resource),
+        limits.maxEventsPerFlow,
+      );
       if (record.final) {
         flow.final = record.resource;
         flow.finalAcked = false;
@@ -159,7 +195,9 @@ export function isTerminalVerdict(verdict: NonNullable<FlowSummary['reconciled']
  * Events for a flow id this POS never sent (no request) that carry no final result need nothing: such flows
  * are settled at once, so a peer that invents flow ids cannot fill the journal with open flows.
  */
-export function isOpenFlow(flow: FlowSummary): boolean {
+export function isOpenFlow(
+  flow: Pick<FlowSummary, 'reconciled' | 'request' | 'final' | 'finalAcked' | 'ended'>,
+): boolean {
   if (flow.reconciled !== undefined && isTerminalVerdict(flow.reconciled.verdict)) return false;
   // Events of a flow this POS never sent, with no final result: nothing to recover, nothing owed.
   if (flow.request === undefined && flow.final === undefined) return false;
@@ -173,7 +211,7 @@ export function isOpenFlow(flow: FlowSummary): boolean {
  * intermediate one. After it, the record's status is either the wire ack's status ("ok") or the acked
  * event's status; a late re-ack of an intermediate event (another status) does not count.
  */
-function ackAcknowledgesFinal(flow: FlowSummary, ackStatus: string): boolean {
+function ackAcknowledgesFinal(flow: Pick<FlowSummary, 'final'>, ackStatus: string): boolean {
   if (flow.final === undefined) return false;
   const finalStatus = flow.final.status;
   return typeof finalStatus !== 'string' || ackStatus === finalStatus || ackStatus === 'ok';
@@ -191,7 +229,7 @@ function isConflict(first: JsonObject | undefined, next: JsonObject): boolean {
  * (it moves the start of the backing store) and without allocating (`splice` returns a new array of what it
  * removed). The list is the index's own; readers get copies.
  */
-function pushBounded(events: JsonObject[], event: JsonObject, max: number): void {
+function pushBounded(events: KeptEvent[], event: KeptEvent, max: number): void {
   while (events.length >= max) events.shift();
   events.push(event);
 }

@@ -10,6 +10,15 @@ import { CodedError } from '@bluechip-ws/protocol';
 /** A JSON object as it came from, or went to, the wire: the protocol's one type, re-exported for readers. */
 export type { JsonObject };
 
+/**
+ * The frame text an event record's resource was decoded from, under a symbol key so that no journal stores or
+ * serializes it (JSON ignores symbol keys; the record guards read named keys only). The session sets it; an
+ * in-memory index keeps this one flat string for an intermediate event instead of its parsed resource (a few
+ * dozen objects that every garbage collection walks, for as long as the flow is kept) and decodes it again
+ * when the flow is read. The session keeps the same string for resend detection, so keeping it costs nothing.
+ */
+export const EVENT_FRAME: unique symbol = Symbol('bluechip.eventFrame');
+
 /** What every journal record has. */
 export interface RecordBase {
   readonly flowId: string;
@@ -41,6 +50,8 @@ export type JournalRecord =
       readonly unclaimed?: boolean;
       /** A final event that differs from the flow's first final: kept apart, never the outcome. */
       readonly conflict?: boolean;
+      /** The frame `resource` was decoded from (see `EVENT_FRAME`); absent in records read back from storage. */
+      readonly [EVENT_FRAME]?: string;
     })
   | (RecordBase & {
       readonly kind: 'ack_sent';

@@ -1,5 +1,11 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
-import type { FlowEndError, FlowSummary, Journal, JournalRecord } from '../journal/index.js';
+import {
+  EVENT_FRAME,
+  type FlowEndError,
+  type FlowSummary,
+  type Journal,
+  type JournalRecord,
+} from '../journal/index.js';
 import type { EventOwner } from './event-owner.js';
 import type { EventState } from './event-state.js';
 import type { Flow } from './flow.js';
@@ -7,8 +13,11 @@ import type { Flow } from './flow.js';
 type Ending = 'completed' | 'failed' | 'unknown';
 /** Whose event a record is: its flow id, and whether no consumer of this session takes its events. */
 type RecordOwner = Pick<EventOwner, 'id' | 'unclaimed'>;
-/** What a record says of an event: whether it is final, and whether it is a final conflicting with the first. */
-export type RecordedEvent = Pick<EventState, 'final' | 'conflict'>;
+/**
+ * What a record says of an event: whether it is final, whether it is a final conflicting with the first, and
+ * the frame its resource was decoded from (which an in-memory journal may keep instead of the resource).
+ */
+export type RecordedEvent = Pick<EventState, 'final' | 'conflict'> & { readonly text?: string };
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
@@ -61,6 +70,7 @@ export class FlowRecorder {
       status: String(resource.status),
       final: event.final,
       resource,
+      [EVENT_FRAME]: event.text,
     };
     // Set only when true, after the literal: the common record keeps one shape (no spread per event).
     if (owner.unclaimed) record.unclaimed = true;
