@@ -83,7 +83,7 @@ describe('MemoryJournal', () => {
   });
 });
 
-describe('events kept as their frames', () => {
+describe('events and finals kept as their frames', () => {
   const frame = (id: string, status: string, seq: number): string =>
     JSON.stringify({ event: { flow_id: id, resource: { status, seq, card: { type: 'visa' } } } });
   const eventOf = (id: string, status: string, seq: number, final = false): JournalRecord => {
@@ -111,21 +111,41 @@ describe('events kept as their frames', () => {
     expect(index.get('1')?.events[0]).toMatchObject({ seq: 1 });
   });
 
-  it('keeps a final as its resource (the outcome), and the same object as `final`', () => {
+  it('keeps a final as its frame too, and still judges its ack and a second final by it', () => {
     const index = new FlowIndex();
     index.apply(sent('1'));
     index.apply(eventOf('1', 'proceed', 1));
-    const final = eventOf('1', 'completed', 2, true);
-    const live = index.apply(final);
-    expect(live.events[1]).toBe((final as { resource: object }).resource);
-    expect(live.final).toBe((final as { resource: object }).resource);
-    expect(index.get('1')?.events.map((e) => e.status)).toEqual(['proceed', 'completed']);
+    const live = index.apply(eventOf('1', 'approved', 2, true));
+    expect(live.final).toBe(frame('1', 'approved', 2));
+    expect(live.finalStatus).toBe('approved');
+    expect(index.get('1')?.final).toEqual({ status: 'approved', seq: 2, card: { type: 'visa' } });
+    expect(index.get('1')?.events.map((e) => e.status)).toEqual(['proceed', 'approved']);
+    // The same bytes again change nothing; other content is a conflict, kept apart.
+    index.apply(eventOf('1', 'approved', 2, true));
+    expect(index.get('1')?.conflict).toBeUndefined();
+    index.apply(eventOf('1', 'declined', 3, true));
+    expect(index.get('1')?.conflict).toBe(true);
+    expect(index.get('1')?.final).toMatchObject({ status: 'approved' });
+    // An ack with the final's status (or "ok") acknowledges the outcome: the flow is no longer open.
+    expect(isOpenFlow(live)).toBe(true);
+    index.apply({ kind: 'ack_sent', flowId: '1', at: 4, status: 'approved' });
+    expect(index.get('1')?.finalAcked).toBe(true);
   });
 
   it('gives compaction (values) and openFlows decoded summaries, equal to a fold without frames', () => {
     const withFrames = new FlowIndex();
     const without = new FlowIndex();
-    const records = [sent('1'), started('1'), eventOf('1', 'proceed', 1), eventOf('1', 'proceed', 2)];
+    const records = [
+      sent('1'),
+      started('1'),
+      eventOf('1', 'proceed', 1),
+      eventOf('1', 'proceed', 2),
+      eventOf('2', 'approved', 3, true),
+      sent('3'),
+      eventOf('3', 'approved', 4, true),
+      { kind: 'ack_sent', flowId: '3', at: 5, status: 'ok' } as const,
+      ended('3', 'completed'),
+    ];
     for (const record of records) {
       withFrames.apply(record);
       const { [EVENT_FRAME]: _, ...plain } = record as JournalRecord & { [EVENT_FRAME]?: string };

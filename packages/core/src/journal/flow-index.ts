@@ -70,8 +70,8 @@ export class FlowIndex {
 
   /**
    * Folds one record into the flow's summary, in place: the index owns its summaries and hands out copies,
-   * so an append allocates nothing but what the record itself adds; an intermediate event is kept as its
-   * frame when the record has one (`EVENT_FRAME`). Returns the live summary: read it now, do not keep it
+   * so an append allocates nothing but what the record itself adds; an event (final included) is kept as
+   * its frame when the record has one (`EVENT_FRAME`). Returns the live summary: read it now, do not keep it
    * (`get` gives a copy, its events decoded).
    */
   apply(record: JournalRecord): MutableFlow {

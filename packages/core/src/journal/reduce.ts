@@ -22,35 +22,42 @@ export const MAX_CONFLICTS_KEPT = 8;
 
 /** A flow the journal has heard of but knows nothing else about yet. */
 export function emptyFlow(flowId: string): MutableFlow {
-  return make({ flowId, started: false, events: [], finalAcked: false }, 'share');
+  return own({ flowId, started: false, events: [], finalAcked: false }, 'share');
 }
 
 /**
- * An event as a journal's index keeps it: its parsed resource, or, for an intermediate event the session
- * journaled, the frame text it was decoded from (`EVENT_FRAME`), decoded again when a copy is made. A frame
+ * An event as a journal's index keeps it: its parsed resource, or, for an event the session journaled, the
+ * frame text it was decoded from (`EVENT_FRAME`), decoded again when a copy is made. A frame
  * is one flat string, shared with the session's resend detection; a parsed resource is a few dozen objects
  * that every garbage collection walks for as long as the flow is kept (at 10 000 open flows that was a third
  * of the session's cost per frame).
  */
 export type KeptEvent = JsonObject | string;
 
-/** How `applyRecord` keeps an intermediate event: always its resource, or its frame when the record has one. */
+/** How `applyRecord` keeps an event: always its resource, or its frame when the record has one. */
 export type EventForm = 'resource' | 'frame';
 
 /**
  * A summary the journal owns and updates in place, its event list included; readers only ever get copies
- * (`copyFlow`), which copy the lists too and decode kept frames.
+ * (`copyFlow`), which copy the lists too and decode kept frames. The final is kept like an event (its frame,
+ * when the record has one): an index keeps up to 10 000 settled flows, and their parsed finals were most of
+ * what every major garbage collection walked (about a fifth of a session's instructions per flow). The rules
+ * read only the final's status, kept apart in `finalStatus`, and decode the final itself only for a second
+ * final (rare).
  */
-export type MutableFlow = Omit<{ -readonly [K in keyof FlowSummary]: FlowSummary[K] }, 'events'> & {
+export type MutableFlow = Omit<{ -readonly [K in keyof FlowSummary]: FlowSummary[K] }, 'events' | 'final'> & {
   events: KeptEvent[];
+  final: KeptEvent | undefined;
+  /** The final resource's `status` (as it came, not stringified): what `ackAcknowledgesFinal` reads. */
+  finalStatus: unknown;
 };
 
 /**
- * Every summary is built here with the same keys in the same order (absent ones `undefined`), so V8 gives
- * them one hidden class: folding a record is then a fast copy, not a megamorphic spread (it was the largest
- * cost of an in-memory journal on the session's hot path).
+ * Every owned summary is built here with the same keys in the same order (absent ones `undefined`), so V8
+ * gives them one hidden class: folding a record is then a fast field write, not a megamorphic spread (it was
+ * the largest cost of an in-memory journal on the session's hot path).
  */
-function make(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): MutableFlow {
+function own(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): MutableFlow {
   const copy = lists === 'copy';
   return {
     flowId: f.flowId,
@@ -59,8 +66,9 @@ function make(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): M
     idempotencyKey: f.idempotencyKey,
     sentAt: f.sentAt,
     started: f.started,
-    events: copy ? f.events.map(resourceOf) : (f.events as KeptEvent[]),
+    events: copy ? f.events.slice() : (f.events as KeptEvent[]),
     final: f.final,
+    finalStatus: 'finalStatus' in f ? f.finalStatus : f.final?.status,
     finalAcked: f.finalAcked,
     conflict: f.conflict,
     conflicts: copy ? f.conflicts?.slice() : f.conflicts,
@@ -69,14 +77,28 @@ function make(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): M
   };
 }
 
-/** A copy a reader can keep: later records do not change it, and its events are all resources. */
-export function copyFlow(flow: FlowSummary | MutableFlow): FlowSummary {
-  return make(flow) as FlowSummary;
+/** A copy a reader can keep: later records do not change it, and its events and final are resources. */
+export function copyFlow(f: FlowSummary | MutableFlow): FlowSummary {
+  return {
+    flowId: f.flowId,
+    endpoint: f.endpoint,
+    request: f.request,
+    idempotencyKey: f.idempotencyKey,
+    sentAt: f.sentAt,
+    started: f.started,
+    events: f.events.map(resourceOf),
+    final: f.final === undefined ? undefined : resourceOf(f.final),
+    finalAcked: f.finalAcked,
+    conflict: f.conflict,
+    conflicts: f.conflicts?.slice(),
+    ended: f.ended,
+    reconciled: f.reconciled,
+  };
 }
 
 /** A summary for an index to own (a compacted journal's snapshot, restored). */
 export function ownFlow(summary: FlowSummary): MutableFlow {
-  return make(summary);
+  return own(summary);
 }
 
 /** A kept event's resource: a kept frame is decoded again (it decoded when it arrived, so it does again). */
@@ -97,10 +119,9 @@ export function foldRecord(
   record: JournalRecord,
   limits: FoldLimits = DEFAULT_FOLD_LIMITS,
 ): FlowSummary {
-  const base = make(flow ?? emptyFlow(record.flowId));
+  const base = own(flow ?? emptyFlow(record.flowId));
   applyRecord(base, record, limits);
-  // Folded with the default form: every event is a resource.
-  return base as FlowSummary;
+  return copyFlow(base);
 }
 
 /**
@@ -133,7 +154,7 @@ function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits,
       flow.started = true;
       return;
     case 'event':
-      if (record.final && (record.conflict === true || isConflict(flow.final, record.resource))) {
+      if (record.final && (record.conflict === true || isConflict(flow.final, record))) {
         // The first final answer is the outcome; a different one is kept apart and flags the flow.
         flow.conflict = true;
         flow.conflicts = appendBounded(flow.conflicts ?? [], record.resource, MAX_CONFLICTS_KEPT);
@@ -141,16 +162,7 @@ function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits,
       }
       // The same final journaled again (a resend seen by a later process) changes nothing.
       if (record.final && flow.final !== undefined) return;
-      // A final's resource is kept anyway (as the outcome); an intermediate one only as its frame, if it has one.
-      pushBounded(
-        flow.events,
-        record.final || form === 'resource' ? record.resource : (record[EVENT_FRAME] ?? record.resource),
-        limits.maxEventsPerFlow,
-      );
-      if (record.final) {
-        flow.final = record.resource;
-        flow.finalAcked = false;
-      }
+      keepEvent(flow, record, limits, form);
       return;
     case 'ack_sent':
       if (record.conflict !== true && ackAcknowledgesFinal(flow, record.status)) flow.finalAcked = true;
@@ -169,6 +181,22 @@ function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits,
         ...(record.note === undefined ? {} : { note: record.note }),
       };
       return;
+  }
+}
+
+/** Files an accepted event: in the list, and as the outcome if it is the (first) final. */
+function keepEvent(
+  flow: MutableFlow,
+  record: JournalRecord & { kind: 'event' },
+  limits: FoldLimits,
+  form: EventForm,
+): void {
+  const kept = form === 'resource' ? record.resource : (record[EVENT_FRAME] ?? record.resource);
+  pushBounded(flow.events, kept, limits.maxEventsPerFlow);
+  if (record.final) {
+    flow.final = kept;
+    flow.finalStatus = record.resource.status;
+    flow.finalAcked = false;
   }
 }
 
@@ -196,7 +224,7 @@ export function isTerminalVerdict(verdict: NonNullable<FlowSummary['reconciled']
  * are settled at once, so a peer that invents flow ids cannot fill the journal with open flows.
  */
 export function isOpenFlow(
-  flow: Pick<FlowSummary, 'reconciled' | 'request' | 'final' | 'finalAcked' | 'ended'>,
+  flow: Pick<FlowSummary, 'reconciled' | 'request' | 'finalAcked' | 'ended'> & { readonly final?: unknown },
 ): boolean {
   if (flow.reconciled !== undefined && isTerminalVerdict(flow.reconciled.verdict)) return false;
   // Events of a flow this POS never sent, with no final result: nothing to recover, nothing owed.
@@ -211,15 +239,19 @@ export function isOpenFlow(
  * intermediate one. After it, the record's status is either the wire ack's status ("ok") or the acked
  * event's status; a late re-ack of an intermediate event (another status) does not count.
  */
-function ackAcknowledgesFinal(flow: Pick<FlowSummary, 'final'>, ackStatus: string): boolean {
+function ackAcknowledgesFinal(flow: Pick<MutableFlow, 'final' | 'finalStatus'>, ackStatus: string): boolean {
   if (flow.final === undefined) return false;
-  const finalStatus = flow.final.status;
+  const finalStatus = flow.finalStatus;
   return typeof finalStatus !== 'string' || ackStatus === finalStatus || ackStatus === 'ok';
 }
 
-/** Whether a final differs from the flow's first one. Rare (a second final), so a text comparison is fine. */
-function isConflict(first: JsonObject | undefined, next: JsonObject): boolean {
-  return first !== undefined && first !== next && JSON.stringify(first) !== JSON.stringify(next);
+/**
+ * Whether a final differs from the flow's first one. Rare (a second final), so decoding a kept frame and
+ * comparing texts is fine; the same bytes again are the same final.
+ */
+function isConflict(first: KeptEvent | undefined, next: JournalRecord & { kind: 'event' }): boolean {
+  if (first === undefined || first === next.resource || first === next[EVENT_FRAME]) return false;
+  return JSON.stringify(resourceOf(first)) !== JSON.stringify(next.resource);
 }
 
 /**
