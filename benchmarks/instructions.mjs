@@ -1,7 +1,8 @@
 // `npm run bench:instructions` (after `tsc -b`): the hot path, its floor and the client end to end counted in
 // instructions under valgrind's callgrind, which gives the same count whatever else the machine is doing
-// (wall-clock ratios on a shared 2-core machine swing by tens of percent). Each quantity is a slope: the same
-// run at two or more counts (frames, or flows), so start-up, set-up and warm-up cancel out. Writes the
+// (wall-clock ratios on a shared 2-core machine swing by tens of percent). A hot-path number is a slope (the
+// same run at several frame counts, so start-up, set-up and warm-up cancel out); an end-to-end run counts
+// its measured flows alone (`measuredFlows`). Writes the
 // "Instruction counts" section of docs/benchmarks.md. `--quick` runs fewer cases (not for publishing).
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -9,12 +10,15 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FOLD_LIMITS } from '@bluechip-ws/core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const child = join(here, 'lib', 'instructions-child.mjs');
 const quick = process.argv.includes('--quick');
+/** `--e2e-only`: only the end-to-end rows, printed and not written (to check a change to the client path). */
+const e2eOnly = process.argv.includes('--e2e-only');
 
 /**
  * The frame counts of every hot-path slope (after the same warm-up), least squares over them. Garbage
@@ -45,8 +49,20 @@ const HOT_CASES = quick
  */
 const MULTIPLEX_FRAMES = quick ? [100, 300] : [200, 1200];
 const MULTIPLEX_SUBSCRIBERS = 10_000;
-/** Flow counts of every end-to-end slope (least squares over them). */
-const E2E_FLOWS = quick ? [200, 600] : [600, 2400];
+/**
+ * End to end: the flows counted per run (after 3000 warm-up flows), and runs per case (the median is
+ * reported, with the range). A run counts its measured flows alone (see `measuredFlows`), not a slope: slopes
+ * over 600 and 2400 flows moved by half between runs (V8 was still optimizing, and garbage collections fell
+ * differently).
+ */
+const E2E_FLOWS = quick ? 1000 : 10_000;
+const E2E_RUNS = quick ? 1 : 3;
+/**
+ * V8 without background threads and on its predictable GC schedule (heap growth fixed rather than tuned from
+ * timings): the count of an end-to-end run then does not depend on how long the terminal took to answer.
+ * Both clients run under the same flags.
+ */
+const E2E_NODE_FLAGS = ['--single-threaded', '--predictable-gc-schedule'];
 /** callgrind runs at once: valgrind runs a process's threads on one core, so two use a 2-core machine. */
 const PARALLEL = Number(process.env.CALLGRIND_JOBS ?? 2);
 const E2E_CASES = [
@@ -91,6 +107,54 @@ async function instructions(args) {
   return Number(total[1]);
 }
 
+/**
+ * Instructions of one end-to-end run's measured flows alone: once the child says it is warm, callgrind's
+ * counters are zeroed (`callgrind_control --zero`); once it says it is done, they are read (every
+ * thread), before it tears down. Start-up, warm-up and teardown are not counted at all.
+ */
+async function measuredFlows(args) {
+  const out = join(tmp, `callgrind.${runs++}.out`);
+  const proc = spawn(
+    'valgrind',
+    ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...E2E_NODE_FLAGS, child, ...args],
+    { stdio: ['pipe', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  proc.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const closed = once(proc, 'close');
+  const lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
+  const until = async (word) => {
+    for (;;) {
+      const { value, done } = await lines.next();
+      if (done) throw new Error(`end-to-end run ${args.join(' ')} ended before "${word}":\n${stderr}`);
+      if (value === word) return;
+    }
+  };
+  try {
+    await until('warm');
+    execFileSync('callgrind_control', ['--zero', String(proc.pid)], { stdio: 'ignore' });
+    proc.stdin.write('go\n');
+    await until('done');
+    const counters = execFileSync('callgrind_control', ['-e', 'Ir', String(proc.pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    proc.stdin.write('exit\n');
+    const [code] = await closed;
+    if (code !== 0) throw new Error(`end-to-end run ${args.join(' ')} exited with ${code}:\n${stderr}`);
+    const threads = [...counters.matchAll(/^\s*Th\s*\d+\s+([\d,]+)\s*$/gm)];
+    if (threads.length === 0) throw new Error(`no counters from callgrind_control:\n${counters}`);
+    return threads.reduce((sum, [, n]) => sum + Number(n.replaceAll(',', '')), 0);
+  } finally {
+    proc.kill();
+    await rm(out, { force: true });
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
 /** Least-squares slope of y over x. */
 function slope(xs, ys) {
   const n = xs.length;
@@ -128,22 +192,29 @@ async function perFrame(kind, count, journal, frameCounts = FRAMES) {
 }
 
 const kilo = (n) => `${(n / 1000).toFixed(1)}k`;
+/** A median with the range of the runs it comes from. */
+const range = (r) => `${kilo(r.median)} (${kilo(r.low)} to ${kilo(r.high)})`;
 const times = (n) => `${n.toFixed(2)}×`;
 
 const version = valgrindVersion();
 const started = Date.now();
-console.log(`${version}; hot path frames ${FRAMES.join(' and ')}, end to end flows ${E2E_FLOWS.join(', ')}`);
+console.log(
+  `${version}; hot path frames ${FRAMES.join(' and ')}; end to end ${E2E_RUNS} runs of ${E2E_FLOWS} flows per case`,
+);
 
 // The floor and the frame factory do not depend on the open flows: measured once, at one open flow.
-const [build, floorRaw, multiplexRaw, ...hots] = await Promise.all([
-  perFrame('build', 1, 'small'),
-  perFrame('floor', 1, 'small'),
-  perFrame('multiplex', MULTIPLEX_SUBSCRIBERS, 'none', MULTIPLEX_FRAMES),
-  ...HOT_CASES.map(({ count, journal }) => perFrame('hot', count, journal)),
-]);
+const hotCases = e2eOnly ? [] : HOT_CASES;
+const [build, floorRaw, multiplexRaw, ...hots] = e2eOnly
+  ? [0, 0, 0]
+  : await Promise.all([
+      perFrame('build', 1, 'small'),
+      perFrame('floor', 1, 'small'),
+      perFrame('multiplex', MULTIPLEX_SUBSCRIBERS, 'none', MULTIPLEX_FRAMES),
+      ...hotCases.map(({ count, journal }) => perFrame('hot', count, journal)),
+    ]);
 const floorTotal = floorRaw - build;
-console.log(`floor (JSON.parse + ack encode): ${kilo(floorTotal)} instructions per frame`);
-const hotRows = HOT_CASES.map(({ count, journal }, i) => {
+if (!e2eOnly) console.log(`floor (JSON.parse + ack encode): ${kilo(floorTotal)} instructions per frame`);
+const hotRows = hotCases.map(({ count, journal }, i) => {
   const hot = hots[i] - build;
   console.log(
     `${count} open flows, ${journal} journal: ${kilo(hot)} per frame, ${times(hot / floorTotal)} the floor`,
@@ -152,7 +223,8 @@ const hotRows = HOT_CASES.map(({ count, journal }, i) => {
 });
 const multiplex = multiplexRaw - build;
 const atMultiplexCount = hotRows.filter((r) => r.count === MULTIPLEX_SUBSCRIBERS);
-console.log(`multiplex-style router, ${MULTIPLEX_SUBSCRIBERS} subscribers: ${kilo(multiplex)} per frame`);
+if (!e2eOnly)
+  console.log(`multiplex-style router, ${MULTIPLEX_SUBSCRIBERS} subscribers: ${kilo(multiplex)} per frame`);
 
 const terminal = fork(join(here, 'lib', 'raw-terminal.mjs'), [], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -166,26 +238,29 @@ try {
       ['session', 'raw'].map(async (kind) => {
         // allSettled: a failed run must not remove the output directory under the runs still going.
         const settled = await Promise.allSettled(
-          E2E_FLOWS.map((flows) => limited(() => instructions(['e2e', kind, flows, inFlight, url]))),
+          Array.from({ length: E2E_RUNS }, () =>
+            limited(() => measuredFlows(['e2e', kind, E2E_FLOWS, inFlight, url])),
+          ),
         );
         const failed = settled.find((r) => r.status === 'rejected');
         if (failed !== undefined) throw failed.reason;
-        const totals = settled.map((r) => r.value);
-        return slope(E2E_FLOWS, totals);
+        const perFlow = settled.map((r) => r.value / E2E_FLOWS);
+        return { median: median(perFlow), low: Math.min(...perFlow), high: Math.max(...perFlow) };
       }),
     ),
   );
   E2E_CASES.forEach(({ name }, i) => {
     const [session, raw] = slopes.slice(2 * i, 2 * i + 2);
-    e2eRows.push({ name, session, raw, ratio: raw / session });
+    e2eRows.push({ name, session, raw, ratio: raw.median / session.median });
     console.log(
-      `end to end, ${name}: session ${kilo(session)}, raw ws ${kilo(raw)} per flow: ${times(raw / session)}`,
+      `end to end, ${name}: session ${range(session)}, raw ws ${range(raw)} per flow: ${times(raw.median / session.median)}`,
     );
   });
 } finally {
   terminal.send('stop');
   await rm(tmp, { recursive: true, force: true });
 }
+if (e2eOnly) process.exit(0);
 
 const commit = (() => {
   try {
@@ -206,9 +281,9 @@ const section = `## Instruction counts (benchmarks/instructions.mjs)
 
 Run: ${new Date(started).toISOString()} at commit \`${commit}\`, \`npm run bench:instructions\`${quick ? ' --quick (not for publishing)' : ''}, ${Math.round((Date.now() - started) / 1000)} s; ${version}, Node ${process.version}.
 
-Counted by callgrind (every thread of the process), so the numbers do not depend on the machine's load. Each
-is a slope: the same process run at ${FRAMES.join(', ')} measured frames (hot path, least squares), or at ${E2E_FLOWS.join(', ')} flows
-(end to end, least squares), so start-up, set-up and warm-up cancel out. Before its measured frames every
+Counted by callgrind (every thread of the process), so the numbers do not depend on the machine's load. A
+hot-path number is a slope: the same process run at ${FRAMES.join(', ')} measured frames (least squares), so
+start-up, set-up and warm-up cancel out. Before its measured frames every
 hot-path run opens its flows, brings each to the steady state (one event through the session, its journal
 entry filled to the journal's bound) and pushes ${4000} warm-up frames; a flow's dedupe map is reset after
 every 16 of its events, the flows staggered so that one frame in 16 meets a reset at every flow count
@@ -228,10 +303,15 @@ rxjs \`webSocket().multiplex\` routes) at ${MULTIPLEX_SUBSCRIBERS} subscribers, 
 
 End to end, the client process only (the terminal, \`lib/raw-terminal.mjs\`, runs outside valgrind): the
 \`Session\` over \`createWsTransport\` with its defaults, against the raw \`ws\` client (\`lib/raw-client.mjs\`).
+Each run makes 3000 warm-up flows, then ${E2E_FLOWS} measured ones; callgrind's counters are zeroed when the
+measured flows start and read when they end (\`callgrind_control\`), so only they are counted, start-up and
+teardown not at all. Node runs with \`${E2E_NODE_FLAGS.join(' ')}\` (no background threads, heap growth not
+tuned from timings), so that a run's count does not depend on how fast the terminal answered; ${E2E_RUNS} runs
+per case, median (range).
 
 | scenario | session, instructions per flow | raw ws, per flow | raw / session |
 |---|---|---|---|
-${e2eRows.map((r) => `| ${r.name} | ${kilo(r.session)} | ${kilo(r.raw)} | ${times(r.ratio)} |`).join('\n')}
+${e2eRows.map((r) => `| ${r.name} | ${range(r.session)} | ${range(r.raw)} | ${times(r.ratio)} |`).join('\n')}
 `;
 console.log(`\n${section}`);
 if (!quick) {

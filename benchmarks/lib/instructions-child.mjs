@@ -1,8 +1,10 @@
 // One measured run for instructions.mjs, meant to be run under `valgrind --tool=callgrind`:
 //   node instructions-child.mjs hot <build|floor|hot|multiplex> <flows> <frames> <journal>
 //   node instructions-child.mjs e2e <session|raw> <flows> <inFlight> <url>
-// Each run does its set-up and warm-up, then `frames` frames (or `flows` flows); instructions.mjs runs it
-// at two or more counts and takes the slope, so set-up, warm-up and start-up cancel out.
+// Each run does its set-up and warm-up, then `frames` frames (or `flows` flows). A hot-path run is made at
+// two or more frame counts and instructions.mjs takes the slope, so set-up, warm-up and start-up cancel out;
+// an end-to-end run talks with instructions.mjs over stdio, which counts its measured flows alone.
+import { createInterface } from 'node:readline';
 import { do_not_optimize } from 'mitata';
 import { multiplexRouter } from './multiplex-router.mjs';
 import { flowObjects, openSession } from './open-flows.mjs';
@@ -12,6 +14,8 @@ import { fillToSteadyState, JOURNALS, steadyFrames } from './steady-state.mjs';
 const WARMUP_FRAMES = 4000;
 /** Timeouts of the end-to-end session: ten minutes. */
 const LONG = 600_000;
+/** Flows before an end-to-end run's measured ones: V8 keeps optimizing the per-flow code for thousands. */
+const E2E_WARMUP_FLOWS = 3000;
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'hot') await hot(...args);
@@ -94,8 +98,16 @@ async function e2e(kind, flowsArg, inFlightArg, url) {
     };
     await Promise.all(Array.from({ length: inFlight }, worker));
   };
-  await run(WARMUP_FRAMES / 4);
+  await run(E2E_WARMUP_FLOWS);
+  // instructions.mjs zeroes callgrind's counters between "warm" and "go", and reads them between "done" and
+  // "exit": what it counts is exactly the measured flows (start-up, warm-up and teardown left out).
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  console.log('warm');
+  await lines.next();
   await run(flows);
+  console.log('done');
+  await lines.next();
   client.close();
   console.log(JSON.stringify({ kind, flows, inFlight }));
+  process.exit(0);
 }

@@ -1,5 +1,5 @@
 // A minimal terminal over raw `ws`, run as a child process by e2e.bench.mjs so that it has its own event
-// loop: it answers each request with `started`, sends the final sale event at once, and counts the acks.
+// loop: it answers each request with `started` and the final sale event in one write, and counts the acks.
 // Both clients under test talk to this same server.
 import { WebSocketServer } from 'ws';
 import { responseFrame, saleEvent } from './frames.mjs';
@@ -20,8 +20,13 @@ server.on('connection', (socket) => {
     if (message.request !== undefined) {
       requests++;
       const id = message.request.flow_id;
+      // One write for both frames, so the client reads them in one read whatever the scheduling: a client
+      // counted under valgrind then runs the same event-loop turns in every run.
+      const tcp = socket._socket;
+      tcp.cork();
       socket.send(responseFrame(id));
       socket.send(saleEvent(id));
+      process.nextTick(() => tcp.uncork());
     } else if (message.event_ack !== undefined) {
       acks++;
     }
