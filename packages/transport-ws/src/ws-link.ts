@@ -38,7 +38,7 @@ export class WsLink implements Link {
   private readonly connectTimer: Subscription;
   private readonly liveness: LivenessMonitor;
   private lastError: unknown;
-  /** Node only: the TCP socket, corked from the first send of an event-loop turn to the end of that turn. */
+  /** Node only: the TCP socket, corked from the first send of a tick to the end of its microtasks. */
   private tcp: CorkableSocket | undefined;
   private corked = false;
   private readonly uncork = (): void => {
@@ -106,25 +106,18 @@ export class WsLink implements Link {
   }
 
   /**
-   * Frames sent in one turn of the event loop leave in one write: the socket is corked at the first send and
-   * uncorked by `setImmediate`, which runs once the turn's I/O callbacks and every microtask they queued are
-   * done (and before the loop waits for I/O again). So the acks of every event in one TCP read, and the
-   * request a POS sends when its previous sale's promise resolves (a microtask after that sale's final ack),
-   * share one segment: one `writev` where there were two. Uncorking at the end of the first microtask
-   * checkpoint (as before) missed the request, whose promise reactions run after that checkpoint's uncork.
+   * Frames sent in one tick (the acks of every event in one TCP read, the request of the next flow) leave in
+   * one write: the socket is corked at the first send and uncorked once the tick's microtasks have run.
    */
   private corkForTick(): void {
     if (this.corked || this.tcp === undefined) return;
     this.corked = true;
     this.tcp.cork();
-    setImmediate(this.uncork);
+    queueMicrotask(this.uncork);
   }
 
   close(reason = 'closed', code = 1000): void {
     if (this.phase !== 'open') return;
-    // What was sent in this turn leaves before the close frame (ws would flush it anyway; this keeps the order
-    // plain whatever the runtime).
-    if (this.corked) this.uncork();
     // From now on nothing is sent or delivered; `closed$` reports once the socket is really closed.
     this.phase = 'closing';
     this.requestedClose = { reason, code, clean: true };
