@@ -117,6 +117,9 @@ export class FlowTable {
    */
   finish(flow: Flow, reason: UnclaimedReason, heldSlot: boolean): void {
     this.live.delete(flow.id);
+    const final = flow.final;
+    // A final event's frame stays pinned in its seen events anyway: the orphan keeps that string, not the tree.
+    const pinned = final === undefined ? undefined : flow.seen?.first?.text;
     this.orphans.set(
       flow.id,
       new Orphan(this.orphanContext, {
@@ -124,7 +127,7 @@ export class FlowTable {
         reason,
         request: flow.resource,
         seen: flow.seen?.keepFinals() ?? this.newSeenEvents(),
-        final: flow.final,
+        final: pinned ?? final,
         // The journal knows no more of a flow this session ran than the session does.
         lookedUp: true,
       }),
