@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { eventState, markAcked } from '../src/session/event-state.js';
 import { SAME_LENGTH_COMPARED, SeenEvents } from '../src/session/seen-events.js';
@@ -81,5 +82,38 @@ describe('SeenEvents: resends matched exactly, keyed by the text length', () => 
     expect(seen.find(pinned.text)).toBe(pinned);
     expect(seen.find(unacked.text)).toBe(unacked);
     expect(seen.first).toBe(pinned);
+  });
+  it('agrees with a text-keyed map over any adds and forgets, across lengths and the compared bound', () => {
+    // Few lengths and many texts per length, so the first-length list, the per-length map, the compared
+    // bound and the text-keyed overflow all take part, and lengths empty out and come back.
+    const text = fc
+      .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: SAME_LENGTH_COMPARED + 6 }))
+      .map(([length, n]) => `${'x'.repeat(length * 10)}${String(n).padStart(3, '0')}`);
+    const op = fc.oneof(
+      text.map((t) => ({ kind: 'add' as const, text: t })),
+      text.map((t) => ({ kind: 'forget' as const, text: t })),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+        const seen = new SeenEvents();
+        const model = new Map<string, ReturnType<typeof state>>();
+        for (const { kind, text: t } of ops) {
+          if (kind === 'add') {
+            if (seen.find(t) !== undefined) continue; // the session adds only what find did not find
+            const s = state(t);
+            seen.add(s);
+            model.set(t, s);
+          } else {
+            seen.forget(t);
+            model.delete(t);
+          }
+          expect(seen.size).toBe(model.size);
+        }
+        for (const { text: t } of ops) expect(seen.find(t)).toBe(model.get(t));
+        seen.clear();
+        for (const { text: t } of ops) expect(seen.find(t)).toBeUndefined();
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -32,10 +32,21 @@ export const SAME_LENGTH_COMPARED = 16;
  * final, which is what a resend most often repeats and what conflicts are judged against.
  */
 export class SeenEvents {
-  /** The events of each length that are compared one by one, oldest first. Usually one. */
-  private readonly byLength = new Map<number, EventState[]>();
-  /** Events past SAME_LENGTH_COMPARED for their length (rare): keyed by their whole text. */
-  private readonly overflow = new Map<string, EventState>();
+  /**
+   * The events of one length (the first filed while none is), compared one by one, oldest first: most flows
+   * see one or two lengths, and a finished flow keeps one final, so most records need no Map at all (the
+   * session keeps one per finished flow, 1 024 of them, and every Map is hundreds of bytes that every major
+   * garbage collection walks).
+   */
+  private soleLength = -1;
+  private sole: EventState[] | undefined;
+  /** The events of every other length, likewise; made when a second length arrives. */
+  private byLength: Map<number, EventState[]> | undefined;
+  /**
+   * Events past SAME_LENGTH_COMPARED for their length (rare): keyed by their whole text. Made on first use:
+   * the session keeps a record per finished flow (1 024 of them) and an empty Map is about 250 bytes.
+   */
+  private overflow: Map<string, EventState> | undefined;
   private count = 0;
   private chars = 0;
   /** The flow's first final, once received: what a resend in other bytes is answered with. */
@@ -48,14 +59,14 @@ export class SeenEvents {
   }
 
   find(text: string): EventState | undefined {
-    const same = this.byLength.get(text.length);
+    const same = this.ofLength(text.length);
     if (same === undefined) return undefined;
     // Newest first: a resend most often repeats the event just received.
     for (let i = same.length - 1; i >= 0; i--) {
       const state = same[i] as EventState;
       if (state.text === text) return state;
     }
-    return this.overflow.size === 0 ? undefined : this.overflow.get(text);
+    return this.overflow?.get(text);
   }
 
   get first(): EventState | undefined {
@@ -71,10 +82,14 @@ export class SeenEvents {
   /** Remembers an event not found by `find`. */
   add(state: EventState): void {
     const length = state.text.length;
-    const same = this.byLength.get(length);
-    if (same === undefined) this.byLength.set(length, [state]);
-    else if (same.length < SAME_LENGTH_COMPARED) same.push(state);
-    else this.overflow.set(state.text, state);
+    const same = this.ofLength(length);
+    if (same === undefined) {
+      if (this.sole === undefined) {
+        this.soleLength = length;
+        this.sole = [state];
+      } else (this.byLength ??= new Map()).set(length, [state]);
+    } else if (same.length < SAME_LENGTH_COMPARED) same.push(state);
+    else (this.overflow ??= new Map()).set(state.text, state);
     this.count++;
     this.chars += length;
     if (this.over()) this.evict();
@@ -100,21 +115,28 @@ export class SeenEvents {
 
   /** Forgets everything (benchmarks reuse a flow's record between rounds). */
   clear(): void {
-    this.byLength.clear();
-    this.overflow.clear();
+    this.soleLength = -1;
+    this.sole = undefined;
+    this.byLength = undefined;
+    this.overflow = undefined;
     this.count = 0;
     this.chars = 0;
     this.firstFinal = undefined;
   }
 
+  /** The compared events of one length. */
+  private ofLength(length: number): EventState[] | undefined {
+    return length === this.soleLength ? this.sole : this.byLength?.get(length);
+  }
+
   private remove(text: string): boolean {
-    const same = this.byLength.get(text.length);
+    const same = this.ofLength(text.length);
     if (same === undefined) return false;
     const at = same.findIndex((state) => state.text === text);
-    if (at < 0) return this.overflow.delete(text);
+    if (at < 0) return this.overflow?.delete(text) ?? false;
     same.splice(at, 1);
     // Keep SAME_LENGTH_COMPARED compared while any of that length remain in the text-keyed map.
-    if (this.overflow.size > 0) {
+    if (this.overflow !== undefined && this.overflow.size > 0) {
       for (const [key, state] of this.overflow) {
         if (key.length !== text.length) continue;
         this.overflow.delete(key);
@@ -122,14 +144,19 @@ export class SeenEvents {
         break;
       }
     }
-    if (same.length === 0) this.byLength.delete(text.length);
+    if (same.length > 0) return true;
+    if (same === this.sole) {
+      this.soleLength = -1;
+      this.sole = undefined;
+    } else this.byLength?.delete(text.length);
     return true;
   }
 
   /** Every remembered event, compared ones by length (oldest first within one), then the text-keyed ones. */
   private *all(): IterableIterator<EventState> {
-    for (const same of this.byLength.values()) yield* same;
-    yield* this.overflow.values();
+    if (this.sole !== undefined) yield* this.sole;
+    if (this.byLength !== undefined) for (const same of this.byLength.values()) yield* same;
+    if (this.overflow !== undefined) yield* this.overflow.values();
   }
 
   private evict(): void {
