@@ -87,9 +87,15 @@ export class SeenEvents {
       if (this.sole === undefined) {
         this.soleLength = length;
         this.sole = [state];
-      } else (this.byLength ??= new Map()).set(length, [state]);
+      } else {
+        this.byLength ??= new Map();
+        this.byLength.set(length, [state]);
+      }
     } else if (same.length < SAME_LENGTH_COMPARED) same.push(state);
-    else (this.overflow ??= new Map()).set(state.text, state);
+    else {
+      this.overflow ??= new Map();
+      this.overflow.set(state.text, state);
+    }
     this.count++;
     this.chars += length;
     if (this.over()) this.evict();
