@@ -92,7 +92,7 @@ describe('Deadlines: one scheduler action for every flow', () => {
     expect(deadlines.pending).toBe(0);
   });
 
-  it('arms the one action once for a flow going through its stages, and still fires each deadline on time', () => {
+  it('arms the one action once for flows going through their stages one after another, and still fires each deadline on time', () => {
     const scheduler = new VirtualTimeScheduler();
     let armed = 0;
     const schedule = scheduler.schedule.bind(scheduler);
@@ -112,6 +112,12 @@ describe('Deadlines: one scheduler action for every flow', () => {
     deadlines.clearStep(sequential);
     deadlines.clear(sequential);
     expect(armed).toBe(1);
+    // The next sale finds the action still armed (it was left to fire): nothing is scheduled again.
+    const next = fakeFlow(timeouts);
+    deadlines.startFlow(next);
+    deadlines.step(next, 'response');
+    deadlines.clear(next);
+    expect(armed).toBe(1);
     // A flow that stalls is still timed out at its exact deadline.
     const stalled = fakeFlow(timeouts);
     deadlines.startFlow(stalled);
@@ -120,7 +126,7 @@ describe('Deadlines: one scheduler action for every flow', () => {
     expect(fired).toEqual([[100, 'response_timeout']]);
   });
 
-  it('forgets a cleared flow, and schedules nothing once no flow waits', () => {
+  it('forgets a cleared flow, and schedules nothing more once the action finds no flow waiting', () => {
     const scheduler = new VirtualTimeScheduler();
     const fired: TimeoutCode[] = [];
     const deadlines = new Deadlines(scheduler, (_flow, stage) => fired.push(TIMEOUT_STAGES[stage].code));
@@ -129,8 +135,21 @@ describe('Deadlines: one scheduler action for every flow', () => {
     deadlines.step(flow, 'response');
     deadlines.clear(flow);
     expect(deadlines.pending).toBe(0);
-    expect(scheduler.actions).toHaveLength(0);
+    // Left to fire (at most the shortest timeout away), it finds nothing due and is not armed again.
+    expect(scheduler.actions).toHaveLength(1);
     scheduler.flush();
     expect(fired).toEqual([]);
+    expect(scheduler.now()).toBeLessThanOrEqual(100);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it('drops the action at once when disposed (the session closes)', () => {
+    const scheduler = new VirtualTimeScheduler();
+    const deadlines = new Deadlines(scheduler, () => undefined);
+    const flow = fakeFlow({ responseMs: 100, eventGapMs: 100, flowMs: 1000 });
+    deadlines.startFlow(flow);
+    deadlines.clear(flow);
+    deadlines.dispose();
+    expect(scheduler.actions).toHaveLength(0);
   });
 });
