@@ -226,7 +226,7 @@ const atMultiplexCount = hotRows.filter((r) => r.count === MULTIPLEX_SUBSCRIBERS
 if (!e2eOnly)
   console.log(`multiplex-style router, ${MULTIPLEX_SUBSCRIBERS} subscribers: ${kilo(multiplex)} per frame`);
 
-const terminal = fork(join(here, 'lib', 'raw-terminal.mjs'), [], {
+const terminal = fork(join(here, 'lib', 'raw-terminal.mjs'), ['--one-write'], {
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const [{ port }] = await once(terminal, 'message');
@@ -303,7 +303,8 @@ rxjs \`webSocket().multiplex\` routes) at ${MULTIPLEX_SUBSCRIBERS} subscribers, 
 
 End to end, the client process only (the terminal, \`lib/raw-terminal.mjs\`, runs outside valgrind): the
 \`Session\` over \`createWsTransport\` with its defaults, against the raw \`ws\` client (\`lib/raw-client.mjs\`).
-Each run makes 3000 warm-up flows, then ${E2E_FLOWS} measured ones; callgrind's counters are zeroed when the
+Each run makes 3000 warm-up flows, then ${E2E_FLOWS} measured ones (the terminal writes its response and
+event in one write, so every run reads them alike); callgrind's counters are zeroed when the
 measured flows start and read when they end (\`callgrind_control\`), so only they are counted, start-up and
 teardown not at all. Node runs with \`${E2E_NODE_FLAGS.join(' ')}\` (no background threads, heap growth not
 tuned from timings), so that a run's count does not depend on how fast the terminal answered; ${E2E_RUNS} runs
