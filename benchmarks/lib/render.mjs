@@ -266,7 +266,8 @@ const HOW_TO_READ = `## How to read this
   stay flat.
 - **Instruction counts**: \`npm run bench:instructions\` (needs valgrind; not part of \`pnpm bench\`) counts the hot
   path, its floor and the client end to end in instructions under callgrind, which do not depend on the
-  machine's load; its section is at the end of this file.
+  machine's load (the end-to-end rows within a few percent: see that section); its section is at the end
+  of this file. \`--e2e-only\` runs just the end-to-end rows (about 5 minutes) and prints them.
 - Profiling: \`JOURNAL=small|default|none node --cpu-prof benchmarks/profile-hot-path.mjs [flows] [frames]\`, \`profile-lifecycle.mjs\` and
   \`profile-e2e.mjs\`, summarized with \`node benchmarks/lib/summarize-profile.mjs <file.cpuprofile>\` (self
   time) or \`lib/inclusive-profile.mjs\` (time with callees).`;
