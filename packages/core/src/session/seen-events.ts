@@ -114,8 +114,13 @@ export class SeenEvents {
    * kept is handled as a new, unclaimed one if the terminal ever sends it again.
    */
   keepFinals(): this {
-    const dropped = [...this.all()].filter((state) => !state.final);
-    for (const state of dropped) this.forget(state.text);
+    // Every finished flow passes here: plain loops over what is there (usually the one final in `sole`), no
+    // generator; the texts are collected first, since forgetting edits the lists.
+    let dropped = nonFinalTexts(this.sole, undefined);
+    if (this.byLength !== undefined)
+      for (const same of this.byLength.values()) dropped = nonFinalTexts(same, dropped);
+    if (this.overflow !== undefined) dropped = nonFinalTexts(this.overflow.values(), dropped);
+    if (dropped !== undefined) for (const text of dropped) this.forget(text);
     return this;
   }
 
@@ -185,4 +190,19 @@ export class SeenEvents {
   private over(): boolean {
     return this.count > this.limits.maxEntries || this.chars > this.limits.maxChars;
   }
+}
+
+/** The texts of the events in `states` that are not final, appended to `into` (made only if one is found). */
+function nonFinalTexts(
+  states: Iterable<EventState> | undefined,
+  into: string[] | undefined,
+): string[] | undefined {
+  if (states === undefined) return into;
+  let texts = into;
+  for (const state of states) {
+    if (state.final) continue;
+    texts ??= [];
+    texts.push(state.text);
+  }
+  return texts;
 }
