@@ -1,7 +1,8 @@
 /**
  * A session's clock, read at most once per incoming frame: the journal records and the deadlines a frame
- * causes (its event, its ack, the next stage's deadline) all carry the time of that one read. Outside a
- * frame (a timer firing, a consumer's ack, a new flow) every read goes to the source.
+ * causes (its event, its ack, the next stage's deadline) all carry the time of that one read; so do a new
+ * flow's request record and first deadlines (`span`). Otherwise (a timer firing, a consumer's later ack)
+ * every read goes to the source.
  */
 export class FrameClock {
   private inFrame = false;
@@ -14,6 +15,16 @@ export class FrameClock {
   begin(): void {
     this.inFrame = true;
     this.read = false;
+  }
+
+  /**
+   * Starts a span that shares one read, like a frame, unless a frame or span is open already (its read is
+   * shared then). Returns whether this call opened it: only then does the caller `end` it.
+   */
+  span(): boolean {
+    if (this.inFrame) return false;
+    this.begin();
+    return true;
   }
 
   end(): void {

@@ -15,6 +15,7 @@ import {
   ReplaySubject,
   type SchedulerLike,
   Subject,
+  type Subscriber,
   type Subscription,
 } from 'rxjs';
 import { Connection, type ConnectionState } from '../connection/index.js';
@@ -215,28 +216,45 @@ export class Session {
         subscriber.error(refusal);
         return;
       }
-      const flow = new Flow(
-        this.context,
-        id,
-        path,
-        resource,
-        {
-          ackMode: options.ackMode ?? this.ackMode,
-          trace: options.trace ?? path === ENDPOINTS.trace,
-          timeouts:
-            options.timeouts === undefined ? this.timeouts : { ...this.timeouts, ...options.timeouts },
-          idempotencyKey: options.idempotencyKey,
-        },
-        subscriber,
-      );
-      this.table.add(flow);
-      this.dispatch();
-      flow.awaitSlot();
-      // The flow is its own teardown, held by the consumer's relay: a closure here would keep this
-      // function's two scopes alive for the flow's whole life (about 160 bytes per open flow), and rxjs's
-      // finalizer list another 184.
-      onUnsubscribe(subscriber, flow);
+      // The request record and the flow's first deadlines carry one clock read (Date.now costs ~500
+      // instructions, and admission read it three times).
+      const opened = this.clock.span();
+      try {
+        this.admit(id, path, resource, options, subscriber);
+      } finally {
+        if (opened) this.clock.end();
+      }
     });
+  }
+
+  /** A flow that passed `refuse`: into the table, started if a slot is free, queued otherwise. */
+  private admit(
+    id: string,
+    path: string,
+    resource: JsonObject,
+    options: FlowOptions,
+    subscriber: Subscriber<FlowUpdate>,
+  ): void {
+    const flow = new Flow(
+      this.context,
+      id,
+      path,
+      resource,
+      {
+        ackMode: options.ackMode ?? this.ackMode,
+        trace: options.trace ?? path === ENDPOINTS.trace,
+        timeouts: options.timeouts === undefined ? this.timeouts : { ...this.timeouts, ...options.timeouts },
+        idempotencyKey: options.idempotencyKey,
+      },
+      subscriber,
+    );
+    this.table.add(flow);
+    this.dispatch();
+    flow.awaitSlot();
+    // The flow is its own teardown, held by the consumer's relay: a closure here would keep this
+    // function's two scopes alive for the flow's whole life (about 160 bytes per open flow), and rxjs's
+    // finalizer list another 184.
+    onUnsubscribe(subscriber, flow);
   }
 
   /**
