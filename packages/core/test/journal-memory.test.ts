@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import {
   EVENT_FRAME,
   FlowIndex,
+  type FlowSummary,
   isOpenFlow,
   JournalError,
   type JournalRecord,
   MemoryJournal,
 } from '../src/internal.js';
-import { completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
+import { acked, completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
 
 const appendAll = (journal: MemoryJournal, records: JournalRecord[]): void => {
   for (const record of records) journal.append(record);
@@ -222,5 +223,75 @@ describe('FlowIndex (property)', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('evicts the flow that settled longest ago (by its latest settling), one that opened again included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(record, { maxLength: 80 }),
+        fc.integer({ min: 1, max: 5 }),
+        (records, maxFlows) => {
+          const index = new FlowIndex({ maxFlows });
+          // The model: when each kept flow last became settled.
+          const settledAt = new Map<string, number>();
+          records.forEach((r, step) => {
+            const kept = new Map([...index.values()].map((f) => [f.flowId, f]));
+            index.apply(r);
+            const now = new Map([...index.values()].map((f) => [f.flowId, f]));
+            for (const [id, flow] of now) {
+              if (isOpenFlow(flow)) settledAt.delete(id);
+              else if (!settledAt.has(id) || !kept.has(id) || isOpenFlow(kept.get(id) as FlowSummary)) {
+                settledAt.set(id, step);
+              }
+            }
+            const gone = [...settledAt.keys()].filter((id) => !now.has(id));
+            for (const id of gone) {
+              // Every settled flow still kept settled no earlier than the one evicted.
+              for (const [other, at] of settledAt) {
+                if (now.has(other)) expect(at).toBeGreaterThanOrEqual(settledAt.get(id) as number);
+              }
+            }
+            for (const id of gone) settledAt.delete(id);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('FlowIndex eviction queue', () => {
+  it('evicts by the latest settling: a flow that opened again and settled again stays', async () => {
+    const journal = new MemoryJournal({ maxFlows: 3 });
+    appendAll(journal, [sent('x'), ended('x', 'failed')]);
+    appendAll(journal, completedFlow('a'));
+    // A final arrives after x ended: it is open until acked, then settled again, after a.
+    appendAll(journal, [event('x', 'completed', true), acked('x', 'ok')]);
+    appendAll(journal, completedFlow('b'));
+    appendAll(journal, completedFlow('c'));
+    expect(await journal.flow('a')).toBeUndefined();
+    expect((await journal.flow('x'))?.final?.status).toBe('completed');
+    expect(journal.size).toBe(3);
+  });
+
+  it('stays bounded when one flow opens and settles again and again, with nothing to evict', () => {
+    const index = new FlowIndex({ maxFlows: 100 });
+    index.apply(sent('x'));
+    for (let i = 0; i < 10_000; i++) {
+      index.apply(ended('x', 'failed'));
+      index.apply(reconciled('x', 'still_unknown'));
+      index.apply(event('x', 'completed', true));
+      index.apply(acked('x', 'ok'));
+    }
+    const queue = (index as unknown as { queue: unknown[] }).queue;
+    expect(queue.length).toBeLessThan(200);
+  });
+
+  it('lets evicted summaries go: the queue keeps no flow it took', () => {
+    const index = new FlowIndex({ maxFlows: 10 });
+    for (let i = 0; i < 5000; i++) for (const r of completedFlow(String(i))) index.apply(r);
+    const queue = (index as unknown as { queue: unknown[] }).queue;
+    expect(queue.filter((entry) => entry !== undefined)).toHaveLength(10);
+    expect(queue.length).toBeLessThan(2100);
   });
 });

@@ -50,6 +50,8 @@ export type MutableFlow = Omit<{ -readonly [K in keyof FlowSummary]: FlowSummary
   final: KeptEvent | undefined;
   /** The final resource's `status` (as it came, not stringified): what `ackAcknowledgesFinal` reads. */
   finalStatus: unknown;
+  /** A `FlowIndex`'s bookkeeping, not part of the summary: the flow's ticket in its eviction queue (0: none). */
+  settledTicket: number;
 };
 
 /**
@@ -74,6 +76,7 @@ function own(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): Mu
     conflicts: copy ? f.conflicts?.slice() : f.conflicts,
     ended: f.ended,
     reconciled: f.reconciled,
+    settledTicket: 0,
   };
 }
 
