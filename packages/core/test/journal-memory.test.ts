@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
+  APPEND_BUILT,
   EVENT_FRAME,
   FlowIndex,
   type FlowSummary,
@@ -9,6 +10,7 @@ import {
   type JournalRecord,
   MemoryJournal,
 } from '../src/internal.js';
+import { FlowRecorder } from '../src/session/flow-recorder.js';
 import { acked, completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
 
 const appendAll = (journal: MemoryJournal, records: JournalRecord[]): void => {
@@ -293,5 +295,85 @@ describe('FlowIndex eviction queue', () => {
     const queue = (index as unknown as { queue: unknown[] }).queue;
     expect(queue.filter((entry) => entry !== undefined)).toHaveLength(10);
     expect(queue.length).toBeLessThan(2100);
+  });
+});
+
+describe('APPEND_BUILT (records a session built)', () => {
+  it('stores them like append, still refusing a second request for a kept id and appends after close', async () => {
+    const journal = new MemoryJournal();
+    journal[APPEND_BUILT](sent('1', 1, 'k'));
+    for (const r of completedFlow('2')) journal[APPEND_BUILT](r);
+    expect((await journal.byIdempotencyKey('k'))?.flowId).toBe('1');
+    expect((await journal.flow('2'))?.ended?.outcome).toBe('completed');
+    expect(() => journal[APPEND_BUILT](sent('1'))).toThrow(expect.objectContaining({ code: 'flow_exists' }));
+    await journal.close();
+    expect(() => journal[APPEND_BUILT](sent('3'))).toThrow(expect.objectContaining({ code: 'closed' }));
+  });
+
+  it('is what a session appends with; append itself still checks every record', () => {
+    const journal = new MemoryJournal();
+    const built = vi.spyOn(journal, APPEND_BUILT);
+    const recorder = new FlowRecorder(
+      journal,
+      () => 5,
+      () => undefined,
+      () => undefined,
+    );
+    recorder.started('9');
+    expect(built).toHaveBeenCalledTimes(1);
+    expect(journal.has('9')).toBe(true);
+    expect(() => journal.append({ kind: 'started', flowId: 9 } as unknown as JournalRecord)).toThrow(
+      expect.objectContaining({ code: 'invalid' }),
+    );
+  });
+
+  it('goes through append where a subclass or the instance replaced it', () => {
+    const seen: string[] = [];
+    class Counting extends MemoryJournal {
+      override append(record: JournalRecord): void {
+        seen.push(`subclass ${record.kind}`);
+        super.append(record);
+      }
+    }
+    const sub = new Counting();
+    new FlowRecorder(
+      sub,
+      () => 5,
+      () => undefined,
+      () => undefined,
+    ).started('1');
+    const instance = new MemoryJournal();
+    const original = instance.append.bind(instance);
+    instance.append = (record) => {
+      seen.push(`instance ${record.kind}`);
+      original(record);
+    };
+    new FlowRecorder(
+      instance,
+      () => 5,
+      () => undefined,
+      () => undefined,
+    ).started('2');
+    expect(seen).toEqual(['subclass started', 'instance started']);
+    expect(sub.has('1') && instance.has('2')).toBe(true);
+  });
+
+  it('falls back to append for a journal without it', () => {
+    const records: JournalRecord[] = [];
+    const plain = {
+      append: (record: JournalRecord) => void records.push(record),
+      has: () => false,
+      flow: async () => undefined,
+      byIdempotencyKey: async () => undefined,
+      openFlows: async () => [],
+      close: async () => undefined,
+    };
+    new FlowRecorder(
+      plain,
+      () => 5,
+      () => undefined,
+      () => undefined,
+    ).started('9');
+    expect(records).toEqual([{ kind: 'started', flowId: '9', at: 5 }]);
   });
 });

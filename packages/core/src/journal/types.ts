@@ -19,6 +19,20 @@ export type { JsonObject };
  */
 export const EVENT_FRAME: unique symbol = Symbol('bluechip.eventFrame');
 
+/**
+ * An in-memory journal's append for records a session built (`FlowRecorder`), skipping `isJournalRecord`:
+ * that structural check is for records read back from storage or handed over by untyped callers, and the
+ * session's records are typed and built in one place (the check cost a megamorphic property walk per
+ * record, five records per sale). Everything else an append does (the closed check, `admit`) stays. Kept
+ * out of the public entry (`@bluechip-ws/core/internal` only).
+ */
+export const APPEND_BUILT: unique symbol = Symbol('bluechip.appendBuilt');
+
+/** A journal that offers `APPEND_BUILT`. */
+export interface BuiltRecordAppend {
+  [APPEND_BUILT](record: JournalRecord): void | Promise<void>;
+}
+
 /** What every journal record has. */
 export interface RecordBase {
   readonly flowId: string;

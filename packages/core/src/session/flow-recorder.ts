@@ -1,5 +1,7 @@
 import type { JsonObject } from '@bluechip-ws/protocol';
 import {
+  APPEND_BUILT,
+  type BuiltRecordAppend,
   EVENT_FRAME,
   type FlowEndError,
   type FlowSummary,
@@ -26,6 +28,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * journal runs the gated action at once, so the common path adds no microtask.
  */
 export class FlowRecorder {
+  /** The journal's append for records built here, when it has one (`APPEND_BUILT`); else its `append`. */
+  private readonly appendBuilt: (record: JournalRecord) => void | Promise<void>;
+
   constructor(
     private readonly journal: Journal,
     /** The time a record carries (a `FrameClock`'s: one read per incoming frame). */
@@ -33,7 +38,10 @@ export class FlowRecorder {
     private readonly onFailure: (flowId: string, error: unknown) => void,
     /** A throw from the action run after an asynchronous write: reported, never an unhandled rejection. */
     private readonly onFault: (error: unknown) => void,
-  ) {}
+  ) {
+    const built = (journal as Partial<BuiltRecordAppend>)[APPEND_BUILT];
+    this.appendBuilt = typeof built === 'function' ? built.bind(journal) : (record) => journal.append(record);
+  }
 
   /** Whether the journal still keeps a flow with this id (a new flow must not reuse it). */
   knows(flowId: string): boolean {
@@ -131,7 +139,7 @@ export class FlowRecorder {
   /** true: durable now; false: failed (reported); a promise of either for asynchronous journals. */
   write(record: JournalRecord): boolean | Promise<boolean> {
     try {
-      const result = this.journal.append(record);
+      const result = this.appendBuilt(record);
       if (result === undefined) return true;
       return result.then(
         () => true,
