@@ -1,10 +1,10 @@
 // One measured run for instructions.mjs, meant to be run under `valgrind --tool=callgrind`:
 //   node instructions-child.mjs hot <build|floor|hot|multiplex> <flows> <frames> <journal>
-//   node instructions-child.mjs e2e <session|raw> <flows> <inFlight> <url>
+//   node instructions-child.mjs e2e <session|raw> <flows> <inFlight> <url> <warm-up flows>
 // Each run does its set-up and warm-up, then `frames` frames (or `flows` flows). A hot-path run is made at
 // two or more frame counts and instructions.mjs takes the slope, so set-up, warm-up and start-up cancel out;
 // an end-to-end run talks with instructions.mjs over stdio, which counts its measured flows alone.
-import { createInterface } from 'node:readline';
+import { readSync, writeSync } from 'node:fs';
 import { do_not_optimize } from 'mitata';
 import { multiplexRouter } from './multiplex-router.mjs';
 import { flowObjects, openSession } from './open-flows.mjs';
@@ -14,8 +14,6 @@ import { fillToSteadyState, JOURNALS, steadyFrames } from './steady-state.mjs';
 const WARMUP_FRAMES = 4000;
 /** Timeouts of the end-to-end session: ten minutes. */
 const LONG = 600_000;
-/** Flows before an end-to-end run's measured ones: V8 keeps optimizing the per-flow code for thousands. */
-const E2E_WARMUP_FLOWS = 3000;
 
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'hot') await hot(...args);
@@ -69,7 +67,7 @@ function multiplex(count, frames) {
   router.close();
 }
 
-async function e2e(kind, flowsArg, inFlightArg, url) {
+async function e2e(kind, flowsArg, inFlightArg, url, warmupArg) {
   const { Session } = await import('@bluechip-ws/core');
   const { createWsTransport } = await import('@bluechip-ws/transport-ws');
   const { lastValueFrom } = await import('rxjs');
@@ -98,16 +96,34 @@ async function e2e(kind, flowsArg, inFlightArg, url) {
     };
     await Promise.all(Array.from({ length: inFlight }, worker));
   };
-  await run(E2E_WARMUP_FLOWS);
+  await run(Number(warmupArg));
   // instructions.mjs zeroes callgrind's counters between "warm" and "go", and reads them between "done" and
   // "exit": what it counts is exactly the measured flows (start-up, warm-up and teardown left out).
-  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-  console.log('warm');
-  await lines.next();
+  tell('warm');
+  awaitLine();
   await run(flows);
-  console.log('done');
-  await lines.next();
+  tell('done');
+  awaitLine();
   client.close();
   console.log(JSON.stringify({ kind, flows, inFlight }));
   process.exit(0);
+}
+
+/**
+ * The end-to-end handshake with instructions.mjs goes through file descriptors 0 and 1 synchronously, never
+ * through process.stdin/stdout: those are stream objects of other classes than the socket's, and met after
+ * the warm-up they made V8 deoptimize node's shared stream code (Writable.write, onwrite...) and compile it
+ * again inside the measured flows.
+ */
+function tell(word) {
+  writeSync(1, `${word}\n`);
+}
+
+/** Blocks until instructions.mjs writes a line (fd 0 is the blocking end of a pipe nothing else reads). */
+function awaitLine() {
+  const byte = Buffer.alloc(1);
+  for (;;) {
+    if (readSync(0, byte, 0, 1, null) === 0) throw new Error('instructions.mjs closed the pipe');
+    if (byte[0] === 0x0a) return;
+  }
 }
