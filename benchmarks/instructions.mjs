@@ -26,6 +26,15 @@ const e2eOnly = process.argv.includes('--e2e-only');
  * millions of instructions: 40 000 frames between the ends keep that under about a thousand per frame.
  */
 const FRAMES = quick ? [1000, 3000] : [2000, 22_000, 42_000];
+/**
+ * Frames every hot-path run pushes before its measured ones, the same in every run. A slope cancels a cost
+ * only if every run pays it: with 4000, V8 compiled the benchmark loop (OSR, with the whole event path
+ * inlined) and, at 10 000 flows, recompiled the event path on the first second frame of a flow, inside the
+ * measured frames of the longer runs only (`--trace-opt --trace-deopt`), which put about 10k instructions
+ * of TurboFan per frame into the 10 000-flow slope. 30 000 covers three rounds at 10 000 flows; nothing
+ * but one small function is compiled after it at any flow count.
+ */
+const WARMUP_FRAMES = quick ? 4000 : 30_000;
 /** Open flows and journal per hot-path case (see lib/steady-state.mjs for the steady state each starts in). */
 const HOT_CASES = quick
   ? [
@@ -192,7 +201,7 @@ async function limited(task) {
 /** Instructions per frame of one hot-path kind: the slope over `frameCounts`. */
 async function perFrame(kind, count, journal, frameCounts = FRAMES) {
   const totals = await Promise.all(
-    frameCounts.map((frames) => limited(() => instructions(['hot', kind, count, frames, journal]))),
+    frameCounts.map((frames) => limited(() => instructions(['hot', kind, count, frames, journal, WARMUP_FRAMES]))),
   );
   return slope(frameCounts, totals);
 }
@@ -291,7 +300,7 @@ Counted by callgrind (every thread of the process), so the numbers do not depend
 hot-path number is a slope: the same process run at ${FRAMES.join(', ')} measured frames (least squares), so
 start-up, set-up and warm-up cancel out. Before its measured frames every
 hot-path run opens its flows, brings each to the steady state (one event through the session, its journal
-entry filled to the journal's bound) and pushes ${4000} warm-up frames; a flow's dedupe map is reset after
+entry filled to the journal's bound) and pushes ${WARMUP_FRAMES} warm-up frames; a flow's dedupe map is reset after
 every 16 of its events, the flows staggered so that one frame in 16 meets a reset at every flow count
 (\`lib/steady-state.mjs\`). The frame factory's own cost (${kilo(build)} per frame) is subtracted from both.
 

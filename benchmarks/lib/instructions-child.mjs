@@ -1,5 +1,5 @@
 // One measured run for instructions.mjs, meant to be run under `valgrind --tool=callgrind`:
-//   node instructions-child.mjs hot <build|floor|hot|multiplex> <flows> <frames> <journal>
+//   node instructions-child.mjs hot <build|floor|hot|multiplex> <flows> <frames> <journal> <warm-up frames>
 //   node instructions-child.mjs e2e <session|raw> <flows> <inFlight> <url> <warm-up flows>
 // Each run does its set-up and warm-up, then `frames` frames (or `flows` flows). A hot-path run is made at
 // two or more frame counts and instructions.mjs takes the slope, so set-up, warm-up and start-up cancel out;
@@ -10,7 +10,7 @@ import { multiplexRouter } from './multiplex-router.mjs';
 import { flowObjects, openSession } from './open-flows.mjs';
 import { fillToSteadyState, JOURNALS, steadyFrames } from './steady-state.mjs';
 
-/** Frames pushed before the measured ones, the same in every run: the JIT settles on the hot path. */
+/** Multiplex runs push a quarter of this before their measured frames (a hot-path run is told its own). */
 const WARMUP_FRAMES = 4000;
 /** Timeouts of the end-to-end session: ten minutes. */
 const LONG = 600_000;
@@ -26,7 +26,7 @@ function floor(frame) {
   return JSON.stringify({ event_ack: { flow_id: flowId, resource: { status: 'ok' } } });
 }
 
-async function hot(kind, flowsArg, framesArg, setting) {
+async function hot(kind, flowsArg, framesArg, setting, warmupArg = String(WARMUP_FRAMES)) {
   const count = Number(flowsArg);
   const frames = Number(framesArg);
   if (kind === 'multiplex') return multiplex(count, frames);
@@ -48,7 +48,8 @@ async function hot(kind, flowsArg, framesArg, setting) {
         : (frame) => {
             open.link.push(frame);
           };
-  for (let i = 0; i < WARMUP_FRAMES + frames; i++) step(next());
+  const warmup = Number(warmupArg);
+  for (let i = 0; i < warmup + frames; i++) step(next());
   do_not_optimize(sink);
   if (open.session.openFlows !== count) throw new Error('a flow ended during the hot path');
   if (kind === 'hot' && open.link.sent < frames) throw new Error('acks missing');
