@@ -5,6 +5,7 @@ import {
   EVENT_FRAME,
   FlowIndex,
   type FlowSummary,
+  foldRecords,
   isOpenFlow,
   JournalError,
   type JournalRecord,
@@ -375,5 +376,22 @@ describe('APPEND_BUILT (records a session built)', () => {
       () => undefined,
     ).started('9');
     expect(records).toEqual([{ kind: 'started', flowId: '9', at: 5 }]);
+  });
+});
+
+describe('a settled flow whose only event is its final', () => {
+  it('reads as [final], and files a later event after it', async () => {
+    const journal = new MemoryJournal();
+    appendAll(journal, completedFlow('1'));
+    const settled = await journal.flow('1');
+    expect(settled?.events).toEqual([settled?.final]);
+    expect(settled?.events).toHaveLength(1);
+    // A late proceed event (a peer's resend in other bytes, say) is filed after the final.
+    journal.append(event('1', 'proceed', false, 9));
+    const later = await journal.flow('1');
+    expect(later?.events.map((e) => e.status)).toEqual(['completed', 'proceed']);
+    // The pure fold agrees, record by record.
+    const folded = foldRecords([...completedFlow('1'), event('1', 'proceed', false, 9)]);
+    expect(folded.get('1')).toEqual(later);
   });
 });

@@ -17,6 +17,14 @@ export const DEFAULT_FOLD_LIMITS: FoldLimits = { maxEventsPerFlow: 64 };
 /** Events a settled flow keeps (the most recent; its final is kept apart): enough to explain it later. */
 export const SETTLED_EVENTS_KEPT = 8;
 
+/**
+ * The event list of a settled flow whose only event is its final (most sales): it reads as `[final]`. An
+ * index keeps 10 000 settled flows, and a one-element list is two more objects each that every major garbage
+ * collection walks (about 4k instructions per sale end to end). Shared and never written: an event filed
+ * later makes the list real again (`keepEvent`).
+ */
+const ONLY_THE_FINAL: KeptEvent[] = Object.freeze([]) as unknown as KeptEvent[];
+
 /** Conflicting finals kept per flow (the most recent): the flag stays set whatever the count. */
 export const MAX_CONFLICTS_KEPT = 8;
 
@@ -68,7 +76,7 @@ function own(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): Mu
     idempotencyKey: f.idempotencyKey,
     sentAt: f.sentAt,
     started: f.started,
-    events: copy ? f.events.slice() : (f.events as KeptEvent[]),
+    events: f.events === ONLY_THE_FINAL || !copy ? (f.events as KeptEvent[]) : f.events.slice(),
     final: f.final,
     finalStatus: 'finalStatus' in f ? f.finalStatus : f.final?.status,
     finalAcked: f.finalAcked,
@@ -89,7 +97,7 @@ export function copyFlow(f: FlowSummary | MutableFlow): FlowSummary {
     idempotencyKey: f.idempotencyKey,
     sentAt: f.sentAt,
     started: f.started,
-    events: f.events.map(resourceOf),
+    events: eventsOf(f).map(resourceOf),
     final: f.final === undefined ? undefined : resourceOf(f.final),
     finalAcked: f.finalAcked,
     conflict: f.conflict,
@@ -139,10 +147,21 @@ export function applyRecord(
   form: EventForm = 'resource',
 ): void {
   applyRule(flow, record, limits, form);
+  const events = flow.events;
   // A settled flow needs its final, not its history: a peer's stream of events cannot pile up in it.
-  if (flow.events.length > SETTLED_EVENTS_KEPT && !isOpenFlow(flow)) {
-    flow.events = flow.events.slice(flow.events.length - SETTLED_EVENTS_KEPT);
+  if (events.length > SETTLED_EVENTS_KEPT && !isOpenFlow(flow)) {
+    flow.events = events.slice(events.length - SETTLED_EVENTS_KEPT);
+  } else if (events.length === 1 && events[0] === flow.final && !isOpenFlow(flow)) {
+    flow.events = ONLY_THE_FINAL;
   }
+}
+
+/** A summary's event list as it reads (`ONLY_THE_FINAL` is `[final]`). */
+function eventsOf(f: {
+  readonly events: readonly KeptEvent[];
+  readonly final?: KeptEvent;
+}): readonly KeptEvent[] {
+  return f.events === ONLY_THE_FINAL && f.final !== undefined ? [f.final] : f.events;
 }
 
 function applyRule(flow: MutableFlow, record: JournalRecord, limits: FoldLimits, form: EventForm): void {
@@ -195,6 +214,7 @@ function keepEvent(
   form: EventForm,
 ): void {
   const kept = form === 'resource' ? record.resource : (record[EVENT_FRAME] ?? record.resource);
+  if (flow.events === ONLY_THE_FINAL) flow.events = [...eventsOf(flow)];
   pushBounded(flow.events, kept, limits.maxEventsPerFlow);
   if (record.final) {
     flow.final = kept;
