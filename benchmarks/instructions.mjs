@@ -74,10 +74,12 @@ const E2E_WARMUP_FLOWS = quick ? 3000 : 15_000;
 const E2E_RUNS = quick ? 1 : 3;
 /**
  * V8 without background threads and on its predictable GC schedule (heap growth fixed rather than tuned from
- * timings): the count of an end-to-end run then does not depend on how long the terminal took to answer.
- * Both clients run under the same flags.
+ * timings), for every run: the count of an end-to-end run then does not depend on how long the terminal took
+ * to answer, nor a hot-path run's on how slow valgrind made it (without it, the timer-driven memory reducer
+ * ran major collections of the 100 000-flow heap in the longer runs only: 57.1k per frame at 100 000 flows,
+ * 52.4k with the flags). Every client and kind runs under the same flags.
  */
-const E2E_NODE_FLAGS = ['--single-threaded', '--predictable-gc-schedule'];
+const NODE_FLAGS = ['--single-threaded', '--predictable-gc-schedule'];
 /** callgrind runs at once: valgrind runs a process's threads on one core, so two use a 2-core machine. */
 const PARALLEL = Number(process.env.CALLGRIND_JOBS ?? 2);
 const E2E_CASES = [
@@ -105,7 +107,7 @@ async function instructions(args) {
   const out = join(tmp, `callgrind.${runs++}.out`);
   const proc = spawn(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, child, ...args],
+    ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...NODE_FLAGS, child, ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -131,7 +133,7 @@ async function measuredFlows(args) {
   const out = join(tmp, `callgrind.${runs++}.out`);
   const proc = spawn(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...E2E_NODE_FLAGS, child, ...args],
+    ['--tool=callgrind', `--callgrind-out-file=${out}`, process.execPath, ...NODE_FLAGS, child, ...args],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -296,8 +298,9 @@ const section = `## Instruction counts (benchmarks/instructions.mjs)
 
 Run: ${new Date(started).toISOString()} at commit \`${commit}\`, \`npm run bench:instructions\`${quick ? ' --quick (not for publishing)' : ''}, ${Math.round((Date.now() - started) / 1000)} s; ${version}, Node ${process.version}.
 
-Counted by callgrind (every thread of the process), so the numbers do not depend on the machine's load. A
-hot-path number is a slope: the same process run at ${FRAMES.join(', ')} measured frames (least squares), so
+Counted by callgrind (every thread of the process), every run under \`node ${NODE_FLAGS.join(' ')}\` (no
+background threads, garbage collections on a fixed schedule rather than one tuned from timings), so the numbers
+do not depend on the machine's load nor on how slow valgrind makes a run. A hot-path number is a slope: the same process run at ${FRAMES.join(', ')} measured frames (least squares), so
 start-up, set-up and warm-up cancel out. Before its measured frames every
 hot-path run opens its flows, brings each to the steady state (one event through the session, its journal
 entry filled to the journal's bound) and pushes ${WARMUP_FRAMES} warm-up frames; a flow's dedupe map is reset after
@@ -321,7 +324,7 @@ End to end, the client process only (the terminal, \`lib/raw-terminal.mjs\`, run
 Each run makes ${E2E_WARMUP_FLOWS} warm-up flows, then ${E2E_FLOWS} measured ones (the terminal writes its response and
 event in one write, so every run reads them alike); callgrind's counters are zeroed when the
 measured flows start and read when they end (\`callgrind_control\`), so only they are counted, start-up and
-teardown not at all. Node runs with \`${E2E_NODE_FLAGS.join(' ')}\` (no background threads, heap growth not
+teardown not at all. Node runs with \`${NODE_FLAGS.join(' ')}\` (no background threads, heap growth not
 tuned from timings), so that a run's count does not depend on how fast the terminal answered; ${E2E_RUNS} runs
 per case, median (range).
 
