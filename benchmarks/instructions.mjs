@@ -203,7 +203,9 @@ async function limited(task) {
 /** Instructions per frame of one hot-path kind: the slope over `frameCounts`. */
 async function perFrame(kind, count, journal, frameCounts = FRAMES) {
   const totals = await Promise.all(
-    frameCounts.map((frames) => limited(() => instructions(['hot', kind, count, frames, journal, WARMUP_FRAMES]))),
+    frameCounts.map((frames) =>
+      limited(() => instructions(['hot', kind, count, frames, journal, WARMUP_FRAMES])),
+    ),
   );
   return slope(frameCounts, totals);
 }
