@@ -3,6 +3,7 @@ import { type Either, isLeft, left, right } from '#fp-ts/Either';
 import { isKnownType, REPORT_TYPES } from '../endpoints.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { parameterCodec, REQUIRED_PARAMETERS } from './params.js';
+import { requestGuard } from './request-guard.js';
 import { REQUEST_CODECS, ReportRequest, type RequestResource, TraceRequest } from './requests.js';
 
 export type ResourceErrorKind = 'not_object' | 'missing_type' | 'unknown_type' | 'bad_parameter';
@@ -64,7 +65,7 @@ function checkTable(type: string, resource: JsonObject): Either<ResourceError, R
 
 function decodeWith(codec: t.Mixed, resource: JsonObject): Either<ResourceError, RequestResource> {
   // The guard allocates nothing; the full decode runs only to explain a failure.
-  if (codec.is(resource)) return right(resource as RequestResource);
+  if (requestGuard(codec)(resource)) return right(resource as RequestResource);
   const result = codec.decode(resource);
   if (!isLeft(result)) return right(resource as RequestResource);
   const first = result.left[0];
