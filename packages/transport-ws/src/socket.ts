@@ -16,6 +16,7 @@ export interface WebSocketLike {
   addEventListener(type: 'close', listener: (event: CloseEventLike) => void): void;
   ping?: () => void;
   on?: ((event: 'pong', listener: () => void) => unknown) &
+    ((event: 'message', listener: (data: unknown, isBinary: boolean) => void) => unknown) &
     ((
       event: 'unexpected-response',
       listener: (request: { destroy(): void }, response: { statusCode?: number }) => void,

@@ -13,13 +13,17 @@ import { WsLink } from './ws-link.js';
 export function createWsTransport(options: WsTransportOptions): Transport {
   const resolved = resolveWsOptions(options);
   const Ctor = options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor | undefined);
-  return { open: (path) => dial(Ctor, resolved, path) };
+  // Only the default constructor is known to be `ws` on Node (in a browser it has no `on`): an injected one
+  // is spoken to through the DOM API alone.
+  const messages = options.WebSocket === undefined ? 'emitter' : 'dom';
+  return { open: (path) => dial(Ctor, resolved, path, messages) };
 }
 
 function dial(
   Ctor: WebSocketConstructor | undefined,
   options: ResolvedWsOptions,
   path: string,
+  messages: 'emitter' | 'dom',
 ): Observable<Link> {
   return new Observable<Link>((subscriber) => {
     const url = options.url + (path.startsWith('/') ? path : `/${path}`);
@@ -38,7 +42,7 @@ function dial(
       );
       return;
     }
-    const link = new WsLink(socket, path, url, options);
+    const link = new WsLink(socket, path, url, options, messages);
     const subscription = link.opened$.subscribe(subscriber);
     return () => {
       subscription.unsubscribe();

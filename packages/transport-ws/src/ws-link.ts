@@ -56,10 +56,22 @@ export class WsLink implements Link {
     readonly path: string,
     readonly url: string,
     private readonly options: ResolvedWsOptions,
+    /**
+     * `emitter`: the socket is Node's `ws` (this transport's default constructor there), whose own `message`
+     * event hands over the payload; its DOM-style listener built a MessageEvent per frame on top. `dom`: any
+     * other WebSocket (browsers, an injected constructor).
+     */
+    messages: 'emitter' | 'dom' = 'dom',
   ) {
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => this.onOpen());
-    socket.addEventListener('message', (event: MessageEventLike) => this.onMessage(event));
+    if (messages === 'emitter' && typeof socket.on === 'function') {
+      socket.on('message', (data: unknown, isBinary: boolean) =>
+        this.onMessage(isBinary ? toFrame(data) : String(data)),
+      );
+    } else {
+      socket.addEventListener('message', (event: MessageEventLike) => this.onMessage(toFrame(event.data)));
+    }
     socket.addEventListener('close', (event: CloseEventLike) => this.onClose(event));
     socket.addEventListener('error', (event: unknown) => this.onError(event));
     // Node (`ws`): a handshake the server refused (409 from a terminal serving another client) is told with
@@ -148,10 +160,11 @@ export class WsLink implements Link {
     this.dial.complete();
   }
 
-  private onMessage(event: MessageEventLike): void {
+  /** A received payload: text as a string, binary as bytes, undefined for a payload type nobody knows. */
+  private onMessage(payload: string | Uint8Array | undefined): void {
     if (this.phase !== 'open') return;
     this.liveness.activity();
-    const frame = toFrame(event.data) ?? new Uint8Array(0); // unknown payload types are reported as binary
+    const frame = payload ?? new Uint8Array(0); // unknown payload types are reported as binary
     const max = this.options.maxFrameBytes;
     // Exact UTF-8 length only when the cheap upper bound (3 bytes per UTF-16 unit) might pass the limit.
     const size =

@@ -10,7 +10,7 @@ import {
 import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createWsTransport, type WsTransportOptions } from '../src/index.js';
+import { createWsTransport, type WebSocketConstructor, type WsTransportOptions } from '../src/index.js';
 import { runSaleExchange } from './support/sale-exchange.js';
 import { answerLikeATerminal, startServer, type TestServer } from './support/ws-server.js';
 
@@ -103,6 +103,24 @@ describe('ws transport (Node, real ws server)', () => {
     const frame = await next;
     expect(frame).toBeInstanceOf(Uint8Array);
     expect([...(frame as Uint8Array)]).toEqual([1, 2, 3]);
+  });
+
+  it('passes text frames through as strings, multi-byte UTF-8 intact, from ws and from an injected constructor', async () => {
+    const text = '{"event":{"flow_id":"1","resource":{"status":"proceed","message":"Carte refusée — 卡"}}}';
+    const s = await server();
+    s.wss.on('connection', (ws) => ws.on('message', () => ws.send(text)));
+    // The default constructor is `ws` and is read through its own 'message' event; an injected one (here the
+    // same class) through the DOM API: both must hand over the same string.
+    for (const options of [
+      { url: s.url },
+      { url: s.url, WebSocket: WebSocket as unknown as WebSocketConstructor },
+    ]) {
+      const link = await open(options);
+      const next = firstValueFrom(link.frames$);
+      link.send('hello');
+      expect(await next).toBe(text);
+      link.close();
+    }
   });
 
   it('reports a server close mid-exchange with its code and reason, not clean', async () => {
