@@ -16,6 +16,7 @@ import {
   timeout,
   timer,
 } from 'rxjs';
+import { SoleFirstMap } from '../sole-first-map.js';
 import { type Link, type LinkClose, type Transport, TransportError } from '../transport.js';
 import {
   backoffDelay,
@@ -87,7 +88,8 @@ export class Connection {
   /** The last link opened: a new dial waits for it to be gone, and may then be retried. */
   private lastLink: Link | undefined;
   /** Users per path (flows started on it); a switch to another path waits until none is left. */
-  private readonly holds = new Map<string, number>();
+  /** Users per path; one path at a time is the rule, so no Map churn per flow (see `SoleFirstMap`). */
+  private readonly holds = new SoleFirstMap<string, number>();
   /** An acquire of another path, waiting for the holders to finish. */
   private waiting: { readonly path: string; readonly result: AsyncSubject<Link> } | undefined;
 

@@ -1,3 +1,4 @@
+import { SoleFirstMap } from '../sole-first-map.js';
 import {
   applyRecord,
   copyFlow,
@@ -26,8 +27,8 @@ export const DEFAULT_MAX_FLOWS = 10_000;
 export class FlowIndex {
   /** Every kept flow, in order of its first record. */
   private readonly flows = new Map<string, MutableFlow>();
-  /** Ids of kept flows that need attention. */
-  private readonly open = new Set<string>();
+  /** Kept flows that need attention, by id (usually none or one at a time: see `SoleFirstMap`). */
+  private readonly open = new SoleFirstMap<string, MutableFlow>();
   /**
    * The eviction queue: kept flows in the order they settled, each with the ticket it was given then. An
    * entry whose flow has another ticket now (it opened again, or was removed) is stale and skipped. Two
@@ -123,10 +124,7 @@ export class FlowIndex {
 
   openFlows(): FlowSummary[] {
     const result: FlowSummary[] = [];
-    for (const flowId of this.open) {
-      const flow = this.flows.get(flowId);
-      if (flow !== undefined) result.push(copyFlow(flow));
-    }
+    for (const flow of this.open.values()) result.push(copyFlow(flow));
     return result;
   }
 
@@ -146,7 +144,7 @@ export class FlowIndex {
     if (isOpenFlow(flow)) {
       // Its queue entry, if any, goes stale.
       flow.settledTicket = 0;
-      this.open.add(flowId);
+      this.open.set(flowId, flow);
     } else if (flow.settledTicket === 0) {
       this.open.delete(flowId);
       this.enqueue(flow);

@@ -1,4 +1,5 @@
 import { flowIdMatches } from '@bluechip-ws/protocol';
+import { SoleFirstMap } from '../sole-first-map.js';
 import { BoundedMap } from './bounded-map.js';
 import type { Flow } from './flow.js';
 import { Orphan, type OrphanContext } from './orphan.js';
@@ -11,7 +12,8 @@ import type { UnclaimedReason } from './types.js';
  * open flows); `finish` is called once per flow, by the flow's own exit.
  */
 export class FlowTable {
-  private readonly live = new Map<string, Flow>();
+  /** A sequential POS has one live flow at a time: no Map churn per flow (see `SoleFirstMap`). */
+  private readonly live = new SoleFirstMap<string, Flow>();
   private readonly waiting: Flow[] = [];
   private readonly orphans: BoundedMap<string, Orphan>;
   private inFlightCount = 0;
