@@ -5,12 +5,14 @@ import {
   EVENT_FRAME,
   FlowIndex,
   type FlowSummary,
+  foldRecord,
   foldRecords,
   isOpenFlow,
   JournalError,
   type JournalRecord,
   MemoryJournal,
 } from '../src/internal.js';
+import { COLUMN } from '../src/journal/settled-flows.js';
 import { FlowRecorder } from '../src/session/flow-recorder.js';
 import { acked, completedFlow, ended, event, reconciled, sent, started } from './journal-records.js';
 
@@ -263,7 +265,106 @@ describe('FlowIndex (property)', () => {
   });
 });
 
-describe('FlowIndex eviction queue', () => {
+describe('FlowIndex settled slots (property)', () => {
+  const flowIds = Array.from({ length: 30 }, (_, i) => `f${i}`);
+  const id = fc.constantFrom(...flowIds);
+  // Flows that settle, open again (a late final, a verdict still unknown) and settle again, over many ids:
+  // slots are killed out of order, the slot table grows and compacts.
+  const record: fc.Arbitrary<JournalRecord> = fc.oneof(
+    {
+      arbitrary: fc
+        .tuple(id, fc.option(fc.constantFrom('k1', 'k2', 'k3'), { nil: undefined }))
+        .map(([f, key]) => sent(f, 1, key)),
+      weight: 3,
+    },
+    { arbitrary: id.map((f) => started(f)), weight: 1 },
+    {
+      arbitrary: fc
+        .tuple(id, fc.boolean())
+        .map(([f, final]) => event(f, final ? 'completed' : 'proceed', final)),
+      weight: 3,
+    },
+    {
+      arbitrary: id.map((f): JournalRecord => ({ kind: 'ack_sent', flowId: f, at: 4, status: 'ok' })),
+      weight: 3,
+    },
+    {
+      arbitrary: fc
+        .tuple(id, fc.constantFrom('completed', 'failed', 'unknown' as const), fc.boolean())
+        .map(([f, o, error]) => ({
+          ...ended(f, o),
+          ...(error ? { error: { code: 'x', message: 'y' } } : {}),
+        })),
+      weight: 3,
+    },
+    {
+      arbitrary: fc
+        .tuple(id, fc.constantFrom('recovered', 'still_unknown' as const))
+        .map(([f, v]) => reconciled(f, v)),
+      weight: 1,
+    },
+  );
+
+  /** The model: the pure fold per flow id, a second request starting a new flow (as `apply` does). */
+  class Model {
+    readonly flows = new Map<string, FlowSummary>();
+    private readonly keys = new Map<string, string>();
+    apply(r: JournalRecord): void {
+      const previous = this.flows.get(r.flowId);
+      const fresh = r.kind === 'request_sent' && previous?.request !== undefined;
+      if (fresh) this.flows.delete(r.flowId);
+      this.flows.set(r.flowId, foldRecord(fresh ? undefined : previous, r));
+      if (r.kind === 'request_sent' && r.idempotencyKey !== undefined)
+        this.keys.set(r.idempotencyKey, r.flowId);
+    }
+    byKey(key: string): FlowSummary | undefined {
+      const flowId = this.keys.get(key);
+      const flow = flowId === undefined ? undefined : this.flows.get(flowId);
+      return flow?.idempotencyKey === key ? flow : undefined;
+    }
+  }
+
+  it('reads back every kept flow and key as the pure fold does, within a bounded slot table', () => {
+    fc.assert(
+      fc.property(
+        fc.array(record, { minLength: 50, maxLength: 400 }),
+        fc.integer({ min: 1, max: 40 }),
+        (records, maxFlows) => {
+          const index = new FlowIndex({ maxFlows });
+          const model = new Model();
+          // Ids evicted once may come back as new flows, with other records: left out of every comparison.
+          const evicted = new Set<string>();
+          for (const r of records) {
+            index.apply(r);
+            model.apply(r);
+            for (const f of model.flows.keys()) if (!index.has(f)) evicted.add(f);
+            const settled = (index as unknown as { settled: { span: number } }).settled;
+            expect(settled.span).toBeLessThanOrEqual(2 * index.size + 16);
+          }
+          const kept = [...model.flows.values()].filter((f) => !evicted.has(f.flowId));
+          for (const flow of kept) expect(index.get(flow.flowId)).toEqual(flow);
+          // Compaction reads every kept flow in order of its first record; open ones are never evicted.
+          expect([...index.values()].filter((f) => !evicted.has(f.flowId))).toEqual(kept);
+          const byId = (a: FlowSummary, b: FlowSummary) => a.flowId.localeCompare(b.flowId);
+          expect(
+            index
+              .openFlows()
+              .filter((f) => !evicted.has(f.flowId))
+              .sort(byId),
+          ).toEqual(kept.filter(isOpenFlow).sort(byId));
+          for (const key of ['k1', 'k2', 'k3']) {
+            const owner = model.byKey(key);
+            if (owner !== undefined && !evicted.has(owner.flowId))
+              expect(index.byIdempotencyKey(key)).toEqual(owner);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('FlowIndex eviction order (settled flows)', () => {
   it('evicts by the latest settling: a flow that opened again and settled again stays', async () => {
     const journal = new MemoryJournal({ maxFlows: 3 });
     appendAll(journal, [sent('x'), ended('x', 'failed')]);
@@ -286,16 +387,20 @@ describe('FlowIndex eviction queue', () => {
       index.apply(event('x', 'completed', true));
       index.apply(acked('x', 'ok'));
     }
-    const queue = (index as unknown as { queue: unknown[] }).queue;
-    expect(queue.length).toBeLessThan(200);
+    const settled = (index as unknown as { settled: { span: number; capacity: number } }).settled;
+    expect(settled.span).toBeLessThan(200);
+    expect(settled.capacity).toBeLessThan(200);
   });
 
-  it('lets evicted summaries go: the queue keeps no flow it took', () => {
+  it('lets evicted summaries go: no slot keeps a flow it evicted', () => {
     const index = new FlowIndex({ maxFlows: 10 });
     for (let i = 0; i < 5000; i++) for (const r of completedFlow(String(i))) index.apply(r);
-    const queue = (index as unknown as { queue: unknown[] }).queue;
-    expect(queue.filter((entry) => entry !== undefined)).toHaveLength(10);
-    expect(queue.length).toBeLessThan(2100);
+    const { refs } = (index as unknown as { settled: { refs: unknown[][] } }).settled;
+    for (const column of refs)
+      expect(column.filter((entry) => entry !== undefined).length).toBeLessThanOrEqual(10);
+    expect((refs[COLUMN.id] as unknown[]).filter((entry) => entry !== undefined)).toHaveLength(10);
+    expect((refs[COLUMN.request] as unknown[]).filter((entry) => entry !== undefined)).toHaveLength(10);
+    expect((refs[COLUMN.id] as unknown[]).length).toBeLessThan(2100);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type MutableFlow,
   ownFlow,
 } from './reduce.js';
+import { SettledFlows } from './settled-flows.js';
 import { type FlowSummary, JournalError, type JournalRecord } from './types.js';
 
 export interface FlowIndexOptions {
@@ -23,22 +24,16 @@ export const DEFAULT_MAX_FLOWS = 10_000;
  * The bounded in-memory state of a journal: one summary per flow, folded by the reducer, with lookups by
  * flow id and by idempotency key. When over its bound it evicts the flows that settled longest ago; an open
  * flow is never evicted, because recovery needs it. Every operation is O(1) amortized.
+ *
+ * An open flow is kept as its summary object; a settled one in `SettledFlows` (columns, in the order flows
+ * settled, which is the eviction order), the `flows` map holding its slot's sequence number.
  */
 export class FlowIndex {
-  /** Every kept flow, in order of its first record. */
-  private readonly flows = new Map<string, MutableFlow>();
+  /** Every kept flow, in order of its first record: its summary (open) or its settled slot. */
+  private readonly flows = new Map<string, MutableFlow | number>();
   /** Kept flows that need attention, by id (usually none or one at a time: see `SoleFirstMap`). */
   private readonly open = new SoleFirstMap<string, MutableFlow>();
-  /**
-   * The eviction queue: kept flows in the order they settled, each with the ticket it was given then. An
-   * entry whose flow has another ticket now (it opened again, or was removed) is stale and skipped. Two
-   * arrays and a head, not a Set of ids: every flow settles once, and a Set of 10 000 ids with one insert
-   * and one delete per flow rehashed its whole table every few thousand flows.
-   */
-  private queue: (MutableFlow | undefined)[] = [];
-  private tickets: number[] = [];
-  private head = 0;
-  private lastTicket = 0;
+  private readonly settled = new SettledFlows((flowId, seq) => this.flows.set(flowId, seq));
   private readonly keys = new Map<string, string>();
   private readonly maxFlows: number;
   private readonly limits: FoldLimits;
@@ -78,42 +73,49 @@ export class FlowIndex {
   /**
    * Folds one record into the flow's summary, in place: the index owns its summaries and hands out copies,
    * so an append allocates nothing but what the record itself adds; an event (final included) is kept as
-   * its frame when the record has one (`EVENT_FRAME`). Returns the live summary: read it now, do not keep it
-   * (`get` gives a copy, its events decoded).
+   * its frame when the record has one (`EVENT_FRAME`). Returns the summary as it now is: read it now, do not
+   * keep it (`get` gives a copy, its events decoded).
    */
   apply(record: JournalRecord): MutableFlow {
+    const { flowId } = record;
     // Only a journal written before requests were admitted can hold a second request for one id: it starts
     // a new flow rather than folding into the old one's result.
-    if (record.kind === 'request_sent' && this.flows.get(record.flowId)?.request !== undefined) {
-      this.remove(record.flowId);
+    if (
+      record.kind === 'request_sent' &&
+      this.flows.has(flowId) &&
+      this.summary(flowId)?.request !== undefined
+    ) {
+      this.remove(flowId);
     }
-    let flow = this.flows.get(record.flowId);
-    if (flow === undefined) {
-      flow = emptyFlow(record.flowId);
-      this.flows.set(record.flowId, flow);
+    const kept = this.flows.get(flowId);
+    if (kept === undefined) {
+      const flow = emptyFlow(flowId);
       applyRecord(flow, record, this.limits, 'frame');
-      this.put(flow, undefined);
+      this.flows.set(flowId, flow);
+      this.file(flow, undefined, undefined);
       return flow;
     }
+    const flow = typeof kept === 'number' ? this.settled.read(kept) : kept;
     const previousKey = flow.idempotencyKey;
-    const wasOpen = isOpenFlow(flow);
     applyRecord(flow, record, this.limits, 'frame');
-    if (previousKey !== flow.idempotencyKey || wasOpen !== isOpenFlow(flow)) this.put(flow, previousKey);
-    // Neither its key nor open/settled changed (every proceed event of a live flow): the sets stay as they
-    // are, and nothing new is kept, so the bound needs no look.
+    // Every proceed event of a live flow: still open, same key, nothing to refile.
+    if (typeof kept !== 'number' && previousKey === flow.idempotencyKey && isOpenFlow(flow)) return flow;
+    this.file(flow, previousKey, typeof kept === 'number' ? kept : undefined);
     return flow;
   }
 
   /** Replaces a flow's summary wholesale (a compacted journal stores summaries, not records). */
   restore(summary: FlowSummary): void {
-    const previousKey = this.flows.get(summary.flowId)?.idempotencyKey;
+    const kept = this.flows.get(summary.flowId);
+    const previousKey = kept === undefined ? undefined : this.keyOf(kept);
+    if (typeof kept === 'number') this.settled.kill(kept);
     const flow = ownFlow(summary);
     this.flows.set(flow.flowId, flow);
-    this.put(flow, previousKey);
+    this.file(flow, previousKey, undefined);
   }
 
   get(flowId: string): FlowSummary | undefined {
-    const flow = this.flows.get(flowId);
+    const flow = this.summary(flowId);
     return flow === undefined ? undefined : copyFlow(flow);
   }
 
@@ -130,11 +132,27 @@ export class FlowIndex {
 
   /** A copy of every kept flow, in order of its first record (compaction), made as the caller iterates. */
   *values(): IterableIterator<FlowSummary> {
-    for (const flow of this.flows.values()) yield copyFlow(flow);
+    for (const kept of this.flows.values()) {
+      yield copyFlow(typeof kept === 'number' ? this.settled.read(kept) : kept);
+    }
   }
 
-  /** Files a flow whose summary just changed: idempotency key, open or settled, then the bound. */
-  private put(flow: MutableFlow, previousKey: string | undefined): void {
+  /** The kept summary of a flow (a settled one rebuilt from its slot). */
+  private summary(flowId: string): MutableFlow | undefined {
+    const kept = this.flows.get(flowId);
+    return typeof kept === 'number' ? this.settled.read(kept) : kept;
+  }
+
+  private keyOf(kept: MutableFlow | number): string | undefined {
+    return typeof kept === 'number' ? this.settled.keyOf(kept) : kept.idempotencyKey;
+  }
+
+  /**
+   * Files a flow whose summary just changed (`slot`: the settled slot it was read from, if any): its
+   * idempotency key, then open (its summary object) or settled (a slot: the same one if it was settled
+   * already, so its place in the eviction order is kept), then the bound.
+   */
+  private file(flow: MutableFlow, previousKey: string | undefined, slot: number | undefined): void {
     const { flowId } = flow;
     if (previousKey !== undefined && previousKey !== flow.idempotencyKey) this.forgetKey(previousKey, flowId);
     // The most recent flow sent with a key wins; a flow id seen again keeps its place in `flows`.
@@ -142,69 +160,34 @@ export class FlowIndex {
       this.keys.set(flow.idempotencyKey, flowId);
     }
     if (isOpenFlow(flow)) {
-      // Its queue entry, if any, goes stale.
-      flow.settledTicket = 0;
+      if (slot !== undefined) {
+        this.settled.kill(slot);
+        this.flows.set(flowId, flow);
+      }
       this.open.set(flowId, flow);
-    } else if (flow.settledTicket === 0) {
+    } else if (slot !== undefined) {
+      this.settled.write(slot, flow);
+    } else {
       this.open.delete(flowId);
-      this.enqueue(flow);
+      this.flows.set(flowId, this.settled.push(flow));
     }
     this.evict();
   }
 
-  private enqueue(flow: MutableFlow): void {
-    // The taken entries are dropped once they are half the queue, and stale ones (flows that opened again
-    // or were removed) once they outnumber the flows kept: the queue stays within a few times the flows
-    // kept whatever the records do, and each compaction is paid for by as many appends.
-    const waiting = this.queue.length - this.head;
-    if ((this.head >= 1024 && this.head >= waiting) || waiting > 2 * this.flows.size + 64)
-      this.compactQueue();
-    flow.settledTicket = ++this.lastTicket;
-    this.queue.push(flow);
-    this.tickets.push(flow.settledTicket);
-  }
-
   private evict(): void {
     while (this.flows.size > this.maxFlows) {
-      const oldest = this.nextSettled();
+      const oldest = this.settled.oldest();
       if (oldest === undefined) return;
-      this.remove(oldest.flowId);
+      this.remove(this.settled.idOf(oldest) as string);
     }
-  }
-
-  /** Takes the flow that settled longest ago and is still settled and kept, off the queue. */
-  private nextSettled(): MutableFlow | undefined {
-    while (this.head < this.queue.length) {
-      const flow = this.queue[this.head] as MutableFlow;
-      const ticket = this.tickets[this.head] as number;
-      // Taken: the queue no longer holds the summary (an evicted flow must be free to go).
-      this.queue[this.head] = undefined;
-      this.head++;
-      if (flow.settledTicket === ticket && this.flows.get(flow.flowId) === flow) return flow;
-    }
-    return undefined;
-  }
-
-  /** Drops the entries taken and the stale ones (see `enqueue` for when). */
-  private compactQueue(): void {
-    const queue: MutableFlow[] = [];
-    const tickets: number[] = [];
-    for (let i = this.head; i < this.queue.length; i++) {
-      const flow = this.queue[i] as MutableFlow;
-      if (flow.settledTicket !== this.tickets[i] || this.flows.get(flow.flowId) !== flow) continue;
-      queue.push(flow);
-      tickets.push(this.tickets[i] as number);
-    }
-    this.queue = queue;
-    this.tickets = tickets;
-    this.head = 0;
   }
 
   private remove(flowId: string): void {
-    const flow = this.flows.get(flowId);
-    if (flow === undefined) return;
-    if (flow.idempotencyKey !== undefined) this.forgetKey(flow.idempotencyKey, flowId);
-    flow.settledTicket = 0;
+    const kept = this.flows.get(flowId);
+    if (kept === undefined) return;
+    const key = this.keyOf(kept);
+    if (key !== undefined) this.forgetKey(key, flowId);
+    if (typeof kept === 'number') this.settled.kill(kept);
     this.flows.delete(flowId);
     this.open.delete(flowId);
   }

@@ -58,8 +58,6 @@ export type MutableFlow = Omit<{ -readonly [K in keyof FlowSummary]: FlowSummary
   final: KeptEvent | undefined;
   /** The final resource's `status` (as it came, not stringified): what `ackAcknowledgesFinal` reads. */
   finalStatus: unknown;
-  /** A `FlowIndex`'s bookkeeping, not part of the summary: the flow's ticket in its eviction queue (0: none). */
-  settledTicket: number;
 };
 
 /**
@@ -84,8 +82,49 @@ function own(f: FlowSummary | MutableFlow, lists: 'share' | 'copy' = 'copy'): Mu
     conflicts: copy ? f.conflicts?.slice() : f.conflicts,
     ended: f.ended,
     reconciled: f.reconciled,
-    settledTicket: 0,
   };
+}
+
+/** What a settled flow kept as columns (`SettledFlows`) is made of: no conflicts, no verdict, no error. */
+export interface PlainSettledFields {
+  readonly flowId: string;
+  readonly endpoint: string | undefined;
+  readonly request: JsonObject | undefined;
+  readonly idempotencyKey: string | undefined;
+  readonly sentAt: number | undefined;
+  readonly started: boolean;
+  /** The kept events; undefined for none, or for `onlyFinal`. */
+  readonly events: KeptEvent[] | undefined;
+  readonly onlyFinal: boolean;
+  readonly final: KeptEvent | undefined;
+  readonly finalStatus: unknown;
+  readonly finalAcked: boolean;
+  readonly ended: MutableFlow['ended'];
+}
+
+/** A summary rebuilt from its columns, in `own`'s shape (the same hidden class as every other). */
+export function ownedFlow(f: PlainSettledFields): MutableFlow {
+  return {
+    flowId: f.flowId,
+    endpoint: f.endpoint,
+    request: f.request,
+    idempotencyKey: f.idempotencyKey,
+    sentAt: f.sentAt,
+    started: f.started,
+    events: f.onlyFinal ? ONLY_THE_FINAL : (f.events ?? []),
+    final: f.final,
+    finalStatus: f.finalStatus,
+    finalAcked: f.finalAcked,
+    conflict: undefined,
+    conflicts: undefined,
+    ended: f.ended,
+    reconciled: undefined,
+  };
+}
+
+/** Whether a summary's events read as `[final]` (see `ONLY_THE_FINAL`). */
+export function keepsOnlyTheFinal(flow: Pick<MutableFlow, 'events'>): boolean {
+  return flow.events === ONLY_THE_FINAL;
 }
 
 /** A copy a reader can keep: later records do not change it, and its events and final are resources. */
