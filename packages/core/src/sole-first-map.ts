@@ -6,10 +6,14 @@
  * is made in the old generation: about 400 bytes per sale there, which only a major collection frees.
  *
  * Order is a Map's (insertion order): the sole entry is used only while the Map is empty, and moves into the
- * Map when a second key arrives. Keys are compared with `===` (string and object keys; no NaN).
+ * Map when a second key arrives. Once two entries were live at once the table stays a Map, even when it drains:
+ * a POS that runs flows concurrently keeps doing so, and flipping back would run new code paths (and make V8
+ * deoptimize what it compiled) at every ramp-up. Keys are compared with `===` (string and object keys; no NaN).
  */
 export class SoleFirstMap<K, V> {
   private hasSole = false;
+  /** Set once two entries were live at once: from then on every entry goes to the Map. */
+  private crowded = false;
   private soleKey: K | undefined;
   private soleValue: V | undefined;
   private readonly many = new Map<K, V>();
@@ -35,7 +39,8 @@ export class SoleFirstMap<K, V> {
       }
       this.many.set(this.soleKey as K, this.soleValue as V);
       this.dropSole();
-    } else if (this.many.size === 0) {
+      this.crowded = true;
+    } else if (!this.crowded) {
       this.hasSole = true;
       this.soleKey = key;
       this.soleValue = value;

@@ -49,6 +49,18 @@ describe('SoleFirstMap', () => {
     ).toEqual([]);
   });
 
+  it('stays a Map once two entries were live at once, even drained (no code path flips at each ramp-up)', () => {
+    const map = new SoleFirstMap<string, number>();
+    map.set('a', 1);
+    expect((map as unknown as { many: Map<string, number> }).many.size).toBe(0);
+    map.set('b', 2);
+    map.delete('a');
+    map.delete('b');
+    map.set('c', 3);
+    expect((map as unknown as { many: Map<string, number> }).many.size).toBe(1);
+    expect([...map.values()]).toEqual([3]);
+  });
+
   it('tolerates deleting the entry it is iterating over', () => {
     const map = new SoleFirstMap<string, number>();
     map.set('a', 1);
