@@ -66,8 +66,9 @@ export class WsLink implements Link {
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => this.onOpen());
     if (messages === 'emitter' && typeof socket.on === 'function') {
+      // A text payload is a Buffer: its own toString (String(buffer) looked up Symbol.toPrimitive first).
       socket.on('message', (data: unknown, isBinary: boolean) =>
-        this.onMessage(isBinary ? toFrame(data) : String(data)),
+        this.onMessage(isBinary ? toFrame(data) : (data as { toString(): string }).toString()),
       );
     } else {
       socket.addEventListener('message', (event: MessageEventLike) => this.onMessage(toFrame(event.data)));
