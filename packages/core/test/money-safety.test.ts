@@ -241,6 +241,39 @@ describe('bounded memory against a hostile peer (defect 4)', () => {
   });
 });
 
+describe('finished flows keep their final as bytes (TextPages)', () => {
+  const final = (n: number) => approved(`Zoë-${n} 🎉`);
+
+  it('re-acks a resend in the same bytes or in other bytes, and judges a different final against it', () => {
+    const h = harness({ memory: 4 });
+    const ids: string[] = [];
+    for (let n = 0; n < 1000; n++) {
+      const { id } = startFlow(h);
+      h.terminal.event(id, final(n));
+      h.advance();
+      ids.push(id);
+    }
+    // 4 remembered flows: their finals fill part of one page, and forgotten ones free theirs for reuse.
+    const texts = (h.session as unknown as { table: { orphanContext: { texts: { made: number } } } }).table
+      .orphanContext.texts;
+    expect(texts.made).toBeLessThanOrEqual(2);
+    expect(h.session.stats().seenEvents).toBe(4);
+    const [a, b, c] = ids.slice(-3) as [string, string, string];
+    const acked = (id: string) => h.terminal.acks(id).length;
+    h.terminal.event(a, final(997));
+    h.terminal.send(`{ "event": { "flow_id": "${b}", "resource": ${JSON.stringify(final(998), null, 2)} } }`);
+    h.advance();
+    expect([acked(a), acked(b)]).toEqual([2, 2]);
+    expect(h.unclaimed).toEqual([]);
+    h.terminal.event(c, approved('another'));
+    h.advance();
+    expect(acked(c)).toBe(2);
+    expect(h.unclaimed.map((u) => u.reason)).toEqual(['conflicting_final']);
+    const conflict = h.diagnostics.find((d) => d.kind === 'conflicting_final');
+    expect(conflict).toMatchObject({ flowId: c, first: final(999) });
+  });
+});
+
 describe('a journal without has()', () => {
   it('is refused when the session is made, with a typed error (flow ids could not be kept unique)', () => {
     const legacy = {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { emptyFlow, type MutableFlow } from '../src/journal/reduce.js';
 import { COLUMN, SettledFlows } from '../src/journal/settled-flows.js';
+import { TextPages } from '../src/text-pages.js';
 
 /** A reference column of a slot table (what it keeps alive). */
 function column(slots: SettledFlows, name: keyof typeof COLUMN): unknown[] {
@@ -101,6 +102,37 @@ describe('SettledFlows', () => {
     expect(kept('events')).toHaveLength(1);
     slots.kill(withEvents);
     expect(kept('events')).toHaveLength(0);
+  });
+
+  it('keeps final frames as bytes, exact, and reuses their pages as the oldest flows leave', () => {
+    const texts = new TextPages();
+    const seqOf = new Map<string, number>();
+    const slots = new SettledFlows((flowId, seq) => seqOf.set(flowId, seq), texts);
+    const frame = (n: number) =>
+      `{"event":{"flow_id":"${n}","resource":{"status":"completed","name":"Zoë ${n} 🎉","pad":"${'x'.repeat(560)}"}}}`;
+    const ids: string[] = [];
+    for (let n = 0; n < 30_000; n++) {
+      const flow = settledFlow(`f${n}`, n, n % 50 !== 0);
+      flow.final = frame(n);
+      ids.push(flow.flowId);
+      seqOf.set(flow.flowId, slots.push(flow));
+      // Written back unchanged now and then (a record after the flow settled): the same bytes stay.
+      if (n % 7 === 0)
+        slots.write(seqOf.get(flow.flowId) as number, slots.read(seqOf.get(flow.flowId) as number));
+      if (ids.length > 1000) slots.kill(seqOf.get(ids.shift() as string) as number);
+    }
+    for (const id of ids) expect(slots.read(seqOf.get(id) as number).final).toBe(frame(Number(id.slice(1))));
+    // 1 000 frames of ~640 bytes are ten 64 KiB pages; recycled, a few more at most.
+    expect(texts.made).toBeLessThanOrEqual(16);
+  });
+
+  it('keeps a final with a lone surrogate as its string (UTF-8 cannot carry it)', () => {
+    const slots = new SettledFlows(() => {});
+    const flow = settledFlow('s', 1, true);
+    flow.final = '{"event":{"resource":{"status":"completed","name":"\uD800"}}}';
+    const seq = slots.push(flow);
+    expect(slots.read(seq).final).toBe(flow.final);
+    expect(column(slots, 'final')[seq]).toBe(flow.final);
   });
 
   it('stays within a few slots per kept flow when flows behind the oldest keep leaving', () => {

@@ -7,7 +7,11 @@ export class BoundedMap<K, V> {
    */
   private oldest: Iterator<K> | undefined;
 
-  constructor(private readonly limit: number) {}
+  /** `dropped`: told of each value the map lets go of (evicted, or replaced under its key). */
+  constructor(
+    private readonly limit: number,
+    private readonly dropped?: (value: V) => void,
+  ) {}
 
   get size(): number {
     return this.map.size;
@@ -18,7 +22,11 @@ export class BoundedMap<K, V> {
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
+    const replaced = this.map.get(key);
+    if (replaced !== undefined) {
+      this.map.delete(key);
+      if (replaced !== value) this.dropped?.(replaced);
+    }
     this.map.set(key, value);
     if (this.map.size > this.limit) {
       let oldest = this.oldest?.next();
@@ -27,7 +35,11 @@ export class BoundedMap<K, V> {
         this.oldest = this.map.keys();
         oldest = this.oldest.next();
       }
-      if (oldest.done !== true) this.map.delete(oldest.value);
+      if (oldest.done !== true) {
+        const evicted = this.map.get(oldest.value);
+        this.map.delete(oldest.value);
+        if (evicted !== undefined) this.dropped?.(evicted);
+      }
     }
   }
 
@@ -36,6 +48,9 @@ export class BoundedMap<K, V> {
   }
 
   delete(key: K): void {
+    const value = this.map.get(key);
+    if (value === undefined) return;
     this.map.delete(key);
+    this.dropped?.(value);
   }
 }

@@ -1,8 +1,10 @@
 import { flowIdMatches } from '@bluechip-ws/protocol';
 import { SoleFirstMap } from '../sole-first-map.js';
+import { type TextPage, TextPages } from '../text-pages.js';
 import { BoundedMap } from './bounded-map.js';
+import type { EventState } from './event-state.js';
 import type { Flow } from './flow.js';
-import { Orphan, type OrphanContext } from './orphan.js';
+import { Orphan, type OrphanContext, type OrphanServices, type PagedFinal } from './orphan.js';
 import { SeenEvents, type SeenEventsLimits } from './seen-events.js';
 import type { UnclaimedReason } from './types.js';
 
@@ -16,6 +18,8 @@ export class FlowTable {
   private readonly live = new SoleFirstMap<string, Flow>();
   private readonly waiting: Flow[] = [];
   private readonly orphans: BoundedMap<string, Orphan>;
+  /** What every orphan shares; with the bytes of finished flows' finals (see `PagedFinal`). */
+  private readonly orphanContext: OrphanContext;
   private inFlightCount = 0;
 
   constructor(
@@ -23,9 +27,16 @@ export class FlowTable {
     private readonly suffixMatch: boolean,
     private readonly onSlotFreed: () => void,
     private readonly seenLimits: SeenEventsLimits,
-    private readonly orphanContext: OrphanContext,
+    services: OrphanServices,
   ) {
-    this.orphans = new BoundedMap(memory);
+    this.orphanContext = {
+      recorder: services.recorder,
+      unclaimed: services.unclaimed,
+      texts: new TextPages(),
+      newSeenEvents: () => this.newSeenEvents(),
+    };
+    // A forgotten orphan lets go of its final's bytes, so their page can be reused.
+    this.orphans = new BoundedMap(memory, (orphan) => orphan.release());
   }
 
   /** A fresh, bounded record of received events. */
@@ -42,7 +53,7 @@ export class FlowTable {
   seenCount(): number {
     let count = 0;
     for (const flow of this.live.values()) count += flow.seen?.size ?? 0;
-    for (const orphan of this.orphans.values()) count += orphan.seen.size;
+    for (const orphan of this.orphans.values()) count += orphan.seenSize;
     return count;
   }
 
@@ -104,7 +115,7 @@ export class FlowTable {
         id: flowId,
         reason: 'unknown_flow',
         request: undefined,
-        seen: this.newSeenEvents(),
+        seen: undefined,
         final: undefined,
         lookedUp: false,
       });
@@ -120,16 +131,19 @@ export class FlowTable {
   finish(flow: Flow, reason: UnclaimedReason, heldSlot: boolean): void {
     this.live.delete(flow.id);
     const final = flow.final;
-    // A final event's frame stays pinned in its seen events anyway: the orphan keeps that string, not the tree.
-    const pinned = final === undefined ? undefined : flow.seen?.first?.text;
+    const seen = flow.seen?.keepFinals();
+    const first = final === undefined ? undefined : seen?.first;
+    const paged = first !== undefined && seen?.size === 1 ? this.pagedFinal(first) : undefined;
     this.orphans.set(
       flow.id,
       new Orphan(this.orphanContext, {
         id: flow.id,
         reason,
         request: flow.resource,
-        seen: flow.seen?.keepFinals() ?? this.newSeenEvents(),
-        final: pinned ?? final,
+        seen: paged === undefined ? seen : undefined,
+        // A final event's frame stays pinned in its seen events anyway: the orphan keeps that string, not the tree.
+        final: paged === undefined ? (first?.text ?? final) : undefined,
+        paged,
         // The journal knows no more of a flow this session ran than the session does.
         lookedUp: true,
       }),
@@ -141,5 +155,23 @@ export class FlowTable {
     }
     const index = this.waiting.indexOf(flow);
     if (index >= 0) this.waiting.splice(index, 1);
+  }
+
+  /**
+   * A finished flow's one final as bytes, when it is all there is to remember of its events: acked, no copy
+   * held, no conflict (else the orphan keeps its events as they are).
+   */
+  private pagedFinal(first: EventState): PagedFinal | undefined {
+    if (!first.acked || first.held !== 0 || first.conflict === true) return undefined;
+    const texts = this.orphanContext.texts;
+    if (!texts.put(first.text)) return undefined;
+    return {
+      page: texts.page as TextPage,
+      generation: texts.generation,
+      at: texts.at,
+      length: texts.length,
+      endpoint: first.endpoint,
+      status: first.status,
+    };
   }
 }
