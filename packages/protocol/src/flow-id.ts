@@ -1,4 +1,5 @@
 import { CodedError } from './coded-error.js';
+import { RecentNumbers } from './recent-numbers.js';
 /** Flow ids (docs/protocol.md): Ingenico's tools send random numeric strings, 6 digits, first digit non-zero. */
 
 export type FlowIdGenerator = () => string;
@@ -29,21 +30,13 @@ export function createFlowIdGenerator(options?: FlowIdOptions): FlowIdGenerator 
   // At most half the id space is reserved, so a fresh id is found in a few draws.
   const window = Math.min(options?.window ?? 1000, Math.floor(span / 2));
   const random = options?.random ?? defaultRandom;
-  const recent = new Set<string>();
-  const ring: string[] = new Array(window);
-  let next = 0;
+  const recent = new RecentNumbers(window);
   return () => {
     for (let attempt = 0; attempt < 1000; attempt++) {
-      const id = String(low + Math.floor(random() * span));
-      if (recent.has(id)) continue;
-      if (window > 0) {
-        const evicted = ring[next];
-        if (evicted !== undefined) recent.delete(evicted);
-        ring[next] = id;
-        recent.add(id);
-        next = (next + 1) % window;
-      }
-      return id;
+      const n = low + Math.floor(random() * span);
+      if (recent.has(n)) continue;
+      recent.add(n);
+      return String(n);
     }
     throw new FlowIdError('could not find an unused flow id: the random source is not random');
   };
