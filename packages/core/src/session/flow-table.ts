@@ -1,10 +1,9 @@
 import { flowIdMatches } from '@bluechip-ws/protocol';
 import { SoleFirstMap } from '../sole-first-map.js';
-import { type TextPage, TextPages } from '../text-pages.js';
-import { BoundedMap } from './bounded-map.js';
-import type { EventState } from './event-state.js';
+import { TextPages } from '../text-pages.js';
 import type { Flow } from './flow.js';
-import { Orphan, type OrphanContext, type OrphanServices, type PagedFinal } from './orphan.js';
+import { Orphan, type OrphanContext, type OrphanServices } from './orphan.js';
+import { RememberedFlows } from './remembered-flows.js';
 import { SeenEvents, type SeenEventsLimits } from './seen-events.js';
 import type { UnclaimedReason } from './types.js';
 
@@ -17,7 +16,7 @@ export class FlowTable {
   /** A sequential POS has one live flow at a time: no Map churn per flow (see `SoleFirstMap`). */
   private readonly live = new SoleFirstMap<string, Flow>();
   private readonly waiting: Flow[] = [];
-  private readonly orphans: BoundedMap<string, Orphan>;
+  private readonly orphans: RememberedFlows;
   /** What every orphan shares; with the bytes of finished flows' finals (see `PagedFinal`). */
   private readonly orphanContext: OrphanContext;
   private inFlightCount = 0;
@@ -35,8 +34,7 @@ export class FlowTable {
       texts: new TextPages(),
       newSeenEvents: () => this.newSeenEvents(),
     };
-    // A forgotten orphan lets go of its final's bytes, so their page can be reused.
-    this.orphans = new BoundedMap(memory, (orphan) => orphan.release());
+    this.orphans = new RememberedFlows(memory, this.orphanContext);
   }
 
   /** A fresh, bounded record of received events. */
@@ -53,7 +51,7 @@ export class FlowTable {
   seenCount(): number {
     let count = 0;
     for (const flow of this.live.values()) count += flow.seen?.size ?? 0;
-    for (const orphan of this.orphans.values()) count += orphan.seenSize;
+    count += this.orphans.seenCount();
     return count;
   }
 
@@ -119,7 +117,7 @@ export class FlowTable {
         final: undefined,
         lookedUp: false,
       });
-      this.orphans.set(flowId, orphan);
+      this.orphans.remember(orphan);
     }
     return orphan;
   }
@@ -133,21 +131,24 @@ export class FlowTable {
     const final = flow.final;
     const seen = flow.seen?.keepFinals();
     const first = final === undefined ? undefined : seen?.first;
-    const paged = first !== undefined && seen?.size === 1 ? this.pagedFinal(first) : undefined;
-    this.orphans.set(
-      flow.id,
-      new Orphan(this.orphanContext, {
-        id: flow.id,
-        reason,
-        request: flow.resource,
-        seen: paged === undefined ? seen : undefined,
-        // A final event's frame stays pinned in its seen events anyway: the orphan keeps that string, not the tree.
-        final: paged === undefined ? (first?.text ?? final) : undefined,
-        paged,
-        // The journal knows no more of a flow this session ran than the session does.
-        lookedUp: true,
-      }),
-    );
+    // Most finished flows are one slot of `RememberedFlows` (their final acked, as bytes, or no event at all);
+    // the others an orphan with what they saw.
+    const slotted =
+      first !== undefined ? seen?.size === 1 : final === undefined && (seen === undefined || seen.size === 0);
+    if (!slotted || !this.orphans.rememberFinished(flow.id, reason, flow.resource, first)) {
+      this.orphans.remember(
+        new Orphan(this.orphanContext, {
+          id: flow.id,
+          reason,
+          request: flow.resource,
+          seen,
+          // A final event's frame stays pinned in its seen events anyway: the orphan keeps that string, not the tree.
+          final: first?.text ?? final,
+          // The journal knows no more of a flow this session ran than the session does.
+          lookedUp: true,
+        }),
+      );
+    }
     if (heldSlot) {
       this.inFlightCount--;
       this.onSlotFreed();
@@ -155,23 +156,5 @@ export class FlowTable {
     }
     const index = this.waiting.indexOf(flow);
     if (index >= 0) this.waiting.splice(index, 1);
-  }
-
-  /**
-   * A finished flow's one final as bytes, when it is all there is to remember of its events: acked, no copy
-   * held, no conflict (else the orphan keeps its events as they are).
-   */
-  private pagedFinal(first: EventState): PagedFinal | undefined {
-    if (!first.acked || first.held !== 0 || first.conflict === true) return undefined;
-    const texts = this.orphanContext.texts;
-    if (!texts.put(first.text)) return undefined;
-    return {
-      page: texts.page as TextPage,
-      generation: texts.generation,
-      at: texts.at,
-      length: texts.length,
-      endpoint: first.endpoint,
-      status: first.status,
-    };
   }
 }
