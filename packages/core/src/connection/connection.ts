@@ -89,7 +89,7 @@ export class Connection {
   private lastLink: Link | undefined;
   /** Users per path (flows started on it); a switch to another path waits until none is left. */
   /** Users per path; one path at a time is the rule, so no Map churn per flow (see `SoleFirstMap`). */
-  private readonly holds = new SoleFirstMap<string, number>();
+  private readonly holds = new SoleFirstMap<number>();
   /** An acquire of another path, waiting for the holders to finish. */
   private waiting: { readonly path: string; readonly result: AsyncSubject<Link> } | undefined;
 

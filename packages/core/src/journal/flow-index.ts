@@ -32,7 +32,7 @@ export class FlowIndex {
   /** Every kept flow, in order of its first record: its summary (open) or its settled slot. */
   private readonly flows = new Map<string, MutableFlow | number>();
   /** Kept flows that need attention, by id (usually none or one at a time: see `SoleFirstMap`). */
-  private readonly open = new SoleFirstMap<string, MutableFlow>();
+  private readonly open = new SoleFirstMap<MutableFlow>();
   private readonly settled = new SettledFlows((flowId, seq) => this.flows.set(flowId, seq));
   private readonly keys = new Map<string, string>();
   private readonly maxFlows: number;

@@ -14,7 +14,7 @@ import type { UnclaimedReason } from './types.js';
  */
 export class FlowTable {
   /** A sequential POS has one live flow at a time: no Map churn per flow (see `SoleFirstMap`). */
-  private readonly live = new SoleFirstMap<string, Flow>();
+  private readonly live = new SoleFirstMap<Flow>();
   private readonly waiting: Flow[] = [];
   private readonly orphans: RememberedFlows;
   /** What every orphan shares; with the bytes of finished flows' finals (see `PagedFinal`). */
